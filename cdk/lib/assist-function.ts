@@ -1,0 +1,59 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface AssistFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime'> {
+  /** Folder under functions/ holding handler.ts. */
+  handlerFolder: string;
+  /** Key that encrypts the function's log group and environment. */
+  key: IKey;
+}
+
+/**
+ * Every Lambda of the product: newest Node.js runtime, arm64, ESM bundle built by the local esbuild
+ * (no Docker), minified with source maps, JSON logs in an encrypted log group with a retention period,
+ * X-Ray tracing, Powertools service name set to the function folder.
+ */
+export class AssistFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: AssistFunctionProps) {
+    const { handlerFolder: folder, key, environment, bundling, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS, encryptionKey: key });
+    super(scope, id, {
+      entry: join(REPO_ROOT, 'functions', folder, 'handler.ts'),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      environmentEncryption: key,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: folder,
+        POWERTOOLS_METRICS_NAMESPACE: 'Assist1823',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // Some dependencies still call require(); give the ESM bundle one.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        ...bundling,
+      },
+      ...rest,
+    });
+  }
+}

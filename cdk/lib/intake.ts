@@ -1,0 +1,60 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AssistFunction } from './assist-function.ts';
+
+export interface IntakeProps {
+  key: IKey;
+  enquiryTable: ITableV2;
+}
+
+/** A KMS-encrypted queue with a DLQ; redrive after 5 receives. */
+export function encryptedQueueWithDlq(scope: Construct, id: string, key: IKey, visibilityTimeout: Duration) {
+  const deadLetterQueue = new Queue(scope, `${id}Dlq`, {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    visibilityTimeout,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+  });
+  return { queue, deadLetterQueue };
+}
+
+/**
+ * Intake: the queue both channels write to, its DLQ, and the function that validates each message,
+ * creates the Enquiry once and starts its execution once. The state machine is attached later
+ * (`connectWorkflow`) because the workflow is defined after the data plane and intake exist.
+ */
+export class Intake extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly function: AssistFunction;
+
+  constructor(scope: Construct, id: string, props: IntakeProps) {
+    super(scope, id);
+    const fn = new AssistFunction(this, 'IntakeFunction', {
+      handlerFolder: 'intake',
+      key: props.key,
+      description: 'Validates intake messages, creates enquiries idempotently, starts EnquiryWorkflow',
+      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName },
+    });
+    // Visibility must exceed the function timeout (AWS recommends 6x) so in-flight records are not redelivered.
+    const queues = encryptedQueueWithDlq(this, 'IntakeQueue', props.key, Duration.seconds(180));
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    fn.addEnvironment('INTAKE_DLQ_URL', this.deadLetterQueue.queueUrl);
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    this.deadLetterQueue.grantSendMessages(fn);
+    props.enquiryTable.grantReadWriteData(fn);
+    this.function = fn;
+  }
+}

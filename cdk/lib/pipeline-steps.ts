@@ -1,0 +1,123 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Code, LayerVersion, Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { AssistFunction, REPO_ROOT } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
+import type { WorkflowSteps } from './workflow.ts';
+
+export interface PipelineStepsProps {
+  data: DataPlane;
+  /** Bedrock model for classification and drafting (context `bedrockModelId`). */
+  bedrockModelId?: string;
+}
+
+/** Transcribe job names are `enq-<enquiry id>`: IAM and the EventBridge rule are scoped to that prefix. */
+export { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
+import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
+
+/**
+ * The Lambda steps of EnquiryWorkflow, the knowledge layer they read, the transcripts bucket and the
+ * EventBridge rule that resumes the workflow when a Transcribe job ends.
+ */
+export class PipelineSteps extends Construct {
+  readonly functions: WorkflowSteps;
+  readonly transcriptionComplete: AssistFunction;
+  readonly transcriptsBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: PipelineStepsProps) {
+    super(scope, id);
+    const { data } = props;
+    const stack = Stack.of(this);
+    const modelId =
+      props.bedrockModelId ?? (this.node.tryGetContext('bedrockModelId') as string | undefined) ?? 'anthropic.claude-haiku-4-5-20251001-v1:0';
+
+    this.transcriptsBucket = data.dataBucket('Transcripts', 'transcripts/', Duration.days(90));
+
+    const knowledge = new LayerVersion(this, 'KnowledgeLayer', {
+      code: Code.fromAsset(join(REPO_ROOT, 'layers')),
+      compatibleRuntimes: [Runtime.NODEJS_24_X],
+      compatibleArchitectures: [Architecture.ARM_64],
+      description: 'Topic taxonomy, labelled examples, knowledge articles and reply/SMS templates (/opt/knowledge)',
+    });
+
+    const make = (name: string, description: string, extra: Record<string, string> = {}) => {
+      const fn = new AssistFunction(this, name, {
+        handlerFolder: name,
+        key: data.key,
+        description,
+        layers: [knowledge],
+        environment: { ENQUIRY_TABLE_NAME: data.enquiryTable.tableName, KNOWLEDGE_DIR: '/opt/knowledge', ...extra },
+      });
+      data.enquiryTable.grantReadWriteData(fn);
+      return fn;
+    };
+
+    const startTranscription = make('start-transcription', 'Starts the Transcribe job for a voicemail and parks the task token', {
+      TRANSCRIPTS_BUCKET: this.transcriptsBucket.bucketName,
+      TRANSCRIPTS_KEY_ARN: data.key.keyArn,
+    });
+    startTranscription.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
+        resources: [`arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`],
+      }),
+    );
+    // Transcribe reads the audio and writes the transcript with the caller's (this function's) permissions.
+    data.voicemailBucket.grantRead(startTranscription);
+    this.transcriptsBucket.grantPut(startTranscription);
+
+    this.transcriptionComplete = make('transcription-complete', 'Reads a finished transcript and resumes the workflow', {
+      TRANSCRIPTS_BUCKET: this.transcriptsBucket.bucketName,
+    });
+    this.transcriptsBucket.grantRead(this.transcriptionComplete);
+    this.transcriptionComplete.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['transcribe:GetTranscriptionJob'],
+        resources: [`arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`],
+      }),
+    );
+    new Rule(this, 'TranscribeJobEnded', {
+      description: 'Transcribe jobs of EnquiryWorkflow that completed or failed',
+      eventPattern: {
+        source: ['aws.transcribe'],
+        detailType: ['Transcribe Job State Change'],
+        detail: {
+          TranscriptionJobName: [{ prefix: TRANSCRIBE_JOB_PREFIX }],
+          TranscriptionJobStatus: ['COMPLETED', 'FAILED'],
+        },
+      },
+      targets: [new LambdaFunction(this.transcriptionComplete, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    const bedrockEnv = { BEDROCK_MODEL_ID: modelId, BEDROCK_REGION: (this.node.tryGetContext('bedrockRegion') as string | undefined) ?? stack.region };
+    const classify = make('classify', 'Classifies the redacted enquiry into the hotline taxonomy', bedrockEnv);
+    const draft = make('draft', 'Drafts a knowledge-grounded reply for agent review', bedrockEnv);
+    for (const fn of [classify, draft]) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['bedrock:InvokeModel'],
+          resources: [`arn:${stack.partition}:bedrock:${bedrockEnv.BEDROCK_REGION}::foundation-model/${modelId}`],
+        }),
+      );
+    }
+
+    this.functions = {
+      startTranscription,
+      redact: make('redact', 'Replaces personal data in the enquiry text with typed placeholders'),
+      classify,
+      draft,
+      needsManual: make('needs-manual', 'Hands a failed enquiry to agents with the reason'),
+    };
+  }
+
+  /** Grants what needs the state machine, which is created after the steps. */
+  connectWorkflow(stateMachine: IStateMachine): void {
+    stateMachine.grantTaskResponse(this.transcriptionComplete);
+  }
+}

@@ -1,0 +1,146 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  CustomerManagedEncryptionConfiguration,
+  DefinitionBody,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+  type IChainable,
+  type INextable,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** State names are part of the contract: the local runtime and tests bind handlers to them. */
+export const STATE_NAMES = {
+  hasAudio: 'HasAudio',
+  startTranscription: 'StartTranscription',
+  redact: 'RedactPersonalData',
+  classify: 'ClassifyTopic',
+  draft: 'DraftReply',
+  needsManual: 'NeedsManualHandling',
+  done: 'Drafted',
+  handedToAgents: 'HandedToAgents',
+} as const;
+
+/** Errors our functions throw for faults worth retrying (see shared/domain/errors.ts). */
+const TRANSIENT_ERRORS = ['TransientError', 'StatusConflictError'];
+
+export interface WorkflowSteps {
+  startTranscription: IFunction;
+  redact: IFunction;
+  classify: IFunction;
+  draft: IFunction;
+  needsManual: IFunction;
+}
+
+export interface EnquiryWorkflowProps {
+  key: IKey;
+  steps: WorkflowSteps;
+  /** How long a voicemail may wait for Transcribe before going to agents by hand. */
+  transcriptionTimeout?: Duration;
+}
+
+const ids = {
+  enquiryId: JsonPath.stringAt('$.enquiryId'),
+  correlationId: JsonPath.stringAt('$.correlationId'),
+};
+
+/**
+ * EnquiryWorkflow (Standard): voicemail → transcription → redaction → classification → draft.
+ * Every step retries transient faults with jittered backoff and, when it still fails, hands the enquiry
+ * to agents through NeedsManualHandling, so no enquiry ends without a status an agent can see.
+ */
+export class EnquiryWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: EnquiryWorkflowProps) {
+    super(scope, id);
+    const { steps } = props;
+
+    const needsManual = new LambdaInvoke(this, STATE_NAMES.needsManual, {
+      lambdaFunction: steps.needsManual,
+      payload: TaskInput.fromObject({ ...ids, failure: JsonPath.objectAt('$.failure') }),
+      payloadResponseOnly: true,
+      resultPath: '$.outcome',
+    });
+    needsManual.addRetry({
+      errors: [...TRANSIENT_ERRORS, 'States.TaskFailed'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: JitterType.FULL,
+    });
+    needsManual.next(new Succeed(this, STATE_NAMES.handedToAgents));
+
+    const step = (name: string, fn: IFunction) => {
+      const task = new LambdaInvoke(this, name, {
+        lambdaFunction: fn,
+        payload: TaskInput.fromObject(ids),
+        payloadResponseOnly: true,
+        resultPath: JsonPath.DISCARD,
+      });
+      return this.guarded(task, needsManual);
+    };
+
+    const startTranscription = new LambdaInvoke(this, STATE_NAMES.startTranscription, {
+      lambdaFunction: steps.startTranscription,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ ...ids, taskToken: JsonPath.taskToken }),
+      taskTimeout: Timeout.duration(props.transcriptionTimeout ?? Duration.hours(2)),
+      resultPath: JsonPath.DISCARD,
+    });
+    this.guarded(startTranscription, needsManual);
+
+    const redact = step(STATE_NAMES.redact, steps.redact);
+    const definition = new Choice(this, STATE_NAMES.hasAudio)
+      .when(Condition.booleanEquals('$.hasAudio', true), startTranscription.next(redact))
+      .otherwise(redact);
+    redact
+      .next(step(STATE_NAMES.classify, steps.classify))
+      .next(step(STATE_NAMES.draft, steps.draft))
+      .next(new Succeed(this, STATE_NAMES.done));
+
+    this.stateMachine = new StateMachine(this, 'EnquiryWorkflow', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(definition as IChainable),
+      tracingEnabled: true,
+      encryptionConfiguration: new CustomerManagedEncryptionConfiguration(props.key),
+      logs: {
+        destination: new LogGroup(this, 'ExecutionLogs', {
+          retention: RetentionDays.THREE_MONTHS,
+          encryptionKey: props.key,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: LogLevel.ALL,
+        // Execution data holds ids only, but keep it out of logs anyway: defence in depth.
+        includeExecutionData: false,
+      },
+    });
+  }
+
+  /** Bounded, jittered retries for transient faults, then hand-off to agents with the error as the reason. */
+  private guarded<T extends LambdaInvoke>(task: T, needsManual: LambdaInvoke): T & INextable {
+    task.addRetry({
+      errors: TRANSIENT_ERRORS,
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 4,
+      maxDelay: Duration.seconds(30),
+      jitterStrategy: JitterType.FULL,
+    });
+    task.addCatch(needsManual, { errors: ['States.ALL'], resultPath: '$.failure' });
+    return task;
+  }
+}

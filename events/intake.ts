@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../shared/domain/language.ts';
+
+/**
+ * Messages on the intake queue. Two producers: the IVR/telephony system after it stores a voicemail,
+ * and the written-enquiry channels (web form, email gateway, mobile app).
+ */
+
+/** E.164: a plus, a country code that does not start with 0, 8 to 15 digits in all. */
+export const E164PhoneSchema = z
+  .string()
+  .regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number such as +85291234567');
+
+const IsoTimestampSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' });
+
+/** Upper bound on written enquiries: the longest real 1823 web-form text is well under this. */
+export const MAX_ENQUIRY_TEXT_CHARS = 5000;
+
+export const VoicemailReceivedSchema = z.strictObject({
+  kind: z.literal('voicemail'),
+  callId: z.string().regex(/^[A-Za-z0-9._-]{6,64}$/, 'must be 6-64 letters, digits, dots, hyphens or underscores'),
+  audio: z.strictObject({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
+    key: z.string().min(1).max(1024),
+  }),
+  callerNumber: E164PhoneSchema,
+  languageHint: z.enum(LANGUAGES).optional(),
+  smsConsent: z.boolean(),
+  receivedAt: IsoTimestampSchema,
+});
+export type VoicemailReceived = z.infer<typeof VoicemailReceivedSchema>;
+
+export const WRITTEN_CHANNELS = ['web', 'email', 'app'] as const;
+
+export const WrittenEnquirySchema = z.strictObject({
+  kind: z.literal('written'),
+  messageId: z.string().regex(/^[A-Za-z0-9._-]{6,64}$/, 'must be 6-64 letters, digits, dots, hyphens or underscores'),
+  channel: z.enum(WRITTEN_CHANNELS),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(MAX_ENQUIRY_TEXT_CHARS, `must be at most ${MAX_ENQUIRY_TEXT_CHARS} characters`),
+  contact: z
+    .strictObject({
+      phone: E164PhoneSchema.optional(),
+      email: z.email('must be an email address').optional(),
+    })
+    .refine((c) => c.phone !== undefined || c.email !== undefined, 'must include a phone or an email'),
+  languageHint: z.enum(LANGUAGES).optional(),
+  smsConsent: z.boolean(),
+  receivedAt: IsoTimestampSchema,
+});
+export type WrittenEnquiry = z.infer<typeof WrittenEnquirySchema>;
+
+export const IntakeMessageSchema = z.discriminatedUnion('kind', [VoicemailReceivedSchema, WrittenEnquirySchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be "voicemail" or "written"' : undefined),
+});
+export type IntakeMessage = z.infer<typeof IntakeMessageSchema>;

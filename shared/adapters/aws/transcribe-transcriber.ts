@@ -1,0 +1,60 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ConflictException, StartTranscriptionJobCommand, type TranscribeClient } from '@aws-sdk/client-transcribe';
+import { TranscribeOutputSchema, type TranscribeOutput } from '../../../events/transcribe.ts';
+import type { Language } from '../../domain/language.ts';
+import { parseOrThrow } from '../../domain/validation.ts';
+import type { TranscriptionJobRequest, Transcriber } from '../../ports/transcriber.ts';
+
+export interface TranscribeSettings {
+  outputBucket: string;
+  outputKeyArn: string;
+  /** Custom vocabulary per language (Hong Kong place and department names); absent languages use none. */
+  vocabularies?: Partial<Record<Language, string>>;
+}
+
+export const transcriptKeyFor = (jobName: string): string => `transcripts/${jobName}.json`;
+
+/** Amazon Transcribe batch jobs with language identification, output KMS-encrypted to our bucket. */
+export class TranscribeTranscriber implements Transcriber {
+  constructor(
+    private readonly transcribe: TranscribeClient,
+    private readonly s3: S3Client,
+    private readonly settings: TranscribeSettings,
+  ) {}
+
+  async startJob(request: TranscriptionJobRequest): Promise<{ alreadyStarted: boolean }> {
+    const vocabularies = this.settings.vocabularies ?? {};
+    const languageIdSettings = Object.fromEntries(
+      request.languageOptions.flatMap((language) => {
+        const name = vocabularies[language];
+        return name ? [[language, { VocabularyName: name }]] : [];
+      }),
+    );
+    try {
+      await this.transcribe.send(
+        new StartTranscriptionJobCommand({
+          TranscriptionJobName: request.jobName,
+          Media: { MediaFileUri: `s3://${request.audio.bucket}/${request.audio.key}` },
+          IdentifyLanguage: true,
+          LanguageOptions: request.languageOptions,
+          ...(Object.keys(languageIdSettings).length ? { LanguageIdSettings: languageIdSettings } : {}),
+          OutputBucketName: this.settings.outputBucket,
+          OutputKey: transcriptKeyFor(request.jobName),
+          OutputEncryptionKMSKeyId: this.settings.outputKeyArn,
+        }),
+      );
+      return { alreadyStarted: false };
+    } catch (error) {
+      // Job names are unique per account: a retried step finds its own job already running.
+      if (error instanceof ConflictException) return { alreadyStarted: true };
+      throw error;
+    }
+  }
+
+  async readOutput(jobName: string): Promise<TranscribeOutput> {
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.settings.outputBucket, Key: transcriptKeyFor(jobName) }));
+    const body = await object.Body?.transformToString('utf8');
+    if (!body) throw new Error(`transcript ${transcriptKeyFor(jobName)} is empty`);
+    return parseOrThrow(TranscribeOutputSchema, JSON.parse(body));
+  }
+}

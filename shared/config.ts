@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration from environment variables, validated once at init so a misconfigured function
+ * fails at cold start with the variable's name, not later with an undefined.
+ */
+const ConfigSchema = z.object({
+  ENQUIRY_TABLE_NAME: z.string().min(3),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  INTAKE_DLQ_URL: z.url().optional(),
+  KNOWLEDGE_DIR: z.string().default('/opt/knowledge'),
+  AWS_REGION: z.string().default('ap-east-1'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+/** A value the function cannot run without. */
+export function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`invalid configuration: ${name} is required by this function`);
+  return value;
+}

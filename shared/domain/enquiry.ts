@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { IntakeMessage } from '../../events/intake.ts';
+import type { Language } from './language.ts';
+
+/** Lifecycle of an enquiry (DESIGN.md §4). Terminal: sms_sent, closed, needs_manual stays open for agents. */
+export const ENQUIRY_STATUSES = [
+  'received',
+  'transcribing',
+  'transcribed',
+  'redacted',
+  'classified',
+  'drafted',
+  'awaiting_review',
+  'approved',
+  'edited',
+  'rejected',
+  'sms_queued',
+  'sms_sent',
+  'closed',
+  'needs_manual',
+] as const;
+export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
+
+export type EnquiryChannel = 'voicemail' | 'web' | 'email' | 'app';
+
+/** What the workflow and agents see. Holds no raw personal data: that lives in `EnquiryContact`. */
+export interface Enquiry {
+  enquiryId: string;
+  /** Idempotency key of the message that created it: call id or written message id. */
+  sourceId: string;
+  channel: EnquiryChannel;
+  status: EnquiryStatus;
+  languageHint?: Language;
+  smsConsent: boolean;
+  hasAudio: boolean;
+  receivedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  correlationId: string;
+  /** Set when the enquiry moves to needs_manual: why, in words an agent can act on (no personal data). */
+  manualReason?: string;
+  /** Language of the enquiry once known (transcription language id, or detected from text). */
+  language?: Language;
+  transcription?: TranscriptionSummary;
+  /** Text with personal data replaced by placeholders: the only text models, logs and agents' lists see. */
+  redactedText?: string;
+  /** Where personal data was found (type and offsets into the raw text; never the values). */
+  redactedEntities?: { type: string; start: number; end: number; verified?: boolean }[];
+  topic?: TopicResultRecord;
+  draft?: DraftRecord;
+  /** Token of the `.waitForTaskToken` step the enquiry is parked in. Never logged, never shown by the API. */
+  taskToken?: string;
+  /** True when a step fell back to a local model because Bedrock was unavailable. */
+  degraded?: boolean;
+}
+
+/** What the transcription step keeps about a voicemail transcript (the text itself is in EnquiryContact). */
+export interface TranscriptionSummary {
+  jobName: string;
+  language: Language;
+  averageConfidence: number;
+  lowConfidence: boolean;
+  durationSeconds: number;
+}
+
+/** Topic result as stored (see shared/domain/classification/topic-result.ts for the validated shape). */
+export interface TopicResultRecord {
+  topic: string;
+  department: string;
+  urgency: string;
+  confidence: number;
+  language: Language;
+  rationale: string;
+  source: string;
+  degraded?: boolean;
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/** Draft reply as stored (see shared/domain/drafting/draft-reply.ts for the validated shape). */
+export interface DraftRecord {
+  text: string;
+  language: Language;
+  script: string;
+  citedArticleIds: string[];
+  flags: { kind: string; detail: string }[];
+  source: string;
+  degraded?: boolean;
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/**
+ * Raw personal data kept apart from what models see (DESIGN.md §4). Stored in its own item of the
+ * KMS-encrypted table and read only by the steps that must (redaction, SMS).
+ */
+export interface EnquiryContact {
+  enquiryId: string;
+  callerNumber?: string;
+  email?: string;
+  /** Raw written text or raw transcript, before redaction. */
+  rawText?: string;
+  audio?: { bucket: string; key: string };
+}
+
+/** Append-only record of a status change. */
+export interface AuditEvent {
+  enquiryId: string;
+  at: string;
+  from: EnquiryStatus | null;
+  to: EnquiryStatus;
+  actor: string;
+  note?: string;
+}
+
+/** The source id of a message: the key that makes intake idempotent. */
+export function sourceIdOf(message: IntakeMessage): string {
+  return message.kind === 'voicemail' ? `voicemail:${message.callId}` : `${message.channel}:${message.messageId}`;
+}
+
+/**
+ * Enquiry ids are derived from the source id so a redelivered message maps to the same enquiry and the
+ * same execution name, whichever intake attempt gets there first. Format: ENQ-YYYYMMDD-<12 base32 chars>.
+ */
+export function enquiryIdFor(message: IntakeMessage): string {
+  const digest = createHash('sha256').update(sourceIdOf(message)).digest();
+  const day = message.receivedAt.slice(0, 10).replaceAll('-', '');
+  return `ENQ-${day}-${toBase32(digest).slice(0, 12)}`;
+}
+
+// Crockford-style: no I, L, O, U, so ids read aloud over the phone are unambiguous.
+const BASE32_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ0123456789';
+function toBase32(bytes: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32_ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+/** Builds the records intake writes for a valid message. Pure: the caller supplies the time and correlation id. */
+export function newEnquiryFrom(
+  message: IntakeMessage,
+  now: string,
+  correlationId: string,
+): { enquiry: Enquiry; contact: EnquiryContact } {
+  const enquiryId = enquiryIdFor(message);
+  const common = {
+    enquiryId,
+    sourceId: sourceIdOf(message),
+    status: 'received' as const,
+    smsConsent: message.smsConsent,
+    receivedAt: message.receivedAt,
+    createdAt: now,
+    updatedAt: now,
+    correlationId,
+    ...(message.languageHint ? { languageHint: message.languageHint } : {}),
+  };
+  if (message.kind === 'voicemail') {
+    return {
+      enquiry: { ...common, channel: 'voicemail', hasAudio: true },
+      contact: { enquiryId, callerNumber: message.callerNumber, audio: message.audio },
+    };
+  }
+  return {
+    enquiry: { ...common, channel: message.channel, hasAudio: false },
+    contact: {
+      enquiryId,
+      rawText: message.text,
+      ...(message.contact.phone ? { callerNumber: message.contact.phone } : {}),
+      ...(message.contact.email ? { email: message.contact.email } : {}),
+    },
+  };
+}
+
+/** The execution input: identifiers and routing facts only, never personal data (execution history is widely readable). */
+export interface WorkflowInput {
+  enquiryId: string;
+  correlationId: string;
+  hasAudio: boolean;
+}
+
+export function workflowInputFor(enquiry: Enquiry): WorkflowInput {
+  return { enquiryId: enquiry.enquiryId, correlationId: enquiry.correlationId, hasAudio: enquiry.hasAudio };
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { ValidationError, type FieldProblem } from './errors.ts';
+
+/** Turns zod issues into field + problem pairs, e.g. `callerNumber: must be an E.164 phone number`. */
+export function fieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(message)',
+    problem: issue.message,
+  }));
+}
+
+/** Parses with a schema, throwing a ValidationError that names each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(fieldProblems(result.error));
+  return result.data;
+}
+
+/** Parses a JSON string body, reporting malformed JSON as a problem with the whole message. */
+export function parseJsonOrThrow<S extends z.ZodType>(schema: S, body: string): z.infer<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new ValidationError([{ field: '(body)', problem: 'is not valid JSON' }]);
+  }
+  return parseOrThrow(schema, value);
+}

@@ -1,0 +1,47 @@
+import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../domain/enquiry.ts';
+
+/** Fields a step may set alongside a status change. */
+export type EnquiryPatch = Partial<Omit<Enquiry, 'enquiryId' | 'sourceId' | 'createdAt' | 'status'>> &
+  Record<string, unknown>;
+
+export interface StatusChange {
+  enquiryId: string;
+  /** The change only applies when the enquiry is in one of these states (optimistic concurrency). */
+  expectedStatus?: EnquiryStatus | readonly EnquiryStatus[];
+  to: EnquiryStatus;
+  actor: string;
+  at: string;
+  note?: string;
+  patch?: EnquiryPatch;
+}
+
+/** Thrown when `expectedStatus` did not hold: someone else moved the enquiry first. */
+export class StatusConflictError extends Error {
+  override readonly name = 'StatusConflictError';
+  constructor(
+    readonly enquiryId: string,
+    readonly currentStatus: EnquiryStatus | undefined,
+  ) {
+    super(`enquiry ${enquiryId} is ${currentStatus ?? 'missing'}`);
+  }
+}
+
+export interface EnquiryStore {
+  /**
+   * Creates the enquiry, its contact record and the first audit event in one transaction, unless an enquiry
+   * with the same id already exists. Returns the stored enquiry either way.
+   */
+  createIfAbsent(enquiry: Enquiry, contact: EnquiryContact): Promise<{ created: boolean; enquiry: Enquiry }>;
+  get(enquiryId: string): Promise<Enquiry | undefined>;
+  getContact(enquiryId: string): Promise<EnquiryContact | undefined>;
+  /** Adds raw personal data learned later (e.g. the raw transcript) to the separate contact record. */
+  updateContact(enquiryId: string, patch: Partial<Omit<EnquiryContact, 'enquiryId'>>): Promise<void>;
+  /** Applies a status change and appends its audit event atomically. */
+  changeStatus(change: StatusChange): Promise<Enquiry>;
+  auditTrail(enquiryId: string): Promise<AuditEvent[]>;
+  /** Enquiries in a status, oldest first, paged by an opaque cursor. */
+  listByStatus(
+    status: EnquiryStatus,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<{ items: Enquiry[]; cursor?: string }>;
+}
