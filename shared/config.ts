@@ -8,6 +8,12 @@ const ConfigSchema = z.object({
   ENQUIRY_TABLE_NAME: z.string().min(3),
   STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   INTAKE_DLQ_URL: z.url().optional(),
+  TRANSCRIPTS_BUCKET: z.string().optional(),
+  TRANSCRIPTS_KEY_ARN: z.string().optional(),
+  BEDROCK_MODEL_ID: z.string().optional(),
+  BEDROCK_REGION: z.string().optional(),
+  /** Local classifier confidence at or above which Bedrock is not asked (cost saving). */
+  CLASSIFIER_ACCEPT_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
   KNOWLEDGE_DIR: z.string().default('/opt/knowledge'),
   AWS_REGION: z.string().default('ap-east-1'),
 });

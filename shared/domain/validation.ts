@@ -5,9 +5,20 @@ import { ValidationError, type FieldProblem } from './errors.ts';
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(message)',
-    problem: issue.message,
+    problem: plainProblem(issue),
   }));
 }
+
+/** zod's defaults read "Invalid input: expected string, received undefined"; say it the way an operator would. */
+function plainProblem(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.message.endsWith('received undefined') ? 'is required' : `must be ${article(issue.expected)} ${issue.expected}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `has unknown field(s): ${issue.keys.join(', ')}`;
+  return issue.message;
+}
+
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'an' : 'a');
 
 /** Parses with a schema, throwing a ValidationError that names each bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

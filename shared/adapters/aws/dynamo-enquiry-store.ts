@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, Enquiry, EnquiryContact } from '../../domain/enquiry.ts';
 import { TransientError } from '../../domain/errors.ts';
 import { StatusConflictError, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
@@ -8,7 +7,8 @@ import { ENQUIRY_TABLE_KEYS, enquiryPk, statusPk } from './dynamo-table.ts';
 
 const META = 'META';
 const CONTACT = 'CONTACT';
-const AUDIT_PREFIX = 'AUDIT#';
+/** The audit trail lives on the enquiry item so a status change and its event are one atomic write. */
+const AUDIT = 'audit';
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 function stripKeys<T>(item: Record<string, unknown>): T {
@@ -21,28 +21,10 @@ function statusIndexKeys(enquiry: Pick<Enquiry, 'status' | 'receivedAt' | 'enqui
   return { gsi1pk: statusPk(enquiry.status), gsi1sk: `${enquiry.receivedAt}#${enquiry.enquiryId}` };
 }
 
-// The random suffix keeps two changes within one millisecond from overwriting each other.
-function auditItem(event: AuditEvent) {
-  return { pk: enquiryPk(event.enquiryId), sk: `${AUDIT_PREFIX}${event.at}#${randomBytes(4).toString('hex')}`, ...event };
-}
-
-/** True when a transaction failed only because one of its conditions did not hold. */
-function conditionFailed(error: unknown): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')
-  );
-}
+const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 function isThrottling(error: unknown): boolean {
-  const name = (error as { name?: string }).name ?? '';
-  return (
-    name === 'ProvisionedThroughputExceededException' ||
-    name === 'ThrottlingException' ||
-    name === 'RequestLimitExceeded' ||
-    (error instanceof TransactionCanceledException &&
-      (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError'))
-  );
+  return THROTTLING_ERRORS.has((error as { name?: string }).name ?? '');
 }
 
 /** Enquiry store on the single DynamoDB table (real AWS, or dynalite locally). */
@@ -59,25 +41,22 @@ export class DynamoEnquiryStore implements EnquiryStore {
   async createIfAbsent(enquiry: Enquiry, contact: EnquiryContact): Promise<{ created: boolean; enquiry: Enquiry }> {
     const pk = enquiryPk(enquiry.enquiryId);
     const firstEvent: AuditEvent = { enquiryId: enquiry.enquiryId, at: enquiry.createdAt, from: null, to: enquiry.status, actor: 'intake' };
+    // Contact first: it is derived from the same message, so rewriting it on a redelivery changes nothing,
+    // and the enquiry never exists without its contact record.
+    await this.guard(() => this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: CONTACT, ...contact } })));
     try {
-      await this.write(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk, sk: META, ...statusIndexKeys(enquiry), ...enquiry },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: this.tableName, Item: { pk, sk: CONTACT, ...contact } } },
-            { Put: { TableName: this.tableName, Item: auditItem(firstEvent) } },
-          ],
-        }),
+      await this.guard(() =>
+        this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk, sk: META, ...statusIndexKeys(enquiry), ...enquiry, [AUDIT]: [firstEvent] },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
       );
       return { created: true, enquiry };
     } catch (error) {
-      if (!conditionFailed(error)) throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = await this.get(enquiry.enquiryId);
       if (!existing) throw new TransientError(`enquiry ${enquiry.enquiryId} exists but could not be read yet`);
       return { created: false, enquiry: existing };
@@ -95,24 +74,27 @@ export class DynamoEnquiryStore implements EnquiryStore {
   async updateContact(enquiryId: string, patch: Partial<Omit<EnquiryContact, 'enquiryId'>>): Promise<void> {
     const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: enquiryPk(enquiryId), sk: CONTACT },
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
+    await this.guard(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: enquiryPk(enquiryId), sk: CONTACT },
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
     );
   }
 
   async changeStatus(change: StatusChange): Promise<Enquiry> {
-    const current = await this.get(change.enquiryId);
+    const current = await this.getItem<Enquiry & { [AUDIT]?: AuditEvent[] }>(change.enquiryId, META, false);
     if (!current) throw new StatusConflictError(change.enquiryId, undefined);
     const expected = change.expectedStatus === undefined ? undefined : [change.expectedStatus].flat();
     if (expected && !expected.includes(current.status)) throw new StatusConflictError(change.enquiryId, current.status);
-    const next: Enquiry = { ...current, ...change.patch, status: change.to, updatedAt: change.at };
+    const { [AUDIT]: trail = [], ...enquiry } = current;
+    const next: Enquiry = { ...enquiry, ...change.patch, status: change.to, updatedAt: change.at };
     const event: AuditEvent = {
       enquiryId: change.enquiryId,
       at: change.at,
@@ -122,25 +104,21 @@ export class DynamoEnquiryStore implements EnquiryStore {
       ...(change.note ? { note: change.note } : {}),
     };
     try {
-      await this.write(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: enquiryPk(change.enquiryId), sk: META, ...statusIndexKeys(next), ...next },
-                // Optimistic concurrency: the write only lands if nobody changed the enquiry since we read it.
-                ConditionExpression: '#updatedAt = :readUpdatedAt AND #status = :readStatus',
-                ExpressionAttributeNames: { '#updatedAt': 'updatedAt', '#status': 'status' },
-                ExpressionAttributeValues: { ':readUpdatedAt': current.updatedAt, ':readStatus': current.status },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: auditItem(event) } },
-          ],
-        }),
+      // One conditional put: the status change and its audit event land together or not at all, and only if
+      // nobody changed the enquiry since we read it (optimistic concurrency).
+      await this.guard(() =>
+        this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: enquiryPk(change.enquiryId), sk: META, ...statusIndexKeys(next), ...next, [AUDIT]: [...trail, event] },
+            ConditionExpression: '#updatedAt = :readUpdatedAt AND #status = :readStatus',
+            ExpressionAttributeNames: { '#updatedAt': 'updatedAt', '#status': 'status' },
+            ExpressionAttributeValues: { ':readUpdatedAt': current.updatedAt, ':readStatus': current.status },
+          }),
+        ),
       );
     } catch (error) {
-      if (!conditionFailed(error)) throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const latest = await this.get(change.enquiryId);
       throw new StatusConflictError(change.enquiryId, latest?.status);
     }
@@ -148,49 +126,49 @@ export class DynamoEnquiryStore implements EnquiryStore {
   }
 
   async auditTrail(enquiryId: string): Promise<AuditEvent[]> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-        ExpressionAttributeValues: { ':pk': enquiryPk(enquiryId), ':audit': AUDIT_PREFIX },
-        ConsistentRead: true,
-      }),
-    );
-    return (result.Items ?? []).map((item) => stripKeys<AuditEvent>(item));
+    const item = await this.getItem<{ [AUDIT]?: AuditEvent[] }>(enquiryId, META, false);
+    return item?.[AUDIT] ?? [];
   }
 
   async listByStatus(
     status: Enquiry['status'],
     options: { limit?: number; cursor?: string } = {},
   ): Promise<{ items: Enquiry[]; cursor?: string }> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: ENQUIRY_TABLE_KEYS.statusIndex.name,
-        KeyConditionExpression: 'gsi1pk = :status',
-        ExpressionAttributeValues: { ':status': statusPk(status) },
-        Limit: options.limit ?? 25,
-        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
-      }),
+    const result = await this.guard(() =>
+      this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ENQUIRY_TABLE_KEYS.statusIndex.name,
+          KeyConditionExpression: 'gsi1pk = :status',
+          ExpressionAttributeValues: { ':status': statusPk(status) },
+          Limit: options.limit ?? 25,
+          ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
+        }),
+      ),
     );
     return {
-      items: (result.Items ?? []).map((item) => stripKeys<Enquiry>(item)),
+      items: (result.Items ?? []).map(({ [AUDIT]: _audit, ...item }) => stripKeys<Enquiry>(item)),
       ...(result.LastEvaluatedKey ? { cursor: encodeCursor(result.LastEvaluatedKey) } : {}),
     };
   }
 
-  private async getItem<T>(enquiryId: string, sk: string): Promise<T | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: enquiryPk(enquiryId), sk }, ConsistentRead: true }),
+  /** Reads one item; `withoutAudit` leaves the audit trail out of enquiries handed to callers. */
+  private async getItem<T>(enquiryId: string, sk: string, withoutAudit = true): Promise<T | undefined> {
+    const result = await this.guard(() =>
+      this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: enquiryPk(enquiryId), sk }, ConsistentRead: true })),
     );
-    return result.Item ? stripKeys<T>(result.Item) : undefined;
+    if (!result.Item) return undefined;
+    const item = stripKeys<Record<string, unknown>>(result.Item);
+    if (withoutAudit) delete item[AUDIT];
+    return item as T;
   }
 
-  private async write(command: TransactWriteCommand): Promise<void> {
+  /** Throttling is a transient fault: the state machine and SQS retry it with backoff. */
+  private async guard<R>(call: () => Promise<R>): Promise<R> {
     try {
-      await this.documents.send(command);
+      return await call();
     } catch (error) {
-      if (isThrottling(error)) throw new TransientError('DynamoDB throttled or conflicted; retry', { cause: error });
+      if (isThrottling(error)) throw new TransientError('DynamoDB throttled; retry', { cause: error });
       throw error;
     }
   }

@@ -2,7 +2,7 @@
  * Key design of the single Enquiry table, shared by the CDK construct and every adapter so they cannot drift.
  *   pk = ENQ#<id>   sk = META        the Enquiry (what models and agents see)
  *   pk = ENQ#<id>   sk = CONTACT     raw caller number / email / text (personal data, read by few)
- *   pk = ENQ#<id>   sk = AUDIT#<at>#<n>  append-only status changes
+ *   (the append-only audit trail is a list on the META item, written atomically with each status change)
  *   gsi1: gsi1pk = STATUS#<status>, gsi1sk = <receivedAt>#<id>  agents' queues, oldest first
  */
 export const ENQUIRY_TABLE_KEYS = {

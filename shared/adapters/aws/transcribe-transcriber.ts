@@ -12,6 +12,16 @@ export interface TranscribeSettings {
   vocabularies?: Partial<Record<Language, string>>;
 }
 
+/** Vocabulary names from TRANSCRIBE_VOCABULARY_ZH_HK / _EN_US / _ZH_CN, set by CDK when vocabularies exist. */
+export function vocabulariesFromEnv(env: NodeJS.ProcessEnv): Partial<Record<Language, string>> {
+  const entries: [Language, string | undefined][] = [
+    ['zh-HK', env.TRANSCRIBE_VOCABULARY_ZH_HK],
+    ['en-US', env.TRANSCRIBE_VOCABULARY_EN_US],
+    ['zh-CN', env.TRANSCRIBE_VOCABULARY_ZH_CN],
+  ];
+  return Object.fromEntries(entries.filter((e): e is [Language, string] => Boolean(e[1])));
+}
+
 export const transcriptKeyFor = (jobName: string): string => `transcripts/${jobName}.json`;
 
 /** Amazon Transcribe batch jobs with language identification, output KMS-encrypted to our bucket. */

@@ -1,0 +1,22 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { TranscribeClient } from '@aws-sdk/client-transcribe';
+import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
+import { TranscribeTranscriber, vocabulariesFromEnv } from '#adapters/aws/transcribe-transcriber.ts';
+import { loadConfig, required } from '#config';
+import { withMiddleware } from '#middleware/stack.ts';
+import { systemClock } from '#ports/clock.ts';
+import { handleStartTranscription } from './handle.ts';
+
+const config = loadConfig();
+const deps = {
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), config.ENQUIRY_TABLE_NAME),
+  transcriber: new TranscribeTranscriber(new TranscribeClient({}), new S3Client({}), {
+    outputBucket: required(config.TRANSCRIPTS_BUCKET, 'TRANSCRIPTS_BUCKET'),
+    outputKeyArn: required(config.TRANSCRIPTS_KEY_ARN, 'TRANSCRIPTS_KEY_ARN'),
+    vocabularies: vocabulariesFromEnv(process.env),
+  }),
+  clock: systemClock,
+};
+
+export const handler = withMiddleware((event: unknown) => handleStartTranscription(event, deps));

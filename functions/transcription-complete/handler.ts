@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { TranscribeClient } from '@aws-sdk/client-transcribe';
+import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
+import { StepFunctionsCallbacks } from '#adapters/aws/step-functions.ts';
+import { TranscribeTranscriber } from '#adapters/aws/transcribe-transcriber.ts';
+import { loadConfig, required } from '#config';
+import { withMiddleware } from '#middleware/stack.ts';
+import { systemClock } from '#ports/clock.ts';
+import { handleTranscriptionEvent } from './handle.ts';
+
+const config = loadConfig();
+const deps = {
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), config.ENQUIRY_TABLE_NAME),
+  transcriber: new TranscribeTranscriber(new TranscribeClient({}), new S3Client({}), {
+    outputBucket: required(config.TRANSCRIPTS_BUCKET, 'TRANSCRIPTS_BUCKET'),
+    outputKeyArn: config.TRANSCRIPTS_KEY_ARN ?? '',
+  }),
+  callbacks: new StepFunctionsCallbacks(new SFNClient({})),
+  clock: systemClock,
+};
+
+export const handler = withMiddleware((event: unknown) => handleTranscriptionEvent(event, deps));

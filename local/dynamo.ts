@@ -1,0 +1,62 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { ENQUIRY_TABLE_KEYS } from '../shared/adapters/aws/dynamo-table.ts';
+
+export interface LocalDynamo {
+  client: DynamoDBClient;
+  endpoint: string;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real DynamoDB API (dynalite: in-memory LevelDB, real request validation and conditional writes) on
+ * loopback, with the Enquiry table created from the same key design the CDK construct uses.
+ */
+export async function startLocalDynamo(tableName = 'assist-enquiries'): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+  const { partitionKey, sortKey, statusIndex } = ENQUIRY_TABLE_KEYS;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: statusIndex.name,
+          KeySchema: [
+            { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  return {
+    client,
+    endpoint,
+    tableName,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { StepInput } from '../../../events/workflow.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { EnquiryStore } from '../../ports/enquiry-store.ts';
+import type { PersonalDataRedactor } from '../../ports/personal-data-redactor.ts';
+import type { ReplyDrafter } from '../../ports/reply-drafter.ts';
+import type { TopicClassifier } from '../../ports/topic-classifier.ts';
+import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
+import { ValidationError } from '../errors.ts';
+import type { TopicId, DepartmentId, Urgency } from '../topics.ts';
+
+async function load(store: EnquiryStore, enquiryId: string): Promise<Enquiry> {
+  const enquiry = await store.get(enquiryId);
+  if (!enquiry) throw new ValidationError([{ field: 'enquiryId', problem: `no enquiry ${enquiryId}` }]);
+  return enquiry;
+}
+
+/**
+ * Each step accepts its own output status too, so a retried step (crash after the write) redoes its
+ * work idempotently instead of failing on the status check.
+ */
+const accepts = (from: EnquiryStatus[], to: EnquiryStatus): EnquiryStatus[] => [...from, to];
+
+export interface RedactDeps {
+  store: EnquiryStore;
+  redactor: PersonalDataRedactor;
+  clock: Clock;
+}
+
+/** Replaces personal data in the raw text; from here on only the redacted text is read by anything. */
+export async function redactEnquiry(input: StepInput, deps: RedactDeps): Promise<{ entityCount: number }> {
+  const contact = await deps.store.getContact(input.enquiryId);
+  if (!contact?.rawText) throw new ValidationError([{ field: 'rawText', problem: `enquiry ${input.enquiryId} has no text to redact` }]);
+  const { text, entities } = deps.redactor.redact(contact.rawText);
+  await deps.store.changeStatus({
+    enquiryId: input.enquiryId,
+    expectedStatus: accepts(['received', 'transcribed'], 'redacted'),
+    to: 'redacted',
+    actor: 'workflow',
+    at: deps.clock.now().toISOString(),
+    patch: {
+      redactedText: text,
+      redactedEntities: entities.map(({ type, start, end, verified }) => ({ type, start, end, ...(verified === undefined ? {} : { verified }) })),
+    },
+  });
+  return { entityCount: entities.length };
+}
+
+export interface ClassifyDeps {
+  store: EnquiryStore;
+  classifier: TopicClassifier;
+  clock: Clock;
+}
+
+export async function classifyEnquiry(input: StepInput, deps: ClassifyDeps): Promise<{ topic: string }> {
+  const enquiry = await load(deps.store, input.enquiryId);
+  if (enquiry.redactedText === undefined) throw new ValidationError([{ field: 'redactedText', problem: 'enquiry has not been redacted' }]);
+  const language = enquiry.language ?? enquiry.languageHint;
+  const result = await deps.classifier.classify({ text: enquiry.redactedText, ...(language ? { language } : {}) });
+  await deps.store.changeStatus({
+    enquiryId: input.enquiryId,
+    expectedStatus: accepts(['redacted'], 'classified'),
+    to: 'classified',
+    actor: 'workflow',
+    at: deps.clock.now().toISOString(),
+    patch: { topic: result, language: result.language, ...(result.degraded ? { degraded: true } : {}) },
+  });
+  return { topic: result.topic };
+}
+
+export interface DraftDeps {
+  store: EnquiryStore;
+  drafter: ReplyDrafter;
+  clock: Clock;
+}
+
+export async function draftReply(input: StepInput, deps: DraftDeps): Promise<{ citedArticleIds: string[] }> {
+  const enquiry = await load(deps.store, input.enquiryId);
+  const { topic, redactedText } = enquiry;
+  if (!topic || redactedText === undefined) throw new ValidationError([{ field: 'topic', problem: 'enquiry has not been classified' }]);
+  const draft = await deps.drafter.draft({
+    enquiryId: enquiry.enquiryId,
+    redactedText,
+    topic: topic.topic as TopicId,
+    department: topic.department as DepartmentId,
+    urgency: topic.urgency as Urgency,
+    language: topic.language,
+  });
+  await deps.store.changeStatus({
+    enquiryId: input.enquiryId,
+    expectedStatus: accepts(['classified'], 'drafted'),
+    to: 'drafted',
+    actor: 'workflow',
+    at: deps.clock.now().toISOString(),
+    patch: { draft, ...(draft.degraded || enquiry.degraded ? { degraded: true } : {}) },
+  });
+  return { citedArticleIds: draft.citedArticleIds };
+}
