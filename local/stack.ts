@@ -1,7 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { Duration } from 'aws-cdk-lib';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KNOWLEDGE_DIR, REPO_ROOT, SAMPLES_DIR } from './paths.ts';
 import { DynamoEnquiryStore } from '../shared/adapters/aws/dynamo-enquiry-store.ts';
 import { LocalQueue, LocalQueueDeadLetterSink } from '../shared/adapters/local/local-queue.ts';
 import { RecordedTranscriber } from '../shared/adapters/local/recorded-transcriber.ts';
@@ -26,9 +26,7 @@ import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
 import { LocalWorkflowRuntime, type ExecutionRecord, type LocalTaskHandler } from './workflow-runtime.ts';
 import { localAnalysisAdapters } from './analysis-adapters.ts';
 
-export const REPO_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-export const SAMPLES_DIR = join(REPO_ROOT, 'events', 'samples');
-export const KNOWLEDGE_DIR = join(REPO_ROOT, 'layers', 'knowledge');
+export { REPO_ROOT, SAMPLES_DIR, KNOWLEDGE_DIR };
 
 export interface AnalysisAdapters {
   redactor: PersonalDataRedactor;

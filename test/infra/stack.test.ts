@@ -1,0 +1,126 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AssistStack } from '../../cdk/lib/assist-stack.ts';
+
+let template: Template;
+let nagFindings: string[];
+
+beforeAll(() => {
+  // Real bundling with the local esbuild, as `cdk synth` does: proves every function bundles.
+  const app = new App();
+  const stack = new AssistStack(app, 'Assist1823Test', { env: { account: '123456789012', region: 'ap-east-1' } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let report = '';
+  try {
+    app.synth();
+  } catch (error) {
+    report = String((error as Error).message);
+  }
+  nagFindings = report.split('\n').filter((line) => /AwsSolutions-/.test(line));
+  template = Template.fromStack(stack);
+  void Annotations;
+});
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+const resourcesOf = (type: string): Resource[] => Object.values(template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === type);
+
+describe('AssistStack', () => {
+  it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+    expect(nagFindings).toEqual([]);
+  });
+
+  it('encrypts every bucket holding caller data with the KMS key and denies non-TLS access', () => {
+    const kmsBuckets = resourcesOf('AWS::S3::Bucket').filter((b) =>
+      JSON.stringify(b.Properties?.['BucketEncryption']).includes('aws:kms'),
+    );
+    expect(kmsBuckets.length).toBeGreaterThanOrEqual(2); // voicemail, transcripts
+    for (const bucket of resourcesOf('AWS::S3::Bucket')) {
+      expect(bucket.Properties?.['PublicAccessBlockConfiguration']).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    const policies = resourcesOf('AWS::S3::BucketPolicy');
+    expect(policies).toHaveLength(resourcesOf('AWS::S3::Bucket').length);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('keeps voicemail 90 days, versioned, with EventBridge notifications', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })]) },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+  });
+
+  it('stores enquiries on demand, with point-in-time recovery and the customer-managed key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: Match.arrayWith([
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: Match.objectLike({ KMSMasterKeyId: Match.anyValue() }),
+        }),
+      ]),
+    });
+  });
+
+  it('gives every work queue a KMS-encrypted DLQ that keeps messages 14 days', () => {
+    const queues = resourcesOf('AWS::SQS::Queue');
+    const withRedrive = queues.filter((q) => q.Properties?.['RedrivePolicy']);
+    expect(withRedrive.length).toBeGreaterThanOrEqual(1);
+    for (const queue of withRedrive) expect(queue.Properties?.['RedrivePolicy']).toMatchObject({ maxReceiveCount: 5 });
+    const dlqs = queues.filter((q) => q.Properties?.['MessageRetentionPeriod'] === 14 * 24 * 3600);
+    expect(dlqs.length).toBe(withRedrive.length);
+    for (const queue of queues) expect(queue.Properties?.['KmsMasterKeyId']).toBeDefined();
+  });
+
+  it('runs every function on Node.js 24, arm64, with tracing', () => {
+    const functions = resourcesOf('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    }
+  });
+
+  it('defines EnquiryWorkflow as a Standard state machine with logging, tracing and KMS', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
+    });
+  });
+
+  it('grants no wildcard actions, and wildcard resources only where AWS scopes them by prefix', () => {
+    for (const policy of resourcesOf('AWS::IAM::Policy')) {
+      const statements = (policy.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+      for (const statement of statements) {
+        for (const action of [statement.Action].flat()) {
+          expect(action).not.toBe('*');
+          expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
+        }
+        // X-Ray trace segments cannot be scoped to a resource (AWS requires "*").
+        const isXray = [statement.Action].flat().every((a) => a.startsWith('xray:'));
+        if (!isXray) expect(statement.Resource).not.toBe('*');
+      }
+    }
+  });
+
+  it('lets the intake function start executions and write to its DLQ, nothing broader', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('EnquiryWorkflow') } }),
+        ]),
+      },
+    });
+  });
+});
