@@ -1,0 +1,178 @@
+import { ConverseCommand, type BedrockRuntimeClient, type ConverseCommandOutput, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
+import type { DraftReply, TokenUsage } from '../../domain/drafting/draft-reply.ts';
+import { hasBlockingFlag, validateDraft, type DraftValidatorOptions } from '../../domain/drafting/draft-validator.ts';
+import {
+  DRAFT_TOOL_NAME,
+  DraftToolInputSchema,
+  draftingSystemPrompt,
+  draftingUserMessage,
+  draftToolJsonSchema,
+} from '../../domain/drafting/drafting-prompt.ts';
+import { groundingFor } from '../../domain/drafting/grounding.ts';
+import type { KnowledgeArticle } from '../../domain/drafting/knowledge-article.ts';
+import { replyScriptFor } from '../../domain/language.ts';
+import { fieldProblems } from '../../domain/validation.ts';
+import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
+import type { DraftRequest, ReplyDrafter } from '../../ports/reply-drafter.ts';
+
+export interface BedrockDrafterSettings {
+  modelId: string;
+  maxTokens?: number;
+  /** Articles given to the model as grounding. */
+  groundingLimit?: number;
+  /** Throttled calls retried per attempt before Bedrock counts as unavailable. */
+  maxThrottleRetries?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  validator?: DraftValidatorOptions;
+}
+
+/** What happened, for the handler's logs and metrics. Never carries enquiry or draft text. */
+export type DrafterEvent =
+  | { type: 'throttled'; retry: number; delayMs: number }
+  | { type: 'invalid_output'; attempt: number; problems: string[] }
+  | { type: 'fallback'; reason: 'invalid_output' | 'unavailable'; errorName?: string };
+
+export interface BedrockDrafterDeps {
+  /** Build it with `maxAttempts: 1`: throttling is retried here, with backoff and an upper bound. */
+  bedrock: BedrockRuntimeClient;
+  knowledgeBase: KnowledgeBase;
+  /** The local drafter: used when the model's output is invalid twice or Bedrock is unavailable. */
+  fallback: ReplyDrafter;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onEvent?: (event: DrafterEvent) => void;
+}
+
+const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException']);
+/** Invalid output is retried once (2 attempts in all), then the local drafter writes the draft. */
+const MODEL_ATTEMPTS = 2;
+
+class BedrockUnavailable extends Error {
+  override readonly name = 'BedrockUnavailable';
+  constructor(
+    readonly errorName: string,
+    options: { cause: unknown },
+  ) {
+    super(`Bedrock unavailable: ${errorName}`, options);
+  }
+}
+
+type AttemptOutcome = { ok: true; draft: DraftReply } | { ok: false; problems: string[] };
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Full-jitter exponential backoff: spreads retries of many throttled workers instead of synchronising them. */
+export function backoffDelayMs(retry: number, baseMs: number, capMs: number, random: () => number): number {
+  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (retry - 1)));
+}
+
+/**
+ * Drafts with Bedrock Converse, grounded in retrieved articles, structured output through a forced
+ * `submit_draft` tool. Every model draft is checked by the validator; the local drafter stands in when
+ * the model's output cannot be used or Bedrock cannot be reached, so an enquiry always gets a draft.
+ */
+export class BedrockReplyDrafter implements ReplyDrafter {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly deps: BedrockDrafterDeps,
+    private readonly settings: BedrockDrafterSettings,
+  ) {
+    this.sleep = deps.sleep ?? defaultSleep;
+    this.random = deps.random ?? Math.random;
+  }
+
+  async draft(request: DraftRequest): Promise<DraftReply> {
+    const grounding = groundingFor(this.deps.knowledgeBase, request, this.settings.groundingLimit ?? 3);
+    const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    let previousProblems: string[] = [];
+    for (let attempt = 1; attempt <= MODEL_ATTEMPTS; attempt += 1) {
+      let response: ConverseCommandOutput;
+      try {
+        response = await this.converse(this.command(request, grounding, previousProblems));
+      } catch (error) {
+        // Throttling exhausted, service down, or misconfigured: the enquiry still gets a (local) draft.
+        const errorName = error instanceof BedrockUnavailable ? error.errorName : (error as Error).name;
+        this.deps.onEvent?.({ type: 'fallback', reason: 'unavailable', errorName });
+        return this.fallback(request, usage, true);
+      }
+      usage.inputTokens += response.usage?.inputTokens ?? 0;
+      usage.outputTokens += response.usage?.outputTokens ?? 0;
+      const outcome = this.interpret(response, request, grounding, usage);
+      if (outcome.ok) return outcome.draft;
+      previousProblems = outcome.problems;
+      this.deps.onEvent?.({ type: 'invalid_output', attempt, problems: outcome.problems });
+    }
+    this.deps.onEvent?.({ type: 'fallback', reason: 'invalid_output' });
+    return this.fallback(request, usage, false);
+  }
+
+  private command(request: DraftRequest, grounding: KnowledgeArticle[], previousProblems: string[]): ConverseCommand {
+    const maxChars = this.settings.validator?.maxChars;
+    return new ConverseCommand({
+      modelId: this.settings.modelId,
+      system: [{ text: draftingSystemPrompt(grounding, request, { previousProblems, ...(maxChars ? { maxChars } : {}) }) }],
+      messages: [{ role: 'user', content: [{ text: draftingUserMessage(request) }] }],
+      toolConfig: {
+        tools: [
+          {
+            toolSpec: {
+              name: DRAFT_TOOL_NAME,
+              description: 'Submit the drafted reply and the ids of the knowledge-base articles it cites.',
+              inputSchema: { json: draftToolJsonSchema() as ToolInputSchema.JsonMember['json'] },
+            },
+          },
+        ],
+        toolChoice: { tool: { name: DRAFT_TOOL_NAME } },
+      },
+      inferenceConfig: { maxTokens: this.settings.maxTokens ?? 1500, temperature: 0 },
+    });
+  }
+
+  /** One Converse call; throttling retried with bounded backoff, anything else (or exhaustion) is "unavailable". */
+  private async converse(command: ConverseCommand): Promise<ConverseCommandOutput> {
+    const maxRetries = this.settings.maxThrottleRetries ?? 3;
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await this.deps.bedrock.send(command);
+      } catch (error) {
+        const name = (error as Error).name;
+        if (!THROTTLING_ERRORS.has(name) || retry >= maxRetries) throw new BedrockUnavailable(name, { cause: error });
+        const delayMs = backoffDelayMs(retry + 1, this.settings.backoffBaseMs ?? 250, this.settings.backoffCapMs ?? 4000, this.random);
+        this.deps.onEvent?.({ type: 'throttled', retry: retry + 1, delayMs });
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  private interpret(response: ConverseCommandOutput, request: DraftRequest, grounding: KnowledgeArticle[], usage: TokenUsage): AttemptOutcome {
+    const toolUse = response.output?.message?.content?.find((block) => block.toolUse?.name === DRAFT_TOOL_NAME)?.toolUse;
+    if (!toolUse) return { ok: false, problems: [`no ${DRAFT_TOOL_NAME} tool call`] };
+    const parsed = DraftToolInputSchema.safeParse(toolUse.input);
+    if (!parsed.success) return { ok: false, problems: fieldProblems(parsed.error).map((p) => `${p.field}: ${p.problem}`) };
+    const { text, citedArticleIds } = parsed.data;
+    const flags = validateDraft({ text, citedArticleIds, language: request.language }, grounding, this.settings.validator);
+    // Only flag kinds go back into the retry prompt: details may echo text an enquiry tried to inject.
+    if (hasBlockingFlag(flags)) return { ok: false, problems: [...new Set(flags.map((flag) => flag.kind))] };
+    return {
+      ok: true,
+      draft: {
+        text,
+        language: request.language,
+        script: replyScriptFor(request.language),
+        citedArticleIds,
+        flags,
+        source: 'bedrock',
+        usage: { ...usage },
+      },
+    };
+  }
+
+  private async fallback(request: DraftRequest, usage: TokenUsage, degraded: boolean): Promise<DraftReply> {
+    const draft = await this.deps.fallback.draft(request);
+    const spent = usage.inputTokens + usage.outputTokens > 0 ? { usage: { ...usage } } : {};
+    return { ...draft, ...spent, ...(degraded ? { degraded: true } : {}) };
+  }
+}

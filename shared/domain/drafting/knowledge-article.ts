@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import type { Script } from '../language.ts';
+import { DEPARTMENT_IDS, TOPIC_IDS, type TopicId } from '../topics.ts';
+import { fieldProblems } from '../validation.ts';
+import { traditionalInScript } from './script.ts';
+
+/** Text authored in English and Traditional Chinese; Simplified is derived (see script.ts). */
+export const AuthoredTextSchema = z.object({
+  en: z.string().trim().min(1, 'English text is required'),
+  'zh-Hant': z.string().trim().min(1, 'Traditional Chinese text is required'),
+});
+export type AuthoredText = z.infer<typeof AuthoredTextSchema>;
+
+export const FeeSchema = z.object({
+  item: AuthoredTextSchema,
+  amountHkd: z.number().nonnegative(),
+});
+export type Fee = z.infer<typeof FeeSchema>;
+
+/** KB-<TOPIC IN CAPITALS, hyphenated>-NN, e.g. KB-WATER-BILL-01. */
+export const articleIdPrefixFor = (topic: TopicId): string => `KB-${topic.toUpperCase().replaceAll('_', '-')}-`;
+
+export const KnowledgeArticleSchema = z
+  .object({
+    id: z.string().regex(/^KB-[A-Z0-9-]+-\d{2}$/, 'must look like KB-<TOPIC>-01'),
+    topic: z.enum(TOPIC_IDS),
+    department: z.enum(DEPARTMENT_IDS),
+    /** Short noun phrase used in acknowledgements: "about {topicName}". */
+    topicName: AuthoredTextSchema,
+    title: AuthoredTextSchema,
+    /** What the department does, what the caller should prepare. */
+    body: AuthoredTextSchema,
+    /** A public hotline as dialled in Hong Kong: "2868 0000", "187 8022" or "1823". */
+    hotline: z.string().regex(/^\d{3,4}( \d{4})?$/, 'must be a Hong Kong number such as "2868 0000" or "1823"'),
+    web: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+    processingTime: AuthoredTextSchema,
+    fees: z.array(FeeSchema).optional(),
+  })
+  .superRefine((article, context) => {
+    // The id carries the topic so a citation is readable on its own in an agent's screen.
+    if (!article.id.startsWith(articleIdPrefixFor(article.topic))) {
+      context.addIssue({ code: 'custom', path: ['id'], message: `must start with ${articleIdPrefixFor(article.topic)} for topic ${article.topic}` });
+    }
+  });
+export type KnowledgeArticle = z.infer<typeof KnowledgeArticleSchema>;
+
+export const ArticleFileSchema = z.array(KnowledgeArticleSchema).min(1, 'a file holds at least one article');
+
+/**
+ * Validates the parsed JSON of one article file. `source` (e.g. `articles/water_bill.json`) prefixes every
+ * field so an error names file and field. When `expectedTopic` is given every article must belong to it.
+ */
+export function parseArticleFile(json: unknown, source: string, expectedTopic?: string): KnowledgeArticle[] {
+  const result = ArticleFileSchema.safeParse(json);
+  if (!result.success) {
+    throw new ValidationError(fieldProblems(result.error).map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
+  }
+  const misplaced = result.data.flatMap((article, index) =>
+    expectedTopic !== undefined && article.topic !== expectedTopic
+      ? [{ field: `${source}:${index}.topic`, problem: `is ${article.topic} but the file is for ${expectedTopic}` }]
+      : [],
+  );
+  if (misplaced.length > 0) throw new ValidationError(misplaced);
+  return result.data;
+}
+
+/** Rejects duplicate ids across files: citations must resolve to exactly one article. */
+export function assertUniqueArticleIds(articles: KnowledgeArticle[]): void {
+  const seen = new Set<string>();
+  const duplicates = articles.filter((article) => (seen.has(article.id) ? true : (seen.add(article.id), false)));
+  if (duplicates.length > 0) {
+    throw new ValidationError(duplicates.map((article) => ({ field: `${article.id}.id`, problem: 'is used by more than one article' })));
+  }
+}
+
+/** Authored text in the requested script; Simplified is derived from Traditional. */
+export function textIn(text: AuthoredText, script: Script): string {
+  return script === 'en' ? text.en : traditionalInScript(text['zh-Hant'], script);
+}
+
+/** Every piece of text in an article, all scripts: what facts in a draft may be checked against. */
+export function allArticleText(article: KnowledgeArticle): string {
+  const authored = [article.topicName, article.title, article.body, article.processingTime, ...(article.fees ?? []).map((fee) => fee.item)];
+  return authored.flatMap((text) => [text.en, text['zh-Hant']]).join('\n');
+}

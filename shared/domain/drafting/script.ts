@@ -1,0 +1,71 @@
+import { Converter, type ConverterFunction } from 'opencc-js';
+import type { Script } from '../language.ts';
+
+/*
+ * Chinese script handling. Knowledge articles are written in Traditional Chinese (Hong Kong forms);
+ * Mandarin callers get Simplified text derived with OpenCC, so there is one source of truth per fact.
+ * Converters are built lazily: loading the dictionaries costs ~150 ms and English-only paths never need it.
+ */
+
+let hongKongToSimplified: ConverterFunction | undefined;
+let simplifiedToHongKong: ConverterFunction | undefined;
+
+/** Traditional (Hong Kong forms) to Simplified, phrase-aware. */
+export function toSimplified(text: string): string {
+  hongKongToSimplified ??= Converter({ from: 'hk', to: 'cn' });
+  return hongKongToSimplified(text);
+}
+
+/** Simplified to Traditional (Hong Kong forms), phrase-aware. */
+export function toTraditional(text: string): string {
+  simplifiedToHongKong ??= Converter({ from: 'cn', to: 'hk' });
+  return simplifiedToHongKong(text);
+}
+
+/** Text authored in Traditional Chinese, rendered in the script a reply needs (English text passes through). */
+export function traditionalInScript(text: string, script: Script): string {
+  return script === 'zh-Hans' ? toSimplified(text) : text;
+}
+
+const HAN = /\p{Script=Han}/u;
+const LATIN = /\p{Script=Latin}/u;
+
+export interface ScriptProfile {
+  hanChars: number;
+  latinLetters: number;
+  /** Han characters that exist only in Simplified (Traditional text would never contain them). */
+  simplifiedOnly: number;
+  /** Han characters that exist only in Traditional. */
+  traditionalOnly: number;
+}
+
+/**
+ * Counts characters by script. "Only" counts compare the text with its own conversion: a character that
+ * conversion to Traditional changes but conversion to Simplified keeps is a Simplified form, and vice
+ * versa. Phrase-aware conversion keeps one-to-many characters (里/裏, 后/後) right in context.
+ */
+export function profileScript(text: string): ScriptProfile {
+  const chars = Array.from(text);
+  const asTraditional = sameLengthOrPerChar(chars, toTraditional);
+  const asSimplified = sameLengthOrPerChar(chars, toSimplified);
+  let hanChars = 0;
+  let latinLetters = 0;
+  let simplifiedOnly = 0;
+  let traditionalOnly = 0;
+  chars.forEach((char, i) => {
+    if (LATIN.test(char)) latinLetters += 1;
+    if (!HAN.test(char)) return;
+    hanChars += 1;
+    const traditional = asTraditional[i];
+    const simplified = asSimplified[i];
+    if (traditional !== char && simplified === char) simplifiedOnly += 1;
+    if (simplified !== char && traditional === char) traditionalOnly += 1;
+  });
+  return { hanChars, latinLetters, simplifiedOnly, traditionalOnly };
+}
+
+// Conversion is almost always length-preserving; when a phrase rule changes the length, compare per character.
+function sameLengthOrPerChar(chars: string[], convert: (text: string) => string): string[] {
+  const converted = Array.from(convert(chars.join('')));
+  return converted.length === chars.length ? converted : chars.map((char) => convert(char));
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import type { Script } from '../language.ts';
+import { DEPARTMENT_IDS, type DepartmentId } from '../topics.ts';
+import { fieldProblems } from '../validation.ts';
+import { AuthoredTextSchema, textIn } from './knowledge-article.ts';
+
+/*
+ * Reply and SMS templates (layers/knowledge/templates.json). Templates hold `{placeholder}` slots only;
+ * every fact (numbers, web addresses, fees, times) comes from a knowledge article, so the validator can
+ * trace each one to a cited source.
+ */
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** The slots each template may use; anything else is a typo that would leak `{...}` into a reply. */
+const REPLY_SLOTS = {
+  greeting: [],
+  acknowledgement: ['topicName', 'departmentName', 'enquiryId'],
+  acknowledgementOutOfScope: ['enquiryId'],
+  urgentNote: [],
+  body: ['articleBody'],
+  fees: ['feeList'],
+  feeItem: ['feeItem', 'amount'],
+  feeSeparator: [],
+  nextSteps: ['processingTime', 'hotline', 'web'],
+  citation: ['articleIds'],
+  signOff: [],
+} as const satisfies Record<string, readonly string[]>;
+type ReplySlot = keyof typeof REPLY_SLOTS;
+
+export const SMS_SLOTS = ['topicName', 'departmentShortName', 'enquiryId', 'hotline'] as const;
+
+export function placeholdersIn(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '');
+}
+
+function templateWithSlots(allowed: readonly string[]) {
+  return z.string().superRefine((template, context) => {
+    for (const name of placeholdersIn(template)) {
+      if (!allowed.includes(name)) context.addIssue({ code: 'custom', message: `unknown placeholder {${name}}; allowed: ${allowed.join(', ') || 'none'}` });
+    }
+  });
+}
+
+const ReplyTemplateSchema = z.object(
+  Object.fromEntries(Object.entries(REPLY_SLOTS).map(([slot, allowed]) => [slot, templateWithSlots(allowed)])) as Record<
+    ReplySlot,
+    ReturnType<typeof templateWithSlots>
+  >,
+);
+export type ReplyTemplate = Record<ReplySlot, string>;
+
+const PerScript = <S extends z.ZodType>(schema: S) => z.object({ en: schema, 'zh-Hant': schema, 'zh-Hans': schema });
+
+export const ReplyTemplatesSchema = z.object({
+  reply: PerScript(ReplyTemplateSchema),
+  sms: PerScript(templateWithSlots(SMS_SLOTS)),
+  departments: z.record(z.enum(DEPARTMENT_IDS), z.object({ name: AuthoredTextSchema, shortName: AuthoredTextSchema })),
+});
+export type ReplyTemplates = z.infer<typeof ReplyTemplatesSchema>;
+
+/** Validates parsed templates.json; `source` prefixes field names in errors. */
+export function parseReplyTemplates(json: unknown, source: string): ReplyTemplates {
+  const result = ReplyTemplatesSchema.safeParse(json);
+  if (!result.success) {
+    throw new ValidationError(fieldProblems(result.error).map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
+  }
+  return result.data;
+}
+
+/** Fills `{name}` slots. A slot without a value is a programming error, never silently left in a reply. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(PLACEHOLDER, (_match, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`template slot {${name}} has no value`);
+    return value;
+  });
+}
+
+export function departmentNameIn(templates: ReplyTemplates, department: DepartmentId, script: Script): { name: string; shortName: string } {
+  const names = templates.departments[department];
+  return { name: textIn(names.name, script), shortName: textIn(names.shortName, script) };
+}
+
+export interface SmsFacts {
+  script: Script;
+  topicName: string;
+  department: DepartmentId;
+  enquiryId: string;
+  hotline: string;
+}
+
+/** The short acknowledgement SMS in the caller's script. */
+export function renderSmsText(templates: ReplyTemplates, facts: SmsFacts): string {
+  return fillTemplate(templates.sms[facts.script], {
+    topicName: facts.topicName,
+    departmentShortName: departmentNameIn(templates, facts.department, facts.script).shortName,
+    enquiryId: facts.enquiryId,
+    hotline: facts.hotline,
+  });
+}

@@ -1,0 +1,20 @@
+import type { DraftReply } from '../domain/drafting/draft-reply.ts';
+import type { Language } from '../domain/language.ts';
+import type { DepartmentId, TopicId, Urgency } from '../domain/topics.ts';
+
+export type { DraftReply };
+
+/** What a drafter may see: the classified enquiry with personal data already replaced by placeholders. */
+export interface DraftRequest {
+  enquiryId: string;
+  redactedText: string;
+  topic: TopicId;
+  department: DepartmentId;
+  urgency: Urgency;
+  language: Language;
+}
+
+/** Drafts a reply for an agent to review, grounded in the knowledge base, in the caller's script. */
+export interface ReplyDrafter {
+  draft(input: DraftRequest): Promise<DraftReply>;
+}
