@@ -1,0 +1,73 @@
+import { SendTextMessageCommand, type PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { TransientError } from '../../domain/errors.ts';
+import { SmsPermanentError, type SmsPermanentReason } from '../../domain/sms/send.ts';
+import type { SmsSender, SmsSendOptions } from '../../ports/sms.ts';
+
+/** Faults where the same request may succeed later: the SQS retry (and then the DLQ) handles them. */
+const TRANSIENT_ERRORS = new Set(['ThrottlingException', 'InternalServerException', 'ServiceQuotaExceededException']);
+
+/** Refusals the same request will always get. */
+const PERMANENT_ERRORS: Record<string, SmsPermanentReason> = {
+  ValidationException: 'invalid_request',
+  AccessDeniedException: 'access_denied',
+  ResourceNotFoundException: 'not_found',
+  ConflictException: 'rejected',
+};
+
+interface ProviderError {
+  name?: string;
+  message?: string;
+  Reason?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Maps an SDK error to the domain's typed errors so the consumer decides retry vs DLQ by type, not by AWS names. */
+export function toSmsSendError(error: unknown): Error {
+  const provider = (typeof error === 'object' && error !== null ? error : {}) as ProviderError;
+  const name = provider.name ?? 'UnknownError';
+  const detail = `${name}${provider.Reason ? ` (${provider.Reason})` : ''}`;
+  if (TRANSIENT_ERRORS.has(name)) return new TransientError(`SMS provider is unavailable or throttling: ${detail}`, { cause: error });
+  const permanent = PERMANENT_ERRORS[name];
+  if (permanent) {
+    // The carrier-level opt-out list refused the number: worth telling apart, it should join our own list.
+    const reason = name === 'ConflictException' && provider.Reason === 'DESTINATION_PHONE_NUMBER_OPTED_OUT' ? 'opted_out_at_carrier' : permanent;
+    return new SmsPermanentError(`SMS provider refused the message: ${detail}`, reason, { cause: error });
+  }
+  const status = provider.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 400 && status < 500 && !provider.$retryable) {
+    return new SmsPermanentError(`SMS provider refused the message: ${detail} (HTTP ${status})`, 'rejected', { cause: error });
+  }
+  // 5xx, timeouts and network failures: nothing says the request is wrong, so retry.
+  return new TransientError(`SMS provider call failed: ${detail}`, { cause: error });
+}
+
+/** SmsSender over AWS End User Messaging SMS (pinpoint-sms-voice-v2 SendTextMessage). */
+export class EndUserMessagingSmsSender implements SmsSender {
+  constructor(
+    private readonly client: PinpointSMSVoiceV2Client,
+    /** Used when a call passes no options of its own (e.g. SMS_ORIGINATION_IDENTITY from config). */
+    private readonly defaults: SmsSendOptions = {},
+  ) {}
+
+  async send(to: string, text: string, options: SmsSendOptions = {}): Promise<{ messageId: string }> {
+    const originationIdentity = options.originationIdentity || this.defaults.originationIdentity;
+    const configurationSet = options.configurationSet || this.defaults.configurationSet;
+    let response;
+    try {
+      response = await this.client.send(
+        new SendTextMessageCommand({
+          DestinationPhoneNumber: to,
+          MessageBody: text,
+          MessageType: 'TRANSACTIONAL',
+          ...(originationIdentity ? { OriginationIdentity: originationIdentity } : {}),
+          ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+        }),
+      );
+    } catch (error) {
+      throw toSmsSendError(error);
+    }
+    // Accepted without an id is odd but still accepted: failing here would make a retry send it twice.
+    return { messageId: response.MessageId ?? 'unknown' };
+  }
+}

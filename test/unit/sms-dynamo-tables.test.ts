@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '../../local/dynamo.ts';
+import { DynamoOptOutRegistry, DynamoSentSmsLedger } from '../../shared/adapters/aws/dynamo-sms-tables.ts';
+import { sendFollowUpSms } from '../../shared/domain/sms/send.ts';
+import type { SmsSender } from '../../shared/ports/sms.ts';
+
+// A real DynamoDB API (dynalite) on loopback: conditional writes are evaluated for real.
+let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
+let ledger: DynamoSentSmsLedger;
+let optOuts: DynamoOptOutRegistry;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo('assist-sms-control-test');
+  ledger = new DynamoSentSmsLedger(dynamo.client, dynamo.tableName, { staleAfterSeconds: 300 });
+  optOuts = new DynamoOptOutRegistry(dynamo.client, dynamo.tableName);
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const T0 = '2026-11-24T02:00:00.000Z';
+const later = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
+
+describe('DynamoDB sent-SMS ledger', () => {
+  it('claims a key once, then reports it in progress, then already sent', async () => {
+    const key = 'ENQ-20261124-AAAAAAAAAAAA#decision-1';
+    await expect(ledger.claim(key, T0)).resolves.toBe('claimed');
+    await expect(ledger.claim(key, later(1))).resolves.toBe('in_progress');
+    await ledger.markSent(key, 'mid-1', later(2));
+    await expect(ledger.claim(key, later(3))).resolves.toBe('already_sent');
+    // A sent record is never given back, and never taken over however old.
+    await ledger.release(key);
+    await expect(ledger.claim(key, later(86_400))).resolves.toBe('already_sent');
+  });
+
+  it('lets a released claim be claimed again', async () => {
+    const key = 'ENQ-20261124-BBBBBBBBBBBB#decision-1';
+    await expect(ledger.claim(key, T0)).resolves.toBe('claimed');
+    await ledger.release(key);
+    await expect(ledger.claim(key, later(1))).resolves.toBe('claimed');
+  });
+
+  it('takes over a claim abandoned for longer than the stale period, not before', async () => {
+    const key = 'ENQ-20261124-CCCCCCCCCCCC#decision-1';
+    await expect(ledger.claim(key, T0)).resolves.toBe('claimed');
+    await expect(ledger.claim(key, later(299))).resolves.toBe('in_progress');
+    await expect(ledger.claim(key, later(301))).resolves.toBe('claimed');
+  });
+
+  it('gives exactly one of many concurrent claims', async () => {
+    const key = 'ENQ-20261124-DDDDDDDDDDDD#decision-1';
+    const results = await Promise.all(Array.from({ length: 12 }, () => ledger.claim(key, T0)));
+    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r === 'in_progress')).toHaveLength(11);
+  });
+
+  it('sends once when the same outbox message is delivered concurrently and then again', async () => {
+    const sent: string[] = [];
+    const sender: SmsSender = {
+      send: async (to) => {
+        sent.push(to);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { messageId: `mid-${sent.length}` };
+      },
+    };
+    const deps = {
+      sender,
+      ledger,
+      optOuts,
+      clock: { now: () => new Date(T0) },
+      callerNumberOf: async () => '+85291234567',
+      maxSegments: 4,
+    };
+    const message = {
+      enquiryId: 'ENQ-20261124-EEEEEEEEEEEE',
+      decisionId: 'decision-1',
+      correlationId: 'corr-e',
+      to: '+85291234567',
+      text: 'Your report has been passed to the Highways Department.',
+      urgency: 'routine' as const,
+      language: 'en-US' as const,
+    };
+    const results = await Promise.allSettled([1, 2, 3].map(() => sendFollowUpSms({ ...message }, deps)));
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value.outcome === 'sent')).toHaveLength(1);
+    await expect(sendFollowUpSms(message, deps)).resolves.toEqual({ outcome: 'duplicate' });
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('DynamoDB opt-out registry', () => {
+  it('records STOP and a later START for a number', async () => {
+    const number = '+85290000001';
+    await expect(optOuts.isOptedOut(number)).resolves.toBe(false);
+    await optOuts.optOut(number, T0, 'inbound-sms:m1');
+    await expect(optOuts.isOptedOut(number)).resolves.toBe(true);
+    await optOuts.optIn(number, later(60));
+    await expect(optOuts.isOptedOut(number)).resolves.toBe(false);
+    await expect(optOuts.isOptedOut('+85290000002')).resolves.toBe(false);
+  });
+
+  it('keeps the latest keyword when notifications arrive out of order', async () => {
+    const number = '+85290000003';
+    await optOuts.optIn(number, later(60));
+    await optOuts.optOut(number, T0, 'inbound-sms:late-delivery'); // older than the START: ignored
+    await expect(optOuts.isOptedOut(number)).resolves.toBe(false);
+    await optOuts.optOut(number, later(120), 'inbound-sms:m3');
+    await expect(optOuts.isOptedOut(number)).resolves.toBe(true);
+  });
+});
