@@ -1,4 +1,5 @@
-import { App, Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ function resolveIntrinsic(value: CfnValue): string {
 
 export interface SynthOptions {
   transcriptionTimeout?: Duration;
+  reviewTimeout?: Duration;
 }
 
 /**
@@ -40,7 +42,7 @@ export function synthesizeWorkflowDefinition(options: SynthOptions = {}): StateM
   const outdir = mkdtempSync(join(tmpdir(), 'assist-synth-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const props: AssistStackProps = options.transcriptionTimeout ? { transcriptionTimeout: options.transcriptionTimeout } : {};
+    const props: AssistStackProps = { ...options };
     const stack = new AssistStack(app, 'Assist1823Local', { ...props, env: { region: 'ap-east-1' } });
     const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, CfnValue> }> };
     const machines = Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');

@@ -7,6 +7,8 @@ export interface LocalDynamo {
   client: DynamoDBClient;
   endpoint: string;
   tableName: string;
+  /** Creates another pk/sk table (SMS control, report counters) and returns its name. */
+  createTable(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,20 @@ export async function startLocalDynamo(tableName = 'assist-enquiries'): Promise<
     client,
     endpoint,
     tableName,
+    createTable: async (name: string) => {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [partitionKey, sortKey].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: partitionKey, KeyType: 'HASH' },
+            { AttributeName: sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+      return name;
+    },
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));

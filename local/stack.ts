@@ -20,6 +20,22 @@ import { handleRedact } from '../functions/redact/handle.ts';
 import { handleClassify } from '../functions/classify/handle.ts';
 import { handleDraft } from '../functions/draft/handle.ts';
 import { handleNeedsManual } from '../functions/needs-manual/handle.ts';
+import { handleAwaitReview } from '../functions/await-review/handle.ts';
+import { handleQueueSms } from '../functions/queue-sms/handle.ts';
+import { handleRecordOutcome } from '../functions/record-outcome/handle.ts';
+import { handleReviewApi, type ReviewApiDeps } from '../functions/review-api/handle.ts';
+import { describeArticleFrom } from '../functions/review-api/articles.ts';
+import { handleSendSmsBatch } from '../functions/send-sms/handle.ts';
+import { reviewApiOpenApi } from '../events/openapi.ts';
+import { analyseSms } from '../shared/domain/sms/encoding.ts';
+import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
+import { FileSmsOutboxSender } from '../shared/adapters/local/file-sms-outbox-sender.ts';
+import { DynamoOptOutRegistry, DynamoSentSmsLedger } from '../shared/adapters/aws/dynamo-sms-tables.ts';
+import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
+import { LocalQueueSmsOutbox } from '../shared/adapters/local/local-queue.ts';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { STATE_NAMES } from '../cdk/lib/workflow.ts';
 import { synthesizeWorkflowDefinition, type StateMachineDefinition } from './definition.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
@@ -38,7 +54,11 @@ export interface LocalStackOptions {
   /** Pre-synthesized definition (tests share one synth); synthesized from the CDK app when absent. */
   definition?: StateMachineDefinition;
   transcriptionTimeout?: Duration;
+  reviewTimeout?: Duration;
   clock?: Clock;
+  /** Where the local SMS provider appends sent messages (JSONL); a temp file by default. */
+  smsOutboxFile?: string;
+  maxSmsSegments?: number;
   /** Replace adapters, e.g. to inject faults or a mocked Bedrock client in tests. */
   adapters?: Partial<AnalysisAdapters> & { transcriber?: Transcriber };
   /** Wrap every task handler (fault injection, call counting). */
@@ -60,6 +80,17 @@ export interface LocalStack {
   processIntake(): Promise<number>;
   /** Delivers a Transcribe job-state event to transcription-complete (like the EventBridge rule). */
   deliverTranscribeEvent(event: unknown): Promise<void>;
+  /** The review API (HTTP API + Cognito in AWS) with local adapters. */
+  reviewApi(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2>;
+  smsOutbox: LocalQueue;
+  smsOutboxDlq: LocalQueue;
+  /** Delivers the sms-outbox queue to send-sms (like the SQS event source mapping). */
+  processSmsOutbox(): Promise<number>;
+  /** What the local SMS provider has sent. */
+  smsSent(): ReturnType<FileSmsOutboxSender['sent']>;
+  smsSender: FileSmsOutboxSender;
+  optOuts: DynamoOptOutRegistry;
+  counters: DynamoOutcomeCounters;
   close(): Promise<void>;
 }
 
@@ -87,14 +118,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });
-  const definition = options.definition ?? synthesizeWorkflowDefinition(options.transcriptionTimeout ? { transcriptionTimeout: options.transcriptionTimeout } : {});
+  const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
+  const smsOutbox = new LocalQueue({ name: 'sms-outbox', batchSize: 5, maxReceiveCount: 5, deadLetterQueue: smsOutboxDlq });
+  const knowledgeBase = await FileKnowledgeBase.load(KNOWLEDGE_DIR);
+  // Opt-outs, the sent-SMS ledger and report counters live in their own tables in AWS; one local table
+  // serves all three since their keys never collide.
+  const smsTable = await dynamo.createTable('assist-sms-control');
+  const countersTable = await dynamo.createTable('assist-report-counters');
+  const optOuts = new DynamoOptOutRegistry(dynamo.client, smsTable);
+  const ledger = new DynamoSentSmsLedger(dynamo.client, smsTable);
+  const counters = new DynamoOutcomeCounters(dynamo.client, countersTable);
+  const smsSender = new FileSmsOutboxSender(options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`));
+  const definition =
+    options.definition ??
+    synthesizeWorkflowDefinition({
+      ...(options.transcriptionTimeout ? { transcriptionTimeout: options.transcriptionTimeout } : {}),
+      ...(options.reviewTimeout ? { reviewTimeout: options.reviewTimeout } : {}),
+    });
   const analysis = { ...(options.adapters?.redactor && options.adapters.classifier && options.adapters.drafter ? {} : await localAnalysisAdapters(KNOWLEDGE_DIR)), ...options.adapters } as AnalysisAdapters;
 
-  // Filled in below: the runtime needs the handlers, and transcription-complete needs the runtime.
-  let runtime: LocalWorkflowRuntime | undefined;
+  // transcription-complete resumes the runtime, which is created below from the handlers that use it.
   const pendingEvents = new Set<Promise<void>>();
   const deliverTranscribeEvent = async (event: unknown) => {
-    await handleTranscriptionEvent(event, { store, transcriber, callbacks: runtime!, clock });
+    await handleTranscriptionEvent(event, { store, transcriber, callbacks: runtime, clock });
   };
   const transcriber =
     options.adapters?.transcriber ??
@@ -110,9 +156,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     [STATE_NAMES.redact]: wrap(STATE_NAMES.redact, (p) => handleRedact(p, { store, redactor: analysis.redactor, clock })),
     [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store, classifier: analysis.classifier, clock })),
     [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store, drafter: analysis.drafter, clock })),
+    [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
+    [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),
+    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store, clock, outcomes: counters })),
     [STATE_NAMES.needsManual]: wrap(STATE_NAMES.needsManual, (p) => handleNeedsManual(p, { store, clock })),
   };
-  runtime = new LocalWorkflowRuntime({
+  const runtime: LocalWorkflowRuntime = new LocalWorkflowRuntime({
     definition,
     handlers,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
@@ -120,6 +169,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.onExecutionEnded ? { onExecutionEnded: options.onExecutionEnded } : {}),
   });
   const intakeDeps = { store, workflow: runtime, deadLetters: new LocalQueueDeadLetterSink(intakeDlq), clock };
+  const maxSmsSegments = options.maxSmsSegments ?? 4;
+  const openApi = reviewApiOpenApi();
+  const reviewDeps: ReviewApiDeps = {
+    store,
+    callbacks: runtime,
+    clock,
+    newDecisionId: randomUUID,
+    smsSegments: (text) => analyseSms(text).segments,
+    maxSmsSegments,
+    smsPreview: analyseSms,
+    describeArticle: describeArticleFrom(knowledgeBase),
+    openApiDocument: () => openApi,
+  };
+  const smsDeps = { store, sender: smsSender, optOuts, ledger, clock, maxSegments: maxSmsSegments, deferral: smsOutbox };
 
   return {
     dynamo,
@@ -130,6 +193,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     definition,
     processIntake: () => intakeQueue.drain((event: SQSEvent) => handleIntakeBatch(event, lambdaContext('intake'), intakeDeps)),
     deliverTranscribeEvent,
+    reviewApi: (event) => handleReviewApi(event, reviewDeps),
+    smsOutbox,
+    smsOutboxDlq,
+    processSmsOutbox: () => smsOutbox.drain((event: SQSEvent) => handleSendSmsBatch(event, lambdaContext('send-sms'), smsDeps)),
+    smsSent: () => smsSender.sent(),
+    smsSender,
+    optOuts,
+    counters,
     close: async () => {
       await Promise.allSettled([...pendingEvents]);
       await dynamo.close();

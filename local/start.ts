@@ -19,6 +19,17 @@ const { loadSamples } = await import('./samples.ts');
 const { enquiryIdFor } = await import('../shared/domain/enquiry.ts');
 const { IntakeMessageSchema } = await import('../events/intake.ts');
 
+async function waitUntilParked(enquiryIds: string[], timeoutMs = 60_000): Promise<void> {
+  const parked = new Set(['awaiting_review', 'needs_manual', 'closed', 'sms_sent', 'sms_failed']);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const statuses = await Promise.all(enquiryIds.map(async (id) => (await stack.store.get(id))?.status));
+    const running = stack.runtime.allExecutions().filter((e) => e.status === 'RUNNING').length;
+    if (statuses.every((s) => s && parked.has(s)) || running === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(6);
 console.log('1823 Assist: starting the local stack (dynalite, synthesized EnquiryWorkflow, local adapters)…');
@@ -30,7 +41,8 @@ console.log(`${elapsed()}  ready: DynamoDB API at ${stack.dynamo.endpoint}, stat
 const samples = loadSamples();
 for (const sample of samples) stack.intakeQueue.send(sample.body);
 await stack.processIntake();
-await stack.runtime.settle();
+// Each execution runs until it parks for an agent's review (or is handed to agents by hand).
+await waitUntilParked(stack.runtime.allExecutions().map((e) => e.name));
 
 console.log('\nSummary');
 let unexpected = 0;

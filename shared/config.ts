@@ -14,6 +14,11 @@ const ConfigSchema = z.object({
   BEDROCK_REGION: z.string().optional(),
   /** Local classifier confidence at or above which Bedrock is not asked (cost saving). */
   CLASSIFIER_ACCEPT_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
+  SMS_OUTBOX_URL: z.url().optional(),
+  SMS_TABLE_NAME: z.string().min(3).optional(),
+  SMS_ORIGINATION_IDENTITY: z.string().optional(),
+  SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(4),
+  REPORT_COUNTERS_TABLE_NAME: z.string().min(3).optional(),
   KNOWLEDGE_DIR: z.string().default('/opt/knowledge'),
   AWS_REGION: z.string().default('ap-east-1'),
 });

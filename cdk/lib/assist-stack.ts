@@ -1,13 +1,20 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DataPlane } from './data-plane.ts';
 import { Intake } from './intake.ts';
 import { PipelineSteps } from './pipeline-steps.ts';
+import { Reports } from './reports.ts';
+import { ReviewApi } from './review-api.ts';
+import { Sms } from './sms.ts';
 import { EnquiryWorkflow } from './workflow.ts';
+import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
+import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 export interface AssistStackProps extends StackProps {
   /** Shorter waits for tests of the timeout paths; production uses the defaults. */
   transcriptionTimeout?: Duration;
+  reviewTimeout?: Duration;
 }
 
 /** 1823 Assist: one stack composed of one construct per capability. */
@@ -15,19 +22,51 @@ export class AssistStack extends Stack {
   readonly data: DataPlane;
   readonly intake: Intake;
   readonly workflow: EnquiryWorkflow;
+  readonly reviewApi: ReviewApi;
+  readonly sms: Sms;
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: AssistStackProps = {}) {
     super(scope, id, props);
     this.data = new DataPlane(this, 'Data');
+    this.alarmTopic = new Topic(this, 'OperationsAlarms', {
+      masterKey: this.data.key,
+      enforceSSL: true,
+      displayName: '1823 Assist operations alarms',
+    });
     this.intake = new Intake(this, 'Intake', { key: this.data.key, enquiryTable: this.data.enquiryTable });
-    const steps = new PipelineSteps(this, 'Steps', { data: this.data });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable, alarmTopic: this.alarmTopic });
+    const reports = new Reports(this, 'Reports', { data: this.data });
+    const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounters: reports.counters });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
       key: this.data.key,
       steps: steps.functions,
       ...(props.transcriptionTimeout ? { transcriptionTimeout: props.transcriptionTimeout } : {}),
+      ...(props.reviewTimeout ? { reviewTimeout: props.reviewTimeout } : {}),
     });
     steps.connectWorkflow(this.workflow.stateMachine);
     this.intake.function.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantStartExecution(this.intake.function);
+
+    this.reviewApi = new ReviewApi(this, 'Review', {
+      key: this.data.key,
+      enquiryTable: this.data.enquiryTable,
+      knowledgeLayer: steps.knowledgeLayer,
+    });
+    this.reviewApi.connectWorkflow(this.workflow.stateMachine);
+    reports.connectApi(this.reviewApi.function);
+
+    acknowledgeGrantWildcards(
+      this,
+      {
+        tables: [this.data.enquiryTable, this.sms.table, reports.counters],
+        buckets: [this.data.voicemailBucket, steps.transcriptsBucket],
+        functions: Object.values(steps.functions),
+      },
+      {
+        smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),
+        transcribeJobResource: `arn:<AWS::Partition>:transcribe:${this.region}:${this.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
+      },
+    );
   }
 }

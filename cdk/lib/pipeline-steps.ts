@@ -4,6 +4,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Code, LayerVersion, Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -13,6 +15,9 @@ import type { WorkflowSteps } from './workflow.ts';
 
 export interface PipelineStepsProps {
   data: DataPlane;
+  smsOutbox: IQueue;
+  /** Counters table the RecordOutcome step updates (supervisor reports). */
+  reportCounters: ITableV2;
   /** Bedrock model for classification and drafting (context `bedrockModelId`). */
   bedrockModelId?: string;
 }
@@ -29,6 +34,7 @@ export class PipelineSteps extends Construct {
   readonly functions: WorkflowSteps;
   readonly transcriptionComplete: AssistFunction;
   readonly transcriptsBucket: Bucket;
+  readonly knowledgeLayer: LayerVersion;
 
   constructor(scope: Construct, id: string, props: PipelineStepsProps) {
     super(scope, id);
@@ -39,12 +45,12 @@ export class PipelineSteps extends Construct {
 
     this.transcriptsBucket = data.dataBucket('Transcripts', 'transcripts/', Duration.days(90));
 
-    const knowledge = new LayerVersion(this, 'KnowledgeLayer', {
+    const knowledge = (this.knowledgeLayer = new LayerVersion(this, 'KnowledgeLayer', {
       code: Code.fromAsset(join(REPO_ROOT, 'layers')),
       compatibleRuntimes: [Runtime.NODEJS_24_X],
       compatibleArchitectures: [Architecture.ARM_64],
       description: 'Topic taxonomy, labelled examples, knowledge articles and reply/SMS templates (/opt/knowledge)',
-    });
+    }));
 
     const make = (name: string, description: string, extra: Record<string, string> = {}) => {
       const fn = new AssistFunction(this, name, {
@@ -107,11 +113,21 @@ export class PipelineSteps extends Construct {
       );
     }
 
+    const queueSms = make('queue-sms', 'Queues the approved reply as an SMS to the caller', { SMS_OUTBOX_URL: props.smsOutbox.queueUrl });
+    props.smsOutbox.grantSendMessages(queueSms);
+    const recordOutcome = make('record-outcome', 'Closes the enquiry and adds its outcome to the report counters', {
+      REPORT_COUNTERS_TABLE_NAME: props.reportCounters.tableName,
+    });
+    props.reportCounters.grantReadWriteData(recordOutcome);
+
     this.functions = {
       startTranscription,
       redact: make('redact', 'Replaces personal data in the enquiry text with typed placeholders'),
       classify,
       draft,
+      awaitReview: make('await-review', 'Parks a drafted enquiry for agent review with its task token'),
+      queueSms,
+      recordOutcome,
       needsManual: make('needs-manual', 'Hands a failed enquiry to agents with the reason'),
     };
   }

@@ -29,8 +29,12 @@ export const STATE_NAMES = {
   redact: 'RedactPersonalData',
   classify: 'ClassifyTopic',
   draft: 'DraftReply',
+  awaitReview: 'AwaitAgentReview',
+  reviewDecision: 'ReviewDecision',
+  queueSms: 'QueueSms',
+  recordOutcome: 'RecordOutcome',
   needsManual: 'NeedsManualHandling',
-  done: 'Drafted',
+  done: 'Done',
   handedToAgents: 'HandedToAgents',
 } as const;
 
@@ -42,6 +46,9 @@ export interface WorkflowSteps {
   redact: IFunction;
   classify: IFunction;
   draft: IFunction;
+  awaitReview: IFunction;
+  queueSms: IFunction;
+  recordOutcome: IFunction;
   needsManual: IFunction;
 }
 
@@ -50,6 +57,8 @@ export interface EnquiryWorkflowProps {
   steps: WorkflowSteps;
   /** How long a voicemail may wait for Transcribe before going to agents by hand. */
   transcriptionTimeout?: Duration;
+  /** How long a draft may wait for an agent's decision before it moves to needs_manual (default 72 h). */
+  reviewTimeout?: Duration;
 }
 
 const ids = {
@@ -58,7 +67,8 @@ const ids = {
 };
 
 /**
- * EnquiryWorkflow (Standard): voicemail → transcription → redaction → classification → draft.
+ * EnquiryWorkflow (Standard): voicemail → transcription → redaction → classification → draft → agent
+ * review → (SMS if the agent asked and the caller consented) → outcome recorded.
  * Every step retries transient faults with jittered backoff and, when it still fails, hands the enquiry
  * to agents through NeedsManualHandling, so no enquiry ends without a status an agent can see.
  */
@@ -103,6 +113,26 @@ export class EnquiryWorkflow extends Construct {
     });
     this.guarded(startTranscription, needsManual);
 
+    const awaitReview = new LambdaInvoke(this, STATE_NAMES.awaitReview, {
+      lambdaFunction: steps.awaitReview,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ ...ids, taskToken: JsonPath.taskToken }),
+      taskTimeout: Timeout.duration(props.reviewTimeout ?? Duration.hours(72)),
+      // The review API resumes with { action, decisionId, sendSms } (events/review.ts ReviewOutcomeSchema).
+      resultPath: '$.review',
+    });
+    this.guarded(awaitReview, needsManual);
+
+    const recordOutcome = step(STATE_NAMES.recordOutcome, steps.recordOutcome);
+    const queueSms = step(STATE_NAMES.queueSms, steps.queueSms);
+    const reviewDecision = new Choice(this, STATE_NAMES.reviewDecision)
+      .when(
+        Condition.and(Condition.booleanEquals('$.review.sendSms', true), Condition.not(Condition.stringEquals('$.review.action', 'reject'))),
+        queueSms.next(recordOutcome),
+      )
+      .otherwise(recordOutcome);
+    recordOutcome.next(new Succeed(this, STATE_NAMES.done));
+
     const redact = step(STATE_NAMES.redact, steps.redact);
     const definition = new Choice(this, STATE_NAMES.hasAudio)
       .when(Condition.booleanEquals('$.hasAudio', true), startTranscription.next(redact))
@@ -110,7 +140,8 @@ export class EnquiryWorkflow extends Construct {
     redact
       .next(step(STATE_NAMES.classify, steps.classify))
       .next(step(STATE_NAMES.draft, steps.draft))
-      .next(new Succeed(this, STATE_NAMES.done));
+      .next(awaitReview)
+      .next(reviewDecision);
 
     this.stateMachine = new StateMachine(this, 'EnquiryWorkflow', {
       stateMachineType: StateMachineType.STANDARD,

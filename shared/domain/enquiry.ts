@@ -16,6 +16,7 @@ export const ENQUIRY_STATUSES = [
   'rejected',
   'sms_queued',
   'sms_sent',
+  'sms_failed',
   'closed',
   'needs_manual',
 ] as const;
@@ -48,6 +49,10 @@ export interface Enquiry {
   redactedEntities?: { type: string; start: number; end: number; verified?: boolean }[];
   topic?: TopicResultRecord;
   draft?: DraftRecord;
+  /** The agent's decision once made (audit: who, when, what changed). */
+  decision?: AgentDecision;
+  /** Delivery result of the follow-up SMS. */
+  sms?: { messageId?: string; segments?: number; encoding?: string; failure?: string; at: string };
   /** Token of the `.waitForTaskToken` step the enquiry is parked in. Never logged, never shown by the API. */
   taskToken?: string;
   /** True when a step fell back to a local model because Bedrock was unavailable. */
@@ -99,6 +104,22 @@ export interface EnquiryContact {
   /** Raw written text or raw transcript, before redaction. */
   rawText?: string;
   audio?: { bucket: string; key: string };
+}
+
+/** An agent's decision on a drafted reply. */
+export interface AgentDecision {
+  decisionId: string;
+  action: 'approve' | 'edit' | 'reject';
+  agentId: string;
+  decidedAt: string;
+  /** The reply as sent or approved (absent on reject). */
+  finalText?: string;
+  reason?: string;
+  sendSms: boolean;
+  /** Levenshtein distance between the draft and the final text, in characters. */
+  editDistance: number;
+  /** Minutes from the enquiry arriving to the decision. */
+  minutesToDecision: number;
 }
 
 /** Append-only record of a status change. */

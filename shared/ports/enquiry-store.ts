@@ -42,6 +42,6 @@ export interface EnquiryStore {
   /** Enquiries in a status, oldest first, paged by an opaque cursor. */
   listByStatus(
     status: EnquiryStatus,
-    options?: { limit?: number; cursor?: string },
+    options?: { limit?: number; cursor?: string; topic?: string; language?: string },
   ): Promise<{ items: Enquiry[]; cursor?: string }>;
 }

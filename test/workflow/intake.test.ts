@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadSamples } from '../../local/samples.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { TransientError } from '../../shared/domain/errors.ts';
-import { DynamoEnquiryStore } from '../../shared/adapters/aws/dynamo-enquiry-store.ts';
-import { runMessages, startHarness } from './harness.ts';
+import type { DynamoEnquiryStore } from '../../shared/adapters/aws/dynamo-enquiry-store.ts';
+import { enquiriesIn as inStatuses, intakeUntil as runMessages, startHarness } from './harness.ts';
 
 const samples = loadSamples();
 const bodyOf = (file: string) => JSON.parse(samples.find((s) => s.file === file)!.body) as Record<string, unknown>;
@@ -14,11 +14,7 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function enquiriesIn(s: LocalStack) {
-  const statuses = ['drafted', 'needs_manual', 'received', 'redacted', 'classified', 'transcribing'] as const;
-  const lists = await Promise.all(statuses.map((status) => s.store.listByStatus(status, { limit: 100 })));
-  return lists.flatMap((l) => l.items);
-}
+const enquiriesIn = (s: LocalStack) => inStatuses(s, ['awaiting_review', 'needs_manual', 'received', 'redacted', 'classified', 'drafted']);
 
 describe('intake path on the synthesized workflow', () => {
   it('sends an invalid message to the DLQ with the field and problem, and loses nothing else in the batch', async () => {
@@ -33,7 +29,7 @@ describe('intake path on the synthesized workflow', () => {
     expect(stack.intakeQueue.depth).toBe(0);
     const enquiries = await enquiriesIn(stack);
     expect(enquiries.map((e) => e.sourceId).sort()).toEqual(['web:web-20261124-0001', 'web:web-20261124-0004']);
-    expect(enquiries.every((e) => e.status === 'drafted')).toBe(true);
+    expect(enquiries.every((e) => e.status === 'awaiting_review')).toBe(true);
   });
 
   it('turns the same message delivered twice into one enquiry and one execution', async () => {
@@ -41,6 +37,7 @@ describe('intake path on the synthesized workflow', () => {
     const message = bodyOf('written-zhcn-tree.json');
     await runMessages(stack, [message, message]);
     await runMessages(stack, [message]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stack.runtime.allExecutions()).toHaveLength(1);
     const enquiries = await enquiriesIn(stack);
     expect(enquiries).toHaveLength(1);
@@ -61,6 +58,6 @@ describe('intake path on the synthesized workflow', () => {
     await runMessages(stack, [bodyOf('written-en-parking.json'), bodyOf('written-en-streetlight.json')]);
     expect(stack.intakeDlq.depth).toBe(0);
     expect(stack.runtime.allExecutions()).toHaveLength(2);
-    expect((await enquiriesIn(stack)).map((e) => e.status)).toEqual(['drafted', 'drafted']);
+    expect((await enquiriesIn(stack)).map((e) => e.status)).toEqual(['awaiting_review', 'awaiting_review']);
   });
 });

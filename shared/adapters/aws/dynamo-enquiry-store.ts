@@ -132,15 +132,26 @@ export class DynamoEnquiryStore implements EnquiryStore {
 
   async listByStatus(
     status: Enquiry['status'],
-    options: { limit?: number; cursor?: string } = {},
+    options: { limit?: number; cursor?: string; topic?: string; language?: string } = {},
   ): Promise<{ items: Enquiry[]; cursor?: string }> {
+    const filters = [
+      ...(options.topic ? [{ expression: '#topic.#topicId = :topic', names: { '#topic': 'topic', '#topicId': 'topic' }, values: { ':topic': options.topic } }] : []),
+      ...(options.language ? [{ expression: '#language = :language', names: { '#language': 'language' }, values: { ':language': options.language } }] : []),
+    ];
+    const filter = filters.length
+      ? {
+          FilterExpression: filters.map((f) => f.expression).join(' AND '),
+          ExpressionAttributeNames: Object.assign({}, ...filters.map((f) => f.names)) as Record<string, string>,
+        }
+      : {};
     const result = await this.guard(() =>
       this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: ENQUIRY_TABLE_KEYS.statusIndex.name,
           KeyConditionExpression: 'gsi1pk = :status',
-          ExpressionAttributeValues: { ':status': statusPk(status) },
+          ExpressionAttributeValues: Object.assign({ ':status': statusPk(status) }, ...filters.map((f) => f.values)) as Record<string, unknown>,
+          ...filter,
           Limit: options.limit ?? 25,
           ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
         }),

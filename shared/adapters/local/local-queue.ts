@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { DeadLetterSink } from '../../ports/dead-letters.ts';
+import type { SmsOutbox } from '../../ports/sms-outbox.ts';
+import type { SmsOutboxMessage } from '../../domain/sms/message.ts';
 import { describeProblems } from '../aws/sqs-dead-letters.ts';
 
 export interface QueuedMessage {
@@ -8,6 +10,8 @@ export interface QueuedMessage {
   body: string;
   attributes: Record<string, string>;
   receiveCount: number;
+  /** Epoch ms before which the message is invisible (a deferral, like ChangeMessageVisibility). */
+  visibleAt?: number;
 }
 
 export interface LocalQueueOptions {
@@ -25,6 +29,7 @@ export interface LocalQueueOptions {
  */
 export class LocalQueue {
   private readonly messages: QueuedMessage[] = [];
+  private readonly deferrals = new Map<string, number>();
   readonly name: string;
   private readonly batchSize: number;
   private readonly maxReceiveCount: number;
@@ -52,11 +57,20 @@ export class LocalQueue {
     return this.messages.map((m) => ({ ...m, attributes: { ...m.attributes } }));
   }
 
-  /** Delivers batches to the consumer until the queue is empty. Returns how many receives happened. */
+  /** Hides a message until `seconds` from now, as SQS ChangeMessageVisibility does for a received one. */
+  async defer(message: { messageId: string }, seconds: number): Promise<void> {
+    this.deferrals.set(message.messageId, Date.now() + seconds * 1000);
+  }
+
+  /** Delivers batches of visible messages until none are left. Returns how many receives happened. */
   async drain(consumer: (event: SQSEvent) => Promise<SQSBatchResponse | void>): Promise<number> {
     let receives = 0;
-    while (this.messages.length > 0) {
-      const batch = this.messages.splice(0, this.batchSize);
+    for (;;) {
+      const now = Date.now();
+      const visible = this.messages.filter((m) => (m.visibleAt ?? 0) <= now);
+      if (visible.length === 0) return receives;
+      const batch = visible.slice(0, this.batchSize);
+      for (const message of batch) this.messages.splice(this.messages.indexOf(message), 1);
       for (const message of batch) message.receiveCount += 1;
       receives += batch.length;
       let failedIds: Set<string>;
@@ -66,9 +80,12 @@ export class LocalQueue {
       } catch {
         failedIds = new Set(batch.map((m) => m.messageId));
       }
-      for (const message of batch.filter((m) => failedIds.has(m.messageId))) this.redeliverOrRedrive(message);
+      for (const message of batch.filter((m) => failedIds.has(m.messageId))) {
+        const visibleAt = this.deferrals.get(message.messageId);
+        this.deferrals.delete(message.messageId);
+        this.redeliverOrRedrive(visibleAt ? { ...message, visibleAt } : message);
+      }
     }
-    return receives;
   }
 
   private redeliverOrRedrive(message: QueuedMessage): void {
@@ -111,5 +128,14 @@ export class LocalQueueDeadLetterSink implements DeadLetterSink {
 
   async reject(message: Parameters<DeadLetterSink['reject']>[0]): Promise<void> {
     this.queue.send(message.body, { validationError: describeProblems(message.problems), sourceMessageId: message.sourceMessageId });
+  }
+}
+
+/** The sms-outbox queue locally. */
+export class LocalQueueSmsOutbox implements SmsOutbox {
+  constructor(private readonly queue: LocalQueue) {}
+
+  async enqueue(message: SmsOutboxMessage): Promise<void> {
+    this.queue.send(JSON.stringify(message), { correlationId: message.correlationId });
   }
 }

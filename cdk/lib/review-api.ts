@@ -1,0 +1,128 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { AssistFunction } from './assist-function.ts';
+
+export interface ReviewApiProps {
+  key: IKey;
+  enquiryTable: ITableV2;
+  knowledgeLayer: ILayerVersion;
+  /** Origins allowed to call the API from a browser (the console's CloudFront domain). */
+  allowedOrigins?: string[];
+  callbackUrls?: string[];
+}
+
+export const REVIEW_ROUTES: { method: HttpMethod; path: string }[] = [
+  { method: HttpMethod.GET, path: '/enquiries' },
+  { method: HttpMethod.GET, path: '/enquiries/{id}' },
+  { method: HttpMethod.POST, path: '/enquiries/{id}/decision' },
+  { method: HttpMethod.GET, path: '/reports/topics' },
+  { method: HttpMethod.GET, path: '/openapi.json' },
+];
+
+/**
+ * The agents' and supervisors' HTTP API: Cognito user pool (groups `agent`, `supervisor`, MFA required),
+ * an HTTP API whose every route needs a valid JWT, and the review-api function that checks groups per route.
+ */
+export class ReviewApi extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly api: HttpApi;
+  readonly function: AssistFunction;
+
+  constructor(scope: Construct, id: string, props: ReviewApiProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'Staff', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of ['agent', 'supervisor']) {
+      new CfnUserPoolGroup(this, `${group}Group`, { userPoolId: this.userPool.userPoolId, groupName: group });
+    }
+    this.client = this.userPool.addClient('Console', {
+      generateSecret: false, // a browser app: authorization code + PKCE
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: props.callbackUrls ?? ['http://localhost:3000/callback'],
+        logoutUrls: props.callbackUrls ?? ['http://localhost:3000/'],
+      },
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      preventUserExistenceErrors: true,
+    });
+
+    this.function = new AssistFunction(this, 'ReviewApiFunction', {
+      handlerFolder: 'review-api',
+      key: props.key,
+      description: 'Agents review drafts and decide; supervisors read reports',
+      layers: [props.knowledgeLayer],
+      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName, KNOWLEDGE_DIR: '/opt/knowledge' },
+    });
+    props.enquiryTable.grantReadWriteData(this.function);
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR, encryptionKey: props.key });
+    this.api = new HttpApi(this, 'Api', {
+      description: '1823 Assist review API',
+      defaultAuthorizer: new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, { userPoolClients: [this.client] }),
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins ?? ['http://localhost:3000'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const integration = new HttpLambdaIntegration('ReviewApiIntegration', this.function);
+    for (const route of REVIEW_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+
+    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      // Request metadata only: no bodies, no query strings, no tokens.
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        sub: '$context.authorizer.claims.sub',
+        latency: '$context.responseLatency',
+        ip: '$context.identity.sourceIp',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 50, throttlingRateLimit: 25 };
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
+  }
+
+  /** Deciding resumes the workflow; the grant is scoped to this state machine. */
+  connectWorkflow(stateMachine: IStateMachine): void {
+    stateMachine.grantTaskResponse(this.function);
+  }
+}

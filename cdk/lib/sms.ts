@@ -1,0 +1,96 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, Billing, TableEncryptionV2, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AssistFunction } from './assist-function.ts';
+import { encryptedQueueWithDlq } from './intake.ts';
+
+export interface SmsProps {
+  key: IKey;
+  enquiryTable: ITableV2;
+  alarmTopic: ITopic;
+}
+
+/**
+ * SMS-on-demand: the sms-outbox queue (+ DLQ and alarm), the send-sms function on AWS End User Messaging
+ * SMS, the table of opt-outs and sent-message ledger (idempotency), and the inbound STOP/停止 handler fed
+ * by the two-way SMS SNS topic.
+ */
+export class Sms extends Construct {
+  readonly outbox: Queue;
+  readonly outboxDlq: Queue;
+  readonly table: TableV2;
+  readonly sendFunction: AssistFunction;
+  readonly inboundTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: SmsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const originationIdentity = (this.node.tryGetContext('smsOriginationIdentityArn') as string | undefined) ?? '';
+
+    this.table = new TableV2(this, 'SmsControl', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.customerManagedKey(props.key),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Visibility exceeds the function timeout; quiet-hours deferral extends it per message (max 12 h).
+    const queues = encryptedQueueWithDlq(this, 'SmsOutbox', props.key, Duration.minutes(3));
+    this.outbox = queues.queue;
+    this.outboxDlq = queues.deadLetterQueue;
+
+    this.sendFunction = new AssistFunction(this, 'SendSmsFunction', {
+      handlerFolder: 'send-sms',
+      key: props.key,
+      description: 'Sends approved follow-up SMS once, only to the caller, honouring opt-out and quiet hours',
+      environment: {
+        ENQUIRY_TABLE_NAME: props.enquiryTable.tableName,
+        SMS_TABLE_NAME: this.table.tableName,
+        SMS_ORIGINATION_IDENTITY: originationIdentity,
+        SMS_MAX_SEGMENTS: '4',
+        SMS_OUTBOX_URL: this.outbox.queueUrl,
+      },
+    });
+    this.sendFunction.addEventSource(new SqsEventSource(this.outbox, { batchSize: 5, reportBatchItemFailures: true }));
+    this.outbox.grant(this.sendFunction, 'sqs:ChangeMessageVisibility');
+    props.enquiryTable.grantReadWriteData(this.sendFunction);
+    this.table.grantReadWriteData(this.sendFunction);
+    this.sendFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sms-voice:SendTextMessage'],
+        resources: originationIdentity
+          ? [originationIdentity]
+          : [`arn:${stack.partition}:sms-voice:${stack.region}:${stack.account}:pool/*`, `arn:${stack.partition}:sms-voice:${stack.region}:${stack.account}:phone-number/*`],
+      }),
+    );
+
+    this.inboundTopic = new Topic(this, 'InboundSms', { masterKey: props.key, enforceSSL: true, displayName: '1823 Assist inbound SMS' });
+    const inbound = new AssistFunction(this, 'SmsInboundFunction', {
+      handlerFolder: 'sms-inbound',
+      key: props.key,
+      description: 'Records STOP/停止 opt-outs (and START opt-ins) from two-way SMS',
+      environment: { SMS_TABLE_NAME: this.table.tableName },
+    });
+    this.table.grantReadWriteData(inbound);
+    this.inboundTopic.addSubscription(new LambdaSubscription(inbound));
+
+    new Alarm(this, 'SmsOutboxDlqNotEmpty', {
+      alarmDescription: 'Follow-up SMS failed permanently: see the runbook in README (DLQ redrive)',
+      metric: this.outboxDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}

@@ -1,0 +1,17 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
+import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
+import { loadConfig, required } from '#config';
+import { withMiddleware } from '#middleware/stack.ts';
+import { systemClock } from '#ports/clock.ts';
+import { handleRecordOutcome } from './handle.ts';
+
+const config = loadConfig();
+const dynamo = new DynamoDBClient({});
+const deps = {
+  store: new DynamoEnquiryStore(dynamo, config.ENQUIRY_TABLE_NAME),
+  outcomes: new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),
+  clock: systemClock,
+};
+
+export const handler = withMiddleware((event: unknown) => handleRecordOutcome(event, deps));

@@ -1,0 +1,154 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, type Problem } from '#events/review.ts';
+import { EnquiryIdSchema } from '#events/workflow.ts';
+import type { Enquiry } from '#domain/enquiry.ts';
+import { ValidationError } from '#domain/errors.ts';
+import { decideEnquiry, type DecideDeps } from '#domain/steps/review.ts';
+import { parseJsonOrThrow, parseOrThrow } from '#domain/validation.ts';
+import { logger } from '#powertools';
+import type { EnquiryStore } from '#ports/enquiry-store.ts';
+
+export type Group = 'agent' | 'supervisor';
+
+export interface ReviewApiDeps extends DecideDeps {
+  store: EnquiryStore;
+  /** Title and language of a cited knowledge article, for the agent's detail view. */
+  describeArticle: (id: string) => { id: string; title: string; titleZhHant?: string } | undefined;
+  smsPreview: (text: string) => { encoding: string; segments: number; units: number };
+  openApiDocument: () => unknown;
+  /** Supervisor reports (GET /reports/topics); absent until the reports capability is deployed. */
+  topicReport?: (query: Record<string, string | undefined>) => Promise<{ contentType: string; body: string }>;
+}
+
+type Response = APIGatewayProxyStructuredResultV2;
+
+const json = (statusCode: number, body: unknown, contentType = 'application/json'): Response => ({
+  statusCode,
+  headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+const problem = (status: number, title: string, extra: Partial<Problem> = {}): Response =>
+  json(status, { type: `https://1823-assist.example/problems/${title.toLowerCase().replaceAll(' ', '-')}`, title, status, ...extra }, 'application/problem+json');
+
+/** Groups from the Cognito access/ID token, as the HTTP API JWT authorizer passes them. */
+export function groupsOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Group[] {
+  const raw = event.requestContext.authorizer?.jwt?.claims?.['cognito:groups'];
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.replace(/^\[|\]$/g, '').split(/[,\s]+/) : [];
+  return list.filter((g): g is Group => g === 'agent' || g === 'supervisor');
+}
+
+/** Summary for the agents' queue: no text at all, so a list can never leak anything. */
+export function summaryOf(enquiry: Enquiry, now: Date) {
+  return {
+    enquiryId: enquiry.enquiryId,
+    status: enquiry.status,
+    channel: enquiry.channel,
+    language: enquiry.language ?? enquiry.languageHint ?? null,
+    topic: enquiry.topic?.topic ?? null,
+    department: enquiry.topic?.department ?? null,
+    urgency: enquiry.topic?.urgency ?? null,
+    confidence: enquiry.topic?.confidence ?? null,
+    degraded: enquiry.degraded ?? false,
+    receivedAt: enquiry.receivedAt,
+    ageMinutes: Math.max(0, Math.round((now.getTime() - Date.parse(enquiry.receivedAt)) / 60_000)),
+    manualReason: enquiry.manualReason ?? null,
+  };
+}
+
+async function detailOf(enquiry: Enquiry, deps: ReviewApiDeps, now: Date) {
+  const draft = enquiry.draft;
+  return {
+    ...summaryOf(enquiry, now),
+    smsConsent: enquiry.smsConsent,
+    redactedText: enquiry.redactedText ?? null,
+    redactedEntities: (enquiry.redactedEntities ?? []).map(({ type, verified }) => ({ type, ...(verified === undefined ? {} : { verified }) })),
+    transcription: enquiry.transcription ?? null,
+    topicResult: enquiry.topic ?? null,
+    draft: draft
+      ? {
+          text: draft.text,
+          language: draft.language,
+          script: draft.script,
+          source: draft.source,
+          flags: draft.flags,
+          citedArticles: draft.citedArticleIds.map((id) => deps.describeArticle(id) ?? { id, title: id }),
+          sms: deps.smsPreview(draft.text),
+        }
+      : null,
+    decision: enquiry.decision ?? null,
+    sms: enquiry.sms ?? null,
+    audit: await deps.store.auditTrail(enquiry.enquiryId),
+  };
+}
+
+function requireGroup(groups: Group[], allowed: Group[]): Response | undefined {
+  if (groups.length === 0) return problem(401, 'Unauthorized', { detail: 'sign in: no agent or supervisor group in the token' });
+  if (!groups.some((g) => allowed.includes(g))) return problem(403, 'Forbidden', { detail: `this route is for: ${allowed.join(', ')}` });
+  return undefined;
+}
+
+/**
+ * The agents' and supervisors' HTTP API (API Gateway HTTP API, payload 2.0, Cognito JWT authorizer).
+ * Every error is an RFC 9457 problem naming the field or the state.
+ */
+export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthorizer, deps: ReviewApiDeps): Promise<Response> {
+  const groups = groupsOf(event);
+  const agentId = String(event.requestContext.authorizer?.jwt?.claims?.['sub'] ?? '');
+  const now = deps.clock.now();
+  try {
+    switch (event.routeKey) {
+      case 'GET /openapi.json':
+        return requireGroup(groups, ['agent', 'supervisor']) ?? json(200, deps.openApiDocument());
+      case 'GET /enquiries': {
+        const denied = requireGroup(groups, ['agent', 'supervisor']);
+        if (denied) return denied;
+        const query = parseOrThrow(ListEnquiriesQuerySchema, event.queryStringParameters ?? {});
+        const page = await deps.store.listByStatus(query.status, {
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(query.topic ? { topic: query.topic } : {}),
+          ...(query.language ? { language: query.language } : {}),
+        });
+        return json(200, { items: page.items.map((e) => summaryOf(e, now)), cursor: page.cursor ?? null });
+      }
+      case 'GET /enquiries/{id}': {
+        const denied = requireGroup(groups, ['agent', 'supervisor']);
+        if (denied) return denied;
+        const enquiryId = parseOrThrow(EnquiryIdSchema, event.pathParameters?.['id']);
+        const enquiry = await deps.store.get(enquiryId);
+        return enquiry ? json(200, await detailOf(enquiry, deps, now)) : problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
+      }
+      case 'POST /enquiries/{id}/decision': {
+        const denied = requireGroup(groups, ['agent']);
+        if (denied) return denied;
+        const enquiryId = parseOrThrow(EnquiryIdSchema, event.pathParameters?.['id']);
+        const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+        const body = parseJsonOrThrow(DecisionRequestSchema, raw);
+        const result = await decideEnquiry({ enquiryId, agentId, body }, deps);
+        if (result.ok) {
+          logger.info('agent decision recorded', { enquiryId, action: result.decision.action, decisionId: result.decision.decisionId });
+          return json(200, { enquiryId, decision: result.decision });
+        }
+        if (result.kind === 'not_found') return problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
+        if (result.kind === 'conflict') return problem(409, 'Conflict', { detail: result.detail, currentStatus: result.currentStatus });
+        return problem(422, 'Unprocessable Content', { problems: result.problems, detail: result.problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
+      }
+      case 'GET /reports/topics': {
+        const denied = requireGroup(groups, ['supervisor']);
+        if (denied) return denied;
+        if (!deps.topicReport) return problem(404, 'Not Found', { detail: 'reports are not available' });
+        const report = await deps.topicReport(event.queryStringParameters ?? {});
+        return { statusCode: 200, headers: { 'content-type': report.contentType, 'cache-control': 'no-store' }, body: report.body };
+      }
+      default:
+        return problem(404, 'Not Found', { detail: `no route ${event.routeKey}` });
+    }
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      return problem(400, 'Bad Request', { problems: error.problems, detail: error.message });
+    }
+    logger.error('review API request failed', { routeKey: event.routeKey, error: (error as Error).name });
+    return problem(500, 'Internal Server Error', { detail: 'the request could not be completed; check the enquiry status before retrying' });
+  }
+}

@@ -1,0 +1,29 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
+import { DynamoOptOutRegistry, DynamoSentSmsLedger } from '#adapters/aws/dynamo-sms-tables.ts';
+import { EndUserMessagingSmsSender } from '#adapters/aws/end-user-messaging-sms.ts';
+import { SqsMessageDeferral } from '#adapters/aws/sqs-message-deferral.ts';
+import { loadConfig, required } from '#config';
+import { withMiddleware } from '#middleware/stack.ts';
+import { systemClock } from '#ports/clock.ts';
+import { handleSendSmsBatch, type SendSmsDeps } from './handle.ts';
+
+const config = loadConfig();
+const dynamo = new DynamoDBClient({});
+const smsTable = required(config.SMS_TABLE_NAME, 'SMS_TABLE_NAME');
+const deps: SendSmsDeps = {
+  store: new DynamoEnquiryStore(dynamo, config.ENQUIRY_TABLE_NAME),
+  sender: new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({}), {
+    ...(config.SMS_ORIGINATION_IDENTITY ? { originationIdentity: config.SMS_ORIGINATION_IDENTITY } : {}),
+  }),
+  optOuts: new DynamoOptOutRegistry(dynamo, smsTable),
+  ledger: new DynamoSentSmsLedger(dynamo, smsTable),
+  deferral: new SqsMessageDeferral(new SQSClient({}), required(config.SMS_OUTBOX_URL, 'SMS_OUTBOX_URL')),
+  clock: systemClock,
+  maxSegments: config.SMS_MAX_SEGMENTS,
+};
+
+export const handler = withMiddleware((event: SQSEvent, context: Context) => handleSendSmsBatch(event, context, deps));

@@ -1,0 +1,12 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSEvent } from 'aws-lambda';
+import { DynamoOptOutRegistry } from '#adapters/aws/dynamo-sms-tables.ts';
+import { loadConfig, required } from '#config';
+import { withMiddleware } from '#middleware/stack.ts';
+import { systemClock } from '#ports/clock.ts';
+import { handleInboundSmsEvent } from './handle.ts';
+
+const config = loadConfig();
+const deps = { optOuts: new DynamoOptOutRegistry(new DynamoDBClient({}), required(config.SMS_TABLE_NAME, 'SMS_TABLE_NAME')), clock: systemClock };
+
+export const handler = withMiddleware((event: SNSEvent) => handleInboundSmsEvent(event, deps));

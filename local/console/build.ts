@@ -1,0 +1,122 @@
+/**
+ * Builds the review console into local/console/dist with esbuild (~50 ms): app.ts bundled to app.js,
+ * styles.css and index.html copied. Topic and department names come from layers/knowledge at build time,
+ * so the page loads nothing but its own three files. `npx tsx local/console/build.ts` builds by hand;
+ * startConsoleServer() builds on start when dist is missing or older than any input.
+ */
+import { build } from 'esbuild';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+
+const CONSOLE_DIR = import.meta.dirname;
+const REPO_ROOT = resolve(CONSOLE_DIR, '..', '..');
+export const CONSOLE_DIST_DIR = join(CONSOLE_DIR, 'dist');
+const KNOWLEDGE_DIR = join(REPO_ROOT, 'layers', 'knowledge');
+const META_FILE = 'build-meta.json';
+const OUTPUTS = ['index.html', 'styles.css', 'app.js'];
+
+interface BuildMeta {
+  builtAt: number;
+  inputs: string[];
+}
+
+type LocalisedName = { en: string; 'zh-Hant': string };
+
+async function knowledgeNames(): Promise<{ topics: Record<string, LocalisedName>; departments: Record<string, LocalisedName>; inputs: string[] }> {
+  const articlesDir = join(KNOWLEDGE_DIR, 'articles');
+  const files = (await readdir(articlesDir)).filter((file) => file.endsWith('.json')).sort();
+  const topics: Record<string, LocalisedName> = {};
+  for (const file of files) {
+    const articles = JSON.parse(await readFile(join(articlesDir, file), 'utf8')) as { topic?: string; topicName?: LocalisedName }[];
+    for (const article of Array.isArray(articles) ? articles : [articles]) {
+      if (article.topic && article.topicName && !topics[article.topic]) topics[article.topic] = { en: article.topicName.en, 'zh-Hant': article.topicName['zh-Hant'] };
+    }
+  }
+  const templatesFile = join(KNOWLEDGE_DIR, 'templates.json');
+  const templates = JSON.parse(await readFile(templatesFile, 'utf8')) as { departments?: Record<string, { name: LocalisedName }> };
+  const departments = Object.fromEntries(Object.entries(templates.departments ?? {}).map(([id, d]) => [id, { en: d.name.en, 'zh-Hant': d.name['zh-Hant'] }]));
+  return { topics, departments, inputs: [...files.map((file) => join(articlesDir, file)), templatesFile] };
+}
+
+function definesFor(names: { topics: Record<string, LocalisedName>; departments: Record<string, LocalisedName> }): Record<string, string> {
+  return {
+    __TOPIC_NAMES__: JSON.stringify(names.topics),
+    __DEPARTMENT_NAMES__: JSON.stringify(names.departments),
+  };
+}
+
+/** Writes a file atomically, so a server reading dist (or a concurrent build) never sees half a file. */
+async function writeAtomically(path: string, contents: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
+/** Builds the console into dist. Returns the output directory. */
+export async function buildConsole(options: { minify?: boolean } = {}): Promise<string> {
+  const names = await knowledgeNames();
+  const defines = definesFor(names);
+  const result = await build({
+    entryPoints: [join(CONSOLE_DIR, 'app.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120', 'firefox120', 'safari17'],
+    minify: options.minify ?? true,
+    sourcemap: 'linked',
+    outdir: CONSOLE_DIST_DIR,
+    write: false,
+    metafile: true,
+    define: defines,
+    logLevel: 'silent',
+    legalComments: 'none',
+    charset: 'utf8',
+  });
+  await mkdir(CONSOLE_DIST_DIR, { recursive: true });
+  for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
+  for (const file of ['index.html', 'styles.css']) await writeAtomically(join(CONSOLE_DIST_DIR, file), await readFile(join(CONSOLE_DIR, file)));
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('<')).map((input) => resolve(process.cwd(), input)),
+    join(CONSOLE_DIR, 'index.html'),
+    join(CONSOLE_DIR, 'styles.css'),
+    join(CONSOLE_DIR, 'build.ts'),
+    ...names.inputs,
+  ];
+  const meta: BuildMeta = { builtAt: Date.now(), inputs: inputs.map((input) => relative(REPO_ROOT, input)) };
+  await writeAtomically(join(CONSOLE_DIST_DIR, META_FILE), JSON.stringify(meta, null, 2));
+  return CONSOLE_DIST_DIR;
+}
+
+/** True when dist holds every output and no input changed since it was built. */
+export async function consoleIsFresh(): Promise<boolean> {
+  let meta: BuildMeta;
+  try {
+    meta = JSON.parse(await readFile(join(CONSOLE_DIST_DIR, META_FILE), 'utf8')) as BuildMeta;
+    await Promise.all(OUTPUTS.map((file) => stat(join(CONSOLE_DIST_DIR, file))));
+  } catch {
+    return false;
+  }
+  try {
+    const modified = await Promise.all(meta.inputs.map(async (input) => (await stat(join(REPO_ROOT, input))).mtimeMs));
+    // Files added to the knowledge base change the topic names too.
+    const articles = await readdir(join(KNOWLEDGE_DIR, 'articles'));
+    const known = new Set(meta.inputs.map((input) => basename(input)));
+    if (articles.some((file) => file.endsWith('.json') && !known.has(file))) return false;
+    return modified.every((mtime) => mtime <= meta.builtAt);
+  } catch {
+    return false;
+  }
+}
+
+/** Builds when dist is missing or stale; returns whether it built. */
+export async function ensureConsoleBuilt(): Promise<boolean> {
+  if (await consoleIsFresh()) return false;
+  await buildConsole();
+  return true;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const started = performance.now();
+  const dist = await buildConsole();
+  console.log(`console built into ${relative(process.cwd(), dist)} in ${Math.round(performance.now() - started)} ms`);
+}

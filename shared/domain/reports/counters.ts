@@ -1,0 +1,219 @@
+import type { Language } from '../language.ts';
+import type { DepartmentId, TopicId } from '../topics.ts';
+
+/**
+ * The aggregate model behind supervisors' reports. `RecordOutcome` adds one enquiry's increments to one
+ * counter row (day × topic × department × language); reports read only these rows, never enquiries, so a
+ * month of a million enquiries is a few thousand rows.
+ */
+
+/**
+ * Upper bounds (minutes, exclusive) of the time-to-decision histogram buckets; one more open-ended bucket
+ * follows the last bound. Fixed so rows from different days and writers can be summed bucket by bucket,
+ * and a median estimated from the sums.
+ */
+export const DECISION_MINUTE_BOUNDS = [5, 15, 30, 60, 120, 240, 480, 1440, 2880, 4320] as const;
+/** Number of histogram buckets: one per bound plus the open-ended `>= 4320` bucket. */
+export const DECISION_HISTOGRAM_BUCKETS = DECISION_MINUTE_BOUNDS.length + 1;
+
+/** A `YYYY-MM-DD` calendar date in Hong Kong. */
+export type HongKongDay = string;
+
+export interface CounterKey {
+  day: HongKongDay;
+  topic: TopicId;
+  department: DepartmentId;
+  language: Language;
+}
+
+export interface CounterValues {
+  received: number;
+  /** Draft approved unchanged. */
+  approved: number;
+  /** Draft edited by the agent, then sent. */
+  edited: number;
+  rejected: number;
+  needsManual: number;
+  /** Handled by the fallback path (statistical classifier / template drafter) because a model was unavailable. */
+  degraded: number;
+  smsSent: number;
+  decisionMinutesTotal: number;
+  decisionCount: number;
+  /** Counts per bucket of DECISION_MINUTE_BOUNDS (length DECISION_HISTOGRAM_BUCKETS). */
+  decisionMinutesHistogram: number[];
+}
+
+export type TopicCounterRow = CounterKey & CounterValues;
+
+export const OUTCOMES = ['approved', 'edited', 'rejected', 'needs_manual'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** What RecordOutcome knows about one finished enquiry. */
+export interface OutcomeEvent {
+  enquiryId: string;
+  /** ISO 8601 instant the enquiry arrived; its Hong Kong date is the counter day. */
+  receivedAt: string;
+  topic: TopicId;
+  department: DepartmentId;
+  language: Language;
+  outcome: Outcome;
+  degraded: boolean;
+  smsSent: boolean;
+  /** ISO 8601 instant of the agent's decision; absent when nobody decided (e.g. still with the manual queue). */
+  decidedAt?: string;
+}
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
+
+// Built once: Intl formatters are expensive to construct and this runs for every outcome.
+const HONG_KONG_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Hong_Kong',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+function parseInstant(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`${field}: "${iso}" is not an ISO 8601 instant`);
+  return ms;
+}
+
+/** The Hong Kong calendar date (`YYYY-MM-DD`) of an ISO instant, e.g. 2025-03-01T17:30Z -> 2025-03-02. */
+export function hongKongDay(iso: string): HongKongDay {
+  const parts = HONG_KONG_DATE.formatToParts(parseInstant(iso, 'instant'));
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+export function isDay(value: string): boolean {
+  return DAY_PATTERN.test(value) && toDayNumber(value) !== undefined;
+}
+
+/** Days since 1970-01-01 for a calendar date; calendar arithmetic in UTC so no time zone can shift it. */
+function toDayNumber(day: string): number | undefined {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(ms)) return undefined;
+  // Date.parse rolls 2025-02-30 over to March; reject such dates by round-tripping.
+  return new Date(ms).toISOString().slice(0, 10) === day ? ms / MS_PER_DAY : undefined;
+}
+
+function dayNumber(day: string): number {
+  const n = DAY_PATTERN.test(day) ? toDayNumber(day) : undefined;
+  if (n === undefined) throw new RangeError(`"${day}" is not a YYYY-MM-DD date`);
+  return n;
+}
+
+function dayFromNumber(n: number): HongKongDay {
+  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function addDays(day: HongKongDay, days: number): HongKongDay {
+  return dayFromNumber(dayNumber(day) + days);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: HongKongDay, to: HongKongDay): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** 0 = Sunday .. 6 = Saturday, as Date#getUTCDay. */
+export function weekdayOf(day: HongKongDay): number {
+  return new Date(dayNumber(day) * MS_PER_DAY).getUTCDay();
+}
+
+/** The Monday on or before `day`: Hong Kong reports run weekly on Mondays, so weeks start there. */
+export function weekStartOf(day: HongKongDay): HongKongDay {
+  return addDays(day, -((weekdayOf(day) + 6) % 7));
+}
+
+/** Index of the histogram bucket holding `minutes`. */
+export function decisionBucketIndex(minutes: number): number {
+  const index = DECISION_MINUTE_BOUNDS.findIndex((bound) => minutes < bound);
+  return index === -1 ? DECISION_MINUTE_BOUNDS.length : index;
+}
+
+export function emptyCounterValues(): CounterValues {
+  return {
+    received: 0,
+    approved: 0,
+    edited: 0,
+    rejected: 0,
+    needsManual: 0,
+    degraded: 0,
+    smsSent: 0,
+    decisionMinutesTotal: 0,
+    decisionCount: 0,
+    decisionMinutesHistogram: new Array<number>(DECISION_HISTOGRAM_BUCKETS).fill(0),
+  };
+}
+
+/** Adds `increment` into `into` in place (the hot loop of every report; no allocation per row). */
+export function addCounterValuesInto(into: CounterValues, increment: CounterValues): void {
+  into.received += increment.received;
+  into.approved += increment.approved;
+  into.edited += increment.edited;
+  into.rejected += increment.rejected;
+  into.needsManual += increment.needsManual;
+  into.degraded += increment.degraded;
+  into.smsSent += increment.smsSent;
+  into.decisionMinutesTotal += increment.decisionMinutesTotal;
+  into.decisionCount += increment.decisionCount;
+  const histogram = into.decisionMinutesHistogram;
+  increment.decisionMinutesHistogram.forEach((count, i) => {
+    histogram[i] = (histogram[i] ?? 0) + count;
+  });
+}
+
+/** The storage key of a counter row, e.g. `2025-03-02#pest_rodent#FEHD#zh-HK`. */
+export function counterKeyOf(key: CounterKey): string {
+  return `${key.day}#${key.topic}#${key.department}#${key.language}`;
+}
+
+/**
+ * The increments one finished enquiry adds to its counter row (pure). The row's day is the Hong Kong
+ * date the enquiry was received, so a report for a day counts what arrived that day. Time to decision is
+ * counted only when there was a decision; a decision stamped before receipt (clock skew) counts as 0.
+ * Applying it exactly once per enquiry is the store's job (conditional write keyed by enquiryId).
+ */
+export function counterIncrementsFor(event: OutcomeEvent): TopicCounterRow {
+  const values = emptyCounterValues();
+  values.received = 1;
+  if (event.outcome === 'approved') values.approved = 1;
+  if (event.outcome === 'edited') values.edited = 1;
+  if (event.outcome === 'rejected') values.rejected = 1;
+  if (event.outcome === 'needs_manual') values.needsManual = 1;
+  if (event.degraded) values.degraded = 1;
+  if (event.smsSent) values.smsSent = 1;
+  if (event.decidedAt !== undefined) {
+    const received = parseInstant(event.receivedAt, 'receivedAt');
+    const minutes = Math.max(0, (parseInstant(event.decidedAt, 'decidedAt') - received) / MS_PER_MINUTE);
+    values.decisionMinutesTotal = minutes;
+    values.decisionCount = 1;
+    values.decisionMinutesHistogram[decisionBucketIndex(minutes)] = 1;
+  }
+  return {
+    day: hongKongDay(event.receivedAt),
+    topic: event.topic,
+    department: event.department,
+    language: event.language,
+    ...values,
+  };
+}
+
+/** Merges rows with the same day × topic × department × language (e.g. several writers' shards). */
+export function aggregateCounters(rows: Iterable<TopicCounterRow>): TopicCounterRow[] {
+  const merged = new Map<string, TopicCounterRow>();
+  for (const row of rows) {
+    const key = counterKeyOf(row);
+    let target = merged.get(key);
+    if (!target) {
+      target = { day: row.day, topic: row.topic, department: row.department, language: row.language, ...emptyCounterValues() };
+      merged.set(key, target);
+    }
+    addCounterValuesInto(target, row);
+  }
+  return [...merged.values()];
+}

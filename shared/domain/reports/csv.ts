@@ -1,0 +1,95 @@
+import { LANGUAGES } from '../language.ts';
+import type { TopicReport } from './report.ts';
+import type { Spike } from './spikes.ts';
+
+/**
+ * RFC 4180 CSV for supervisors' spreadsheets: CRLF line endings, fields quoted when they hold a comma,
+ * quote, CR or LF, embedded quotes doubled, and a UTF-8 byte order mark so Excel reads Chinese as UTF-8
+ * instead of the system code page.
+ */
+
+export const UTF8_BOM = '\uFEFF';
+const CRLF = '\r\n';
+
+/** Display names per topic id; the taxonomy (layers/knowledge) supplies them, this module does not own it. */
+export type TopicNames = Readonly<Record<string, Readonly<{ en: string; zhHant: string }>>>;
+
+export type CsvCell = string | number | boolean | null | undefined;
+
+/** One field, quoted only when RFC 4180 requires it. */
+export function csvField(value: CsvCell): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A whole CSV document: BOM, then each record on its own CRLF-terminated line. */
+export function toCsv(records: readonly (readonly CsvCell[])[]): string {
+  return UTF8_BOM + records.map((record) => record.map(csvField).join(',') + CRLF).join('');
+}
+
+/**
+ * Spreadsheets run a cell starting with = + - @ (or tab/CR) as a formula. Names are text, so such a
+ * leading character is neutralised with an apostrophe (OWASP's CSV-injection advice); numbers are not.
+ */
+export function spreadsheetSafeText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export const REPORT_CSV_HEADER = [
+  'topic_id',
+  'topic_name_en',
+  'topic_name_zh_hant',
+  'department',
+  ...LANGUAGES.map((language) => `count_${language}`),
+  'count',
+  'previous_count',
+  'change',
+  'change_pct',
+  'acceptance_rate',
+  'unchanged_rate',
+  'median_minutes_to_decision',
+  'spike',
+  'p_value',
+  'conditional_p_value',
+] as const;
+
+function fixed(value: number | null, digits: number): string {
+  return value === null ? '' : value.toFixed(digits);
+}
+
+/** Exponent form keeps tiny p-values readable; a p-value that underflowed to 0 is written as 0. */
+function pValueText(value: number | undefined): string {
+  return value === undefined ? '' : value.toExponential(3);
+}
+
+/** One row per topic, busiest first, with its language breakdown, change, acceptance and any spike. */
+export function reportToCsv(report: TopicReport, options: { topicNames?: TopicNames } = {}): string {
+  const spikeByTopic = new Map<string, Spike>();
+  for (const spike of report.spikes) {
+    // With topic × department spikes a topic can have several; its row shows the most significant.
+    const seen = spikeByTopic.get(spike.topic);
+    if (!seen || spike.log10PValue < seen.log10PValue) spikeByTopic.set(spike.topic, spike);
+  }
+  const rows = report.byTopic.map((topic) => {
+    const names = options.topicNames?.[topic.topic];
+    const spike = spikeByTopic.get(topic.topic);
+    return [
+      topic.topic,
+      spreadsheetSafeText(names?.en ?? ''),
+      spreadsheetSafeText(names?.zhHant ?? ''),
+      topic.department,
+      ...LANGUAGES.map((language) => topic.byLanguage[language]),
+      topic.count,
+      topic.previousCount,
+      topic.change,
+      fixed(topic.changePct, 1),
+      fixed(topic.acceptance.acceptanceRate, 4),
+      fixed(topic.acceptance.unchangedRate, 4),
+      fixed(topic.medianMinutesToDecision, 1),
+      spike ? 'yes' : 'no',
+      pValueText(spike?.pValue),
+      pValueText(spike?.conditionalPValue),
+    ];
+  });
+  return toCsv([REPORT_CSV_HEADER, ...rows]);
+}

@@ -1,0 +1,475 @@
+import { LANGUAGES, type Language } from '../language.ts';
+import type { TopicNames } from './csv.ts';
+import type { SeriesBucket, TopicReport, TopicRow } from './report.ts';
+import type { SpikeOptions } from './spikes.ts';
+
+/**
+ * A self-contained HTML report: one file, inline CSS and inline SVG, no scripts and no external assets, so
+ * it opens from an S3 link or an e-mail attachment and renders the same in a headless browser. Labels
+ * are bilingual (English and Traditional Chinese); every piece of data is HTML-escaped. Charts carry
+ * role="img", an aria-label and a <title>, and stable classes / data attributes for tests:
+ * svg.chart-series > polyline.series[data-topic], svg.chart-change > rect.bar[data-topic],
+ * svg.chart-acceptance > rect.bar[data-topic], table.spikes > tr.spike[data-topic].
+ */
+
+export interface HtmlReportOptions {
+  topicNames?: TopicNames;
+  /** Shown in the footer when given (kept out of the domain's clock: the caller stamps it). */
+  generatedAt?: string;
+  /** Topics in the change and acceptance bar charts (default 10). */
+  barTopics?: number;
+}
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+interface Label {
+  en: string;
+  zh: string;
+}
+
+const LABELS = {
+  title: { en: '1823 topic trend report', zh: '1823 查詢主題趨勢報告' },
+  period: { en: 'Period', zh: '報告期間' },
+  previousPeriod: { en: 'Previous period', zh: '上一期間' },
+  days: { en: 'days', zh: '日' },
+  totals: { en: 'Totals', zh: '總覽' },
+  enquiries: { en: 'Enquiries', zh: '查詢' },
+  previous: { en: 'Previous', zh: '上期' },
+  change: { en: 'Change', zh: '變化' },
+  acceptanceRate: { en: 'Acceptance rate', zh: '草擬回覆採納率' },
+  unchangedRate: { en: 'Approved unchanged', zh: '原文批准' },
+  edited: { en: 'Edited', zh: '經修改' },
+  rejected: { en: 'Rejected', zh: '拒絕' },
+  medianMinutes: { en: 'Median minutes to decision', zh: '決定時間中位數（分鐘）' },
+  degraded: { en: 'Degraded mode', zh: '降級模式處理' },
+  needsManual: { en: 'Needs manual handling', zh: '需人手處理' },
+  smsSent: { en: 'SMS sent', zh: '已發短訊' },
+  seriesChart: { en: 'Top topics over time', zh: '熱門主題趨勢' },
+  changeChart: { en: 'Change vs previous period', zh: '與上一期間比較' },
+  acceptanceChart: { en: 'Draft acceptance by topic', zh: '各主題草擬回覆採納率' },
+  spikes: { en: 'Spikes', zh: '異常激增' },
+  noSpikes: { en: 'No spikes detected', zh: '未發現異常激增' },
+  noData: { en: 'No data', zh: '沒有資料' },
+  topic: { en: 'Topic', zh: '主題' },
+  topics: { en: 'Topics', zh: '主題' },
+  department: { en: 'Department', zh: '部門' },
+  departments: { en: 'Departments', zh: '部門' },
+  languages: { en: 'Languages', zh: '語言' },
+  language: { en: 'Language', zh: '語言' },
+  share: { en: 'Share', zh: '佔比' },
+  count: { en: 'Count', zh: '數量' },
+  expected: { en: 'Expected', zh: '預期' },
+  ratio: { en: 'Ratio', zh: '倍數' },
+  pValue: { en: 'p-value', zh: 'p 值' },
+  conditionalPValue: { en: 'Conditional p-value', zh: '條件 p 值' },
+  baselineDailyMean: { en: 'Baseline daily mean', zh: '基線每日平均' },
+  generatedAt: { en: 'Generated', zh: '產生時間' },
+  method: { en: 'Spike method', zh: '異常激增判斷方法' },
+  newTopic: { en: 'new', zh: '新增' },
+} as const satisfies Record<string, Label>;
+
+const LANGUAGE_LABELS: Record<Language, Label> = {
+  'zh-HK': { en: 'Cantonese', zh: '粵語' },
+  'en-US': { en: 'English', zh: '英語' },
+  'zh-CN': { en: 'Mandarin', zh: '普通話' },
+};
+
+/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
+const SERIES_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000'];
+
+/** "Enquiries 查詢" as markup, the Chinese marked lang="zh-Hant" so browsers pick a Traditional Chinese font. */
+function bilingual(label: Label): string {
+  return `${escapeHtml(label.en)} <span lang="zh-Hant">${escapeHtml(label.zh)}</span>`;
+}
+
+/** "Enquiries 查詢" as plain text, for aria-label, <title> and SVG text. */
+function plain(label: Label): string {
+  return `${label.en} ${label.zh}`;
+}
+
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+function formatCount(value: number): string {
+  return GROUPED.format(value);
+}
+
+function formatPercent(value: number | null, digits = 1): string {
+  return value === null ? '–' : `${(value * 100).toFixed(digits)}%`;
+}
+
+function formatSignedPercent(pct: number | null): string {
+  if (pct === null) return plain(LABELS.newTopic);
+  return `${pct > 0 ? '+' : ''}${pct.toFixed(1)}%`;
+}
+
+function formatSigned(value: number): string {
+  return `${value > 0 ? '+' : ''}${formatCount(value)}`;
+}
+
+function formatMinutes(value: number | null): string {
+  return value === null ? '–' : value.toFixed(0);
+}
+
+function formatPValue(value: number, log10Value?: number): string {
+  if (value > 0) return value.toExponential(2);
+  return log10Value === undefined ? '< 1e-300' : `< 1e${Math.floor(log10Value) + 1}`;
+}
+
+function topicLabel(topic: string, names: TopicNames | undefined): string {
+  const name = names?.[topic];
+  return name ? `${name.en} ${name.zhHant}` : topic;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Rounds up to 1, 2 or 5 × 10^n so axis ticks land on readable numbers. */
+function niceCeiling(value: number): number {
+  if (value <= 0) return 1;
+  const magnitude = Math.pow(10, Math.floor(Math.log10(value)));
+  const step = [1, 2, 5, 10].find((m) => m * magnitude >= value) ?? 10;
+  return step * magnitude;
+}
+
+function n(value: number): string {
+  // Two decimals keep the markup small and stable across platforms.
+  return (Math.round(value * 100) / 100).toString();
+}
+
+function svgOpen(kind: string, width: number, height: number, label: string): string {
+  return (
+    `<svg class="chart chart-${kind}" role="img" aria-label="${escapeHtml(label)}" ` +
+    `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
+    `<title>${escapeHtml(label)}</title>`
+  );
+}
+
+function noDataChart(kind: string, label: string): string {
+  return `${svgOpen(kind, 760, 80, label)}<text class="no-data" x="380" y="44" text-anchor="middle">${escapeHtml(plain(LABELS.noData))}</text></svg>`;
+}
+
+function bucketLabel(bucket: SeriesBucket, granularity: TopicReport['granularity']): string {
+  return granularity === 'week' ? `${bucket.start.slice(5)}–${bucket.end.slice(5)}` : bucket.start.slice(5);
+}
+
+/** Line chart: one polyline per top topic over the report's day or week buckets, with axes and a legend. */
+export function seriesChart(report: TopicReport, names?: TopicNames): string {
+  const label = plain(LABELS.seriesChart);
+  const { buckets, topics } = report.series;
+  if (topics.length === 0 || buckets.length === 0) return noDataChart('series', label);
+  const width = 760;
+  const margin = { left: 64, right: 24, top: 16, bottom: 44 };
+  const plotHeight = 240;
+  const legendRowHeight = 20;
+  const height = margin.top + plotHeight + margin.bottom + topics.length * legendRowHeight + 8;
+  const plotWidth = width - margin.left - margin.right;
+  const yMax = niceCeiling(Math.max(...topics.flatMap((t) => t.counts)));
+  const x = (i: number): number => margin.left + (buckets.length === 1 ? plotWidth / 2 : (i * plotWidth) / (buckets.length - 1));
+  const y = (value: number): number => margin.top + plotHeight - (value / yMax) * plotHeight;
+  const bottom = margin.top + plotHeight;
+
+  const parts: string[] = [svgOpen('series', width, height, label)];
+  parts.push(`<g class="axis axis-y">`);
+  for (let tick = 0; tick <= 5; tick++) {
+    const value = (yMax * tick) / 5;
+    parts.push(
+      `<line class="grid" x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(value))}" y2="${n(y(value))}"/>` +
+        `<text x="${margin.left - 8}" y="${n(y(value) + 4)}" text-anchor="end">${escapeHtml(formatCount(value))}</text>`,
+    );
+  }
+  parts.push(`<text class="axis-title" transform="rotate(-90)" x="${-(margin.top + plotHeight / 2)}" y="14" text-anchor="middle">${escapeHtml(plain(LABELS.enquiries))}</text></g>`);
+  parts.push(`<g class="axis axis-x"><line class="axis-line" x1="${margin.left}" x2="${width - margin.right}" y1="${bottom}" y2="${bottom}"/>`);
+  const every = Math.max(1, Math.ceil(buckets.length / 8));
+  const last = buckets.length - 1;
+  buckets.forEach((bucket, i) => {
+    // Every n-th bucket plus the last one, skipping a regular label that would collide with the last.
+    const labelled = i === last || (i % every === 0 && last - i >= Math.max(2, every / 2));
+    if (!labelled) return;
+    parts.push(`<text x="${n(x(i))}" y="${bottom + 18}" text-anchor="middle">${escapeHtml(bucketLabel(bucket, report.granularity))}</text>`);
+  });
+  parts.push(`</g>`);
+
+  topics.forEach((series, index) => {
+    const colour = SERIES_COLOURS[index % SERIES_COLOURS.length] ?? '#000000';
+    const name = topicLabel(series.topic, names);
+    const points = series.counts.map((count, i) => `${n(x(i))},${n(y(count))}`).join(' ');
+    parts.push(
+      `<g class="series-group" data-topic="${escapeHtml(series.topic)}">` +
+        `<polyline class="series" data-topic="${escapeHtml(series.topic)}" points="${points}" fill="none" stroke="${colour}" stroke-width="2"><title>${escapeHtml(name)}</title></polyline>`,
+    );
+    if (buckets.length <= 62) {
+      series.counts.forEach((count, i) => {
+        const bucket = buckets[i];
+        const when = bucket ? bucketLabel(bucket, report.granularity) : '';
+        parts.push(
+          `<circle class="point" data-topic="${escapeHtml(series.topic)}" data-value="${count}" cx="${n(x(i))}" cy="${n(y(count))}" r="2.5" fill="${colour}"><title>${escapeHtml(`${name}: ${formatCount(count)} (${when})`)}</title></circle>`,
+        );
+      });
+    }
+    parts.push(`</g>`);
+  });
+
+  parts.push(`<g class="legend">`);
+  topics.forEach((series, index) => {
+    const colour = SERIES_COLOURS[index % SERIES_COLOURS.length] ?? '#000000';
+    const rowY = bottom + margin.bottom + index * legendRowHeight;
+    parts.push(
+      `<g class="legend-item" data-topic="${escapeHtml(series.topic)}"><rect x="${margin.left}" y="${rowY}" width="14" height="4" fill="${colour}"/>` +
+        `<text x="${margin.left + 22}" y="${rowY + 6}">${escapeHtml(truncate(topicLabel(series.topic, names), 60))}</text></g>`,
+    );
+  });
+  parts.push(`</g></svg>`);
+  return parts.join('');
+}
+
+interface BarLayout {
+  width: number;
+  labelWidth: number;
+  rowHeight: number;
+  top: number;
+}
+const BARS: BarLayout = { width: 760, labelWidth: 260, rowHeight: 26, top: 28 };
+
+function barLabel(row: number, text: string): string {
+  return `<text class="bar-label" x="${BARS.labelWidth - 8}" y="${BARS.top + row * BARS.rowHeight + 17}" text-anchor="end">${escapeHtml(truncate(text, 36))}</text>`;
+}
+
+/** Diverging bars of the change in count vs the previous period, zero in the middle. */
+export function changeChart(report: TopicReport, names?: TopicNames, limit = 10): string {
+  const label = plain(LABELS.changeChart);
+  const rows = report.byTopic.slice(0, limit);
+  if (rows.length === 0) return noDataChart('change', label);
+  const height = BARS.top + rows.length * BARS.rowHeight + 12;
+  const valueWidth = 110;
+  const plotWidth = BARS.width - BARS.labelWidth - valueWidth - 8;
+  const anyRise = rows.some((row) => row.change > 0);
+  const anyFall = rows.some((row) => row.change < 0);
+  // Zero sits in the middle only when bars go both ways; otherwise all the width goes to one side.
+  const zeroX = BARS.labelWidth + (anyRise && anyFall ? plotWidth / 2 : anyFall ? plotWidth : 0);
+  const half = anyRise && anyFall ? plotWidth / 2 : plotWidth;
+  const maxAbs = Math.max(1, ...rows.map((row) => Math.abs(row.change)));
+  const parts = [svgOpen('change', BARS.width, height, label)];
+  parts.push(`<line class="axis-line zero" x1="${n(zeroX)}" x2="${n(zeroX)}" y1="${BARS.top - 6}" y2="${height - 8}"/>`);
+  parts.push(`<text class="axis-title" x="${n(zeroX)}" y="14" text-anchor="middle">0</text>`);
+  rows.forEach((row, i) => {
+    const barWidth = (Math.abs(row.change) / maxAbs) * half;
+    const direction = row.change >= 0 ? 'up' : 'down';
+    const barX = row.change >= 0 ? zeroX : zeroX - barWidth;
+    const rowY = BARS.top + i * BARS.rowHeight;
+    const name = topicLabel(row.topic, names);
+    const value = `${formatSigned(row.change)} (${formatSignedPercent(row.changePct)})`;
+    parts.push(barLabel(i, name));
+    parts.push(
+      `<rect class="bar bar-change ${direction}" data-topic="${escapeHtml(row.topic)}" data-value="${row.change}" x="${n(barX)}" y="${rowY + 4}" width="${n(barWidth)}" height="${BARS.rowHeight - 8}">` +
+        `<title>${escapeHtml(`${name}: ${formatCount(row.previousCount)} → ${formatCount(row.count)}, ${value}`)}</title></rect>`,
+    );
+    parts.push(`<text class="bar-value" x="${BARS.width - 4}" y="${rowY + 17}" text-anchor="end">${escapeHtml(value)}</text>`);
+  });
+  parts.push(`</svg>`);
+  return parts.join('');
+}
+
+/** Bars of the acceptance rate (approved + edited) per topic, the unchanged part drawn darker inside. */
+export function acceptanceChart(report: TopicReport, names?: TopicNames, limit = 10): string {
+  const label = plain(LABELS.acceptanceChart);
+  const rows = report.byTopic.filter((row) => row.acceptance.total > 0).slice(0, limit);
+  if (rows.length === 0) return noDataChart('acceptance', label);
+  const barsBottom = BARS.top + rows.length * BARS.rowHeight + 4;
+  const height = barsBottom + 28;
+  const valueWidth = 110;
+  const plotWidth = BARS.width - BARS.labelWidth - valueWidth;
+  const parts = [svgOpen('acceptance', BARS.width, height, label)];
+  const legendY = barsBottom + 10;
+  parts.push(
+    `<g class="legend"><rect class="bar-part unchanged" x="${BARS.labelWidth}" y="${legendY}" width="12" height="12"/>` +
+      `<text x="${BARS.labelWidth + 18}" y="${legendY + 10}">${escapeHtml(plain(LABELS.unchangedRate))}</text>` +
+      `<rect class="bar-acceptance" x="${BARS.labelWidth + 200}" y="${legendY}" width="12" height="12"/>` +
+      `<text x="${BARS.labelWidth + 218}" y="${legendY + 10}">${escapeHtml(plain(LABELS.edited))}</text></g>`,
+  );
+  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+    const tickX = BARS.labelWidth + tick * plotWidth;
+    parts.push(
+      `<line class="grid" x1="${n(tickX)}" x2="${n(tickX)}" y1="${BARS.top - 6}" y2="${barsBottom}"/>` +
+        `<text class="axis-tick" x="${n(tickX)}" y="14" text-anchor="middle">${tick * 100}%</text>`,
+    );
+  }
+  rows.forEach((row, i) => {
+    const { acceptanceRate, unchangedRate, total } = row.acceptance;
+    const rowY = BARS.top + i * BARS.rowHeight;
+    const name = topicLabel(row.topic, names);
+    const tooltip = `${name}: ${formatPercent(acceptanceRate)} (${plain(LABELS.unchangedRate)} ${formatPercent(unchangedRate)}, n = ${formatCount(total)})`;
+    parts.push(barLabel(i, name));
+    parts.push(
+      `<rect class="bar bar-acceptance" data-topic="${escapeHtml(row.topic)}" data-value="${(acceptanceRate ?? 0).toFixed(4)}" x="${BARS.labelWidth}" y="${rowY + 4}" width="${n((acceptanceRate ?? 0) * plotWidth)}" height="${BARS.rowHeight - 8}"><title>${escapeHtml(tooltip)}</title></rect>` +
+        `<rect class="bar-part unchanged" data-topic="${escapeHtml(row.topic)}" x="${BARS.labelWidth}" y="${rowY + 4}" width="${n((unchangedRate ?? 0) * plotWidth)}" height="${BARS.rowHeight - 8}"><title>${escapeHtml(tooltip)}</title></rect>`,
+    );
+    parts.push(`<text class="bar-value" x="${BARS.width - 4}" y="${rowY + 17}" text-anchor="end">${escapeHtml(formatPercent(acceptanceRate))}</text>`);
+  });
+  parts.push(`</svg>`);
+  return parts.join('');
+}
+
+function th(label: Label, numeric = false): string {
+  return `<th scope="col"${numeric ? ' class="num"' : ''}>${bilingual(label)}</th>`;
+}
+
+function td(text: string, numeric = false): string {
+  return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
+}
+
+function spikesTable(report: TopicReport, names?: TopicNames): string {
+  if (report.spikes.length === 0) return `<p class="no-spikes">${bilingual(LABELS.noSpikes)}</p>`;
+  const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.baselineDailyMean, true), th(LABELS.ratio, true), th(LABELS.pValue, true), th(LABELS.conditionalPValue, true)];
+  const body = report.spikes.map(
+    (spike) =>
+      `<tr class="spike" data-topic="${escapeHtml(spike.topic)}"><th scope="row">${escapeHtml(topicLabel(spike.topic, names))}</th>` +
+      td(spike.department) +
+      td(formatCount(spike.count), true) +
+      td(spike.expected.toFixed(1), true) +
+      td(spike.baselineDailyMean.toFixed(2), true) +
+      td(`${spike.ratio.toFixed(1)}×`, true) +
+      td(formatPValue(spike.pValue, spike.log10PValue), true) +
+      td(formatPValue(spike.conditionalPValue), true) +
+      `</tr>`,
+  );
+  return `<table class="spikes"><caption>${bilingual(LABELS.spikes)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+function topicsTable(report: TopicReport, names?: TopicNames): string {
+  const spiking = new Set(report.spikes.map((spike) => spike.topic));
+  const head = [
+    th(LABELS.topic),
+    th(LABELS.department),
+    th(LABELS.count, true),
+    th(LABELS.previous, true),
+    th(LABELS.change, true),
+    ...LANGUAGES.map((language) => th(LANGUAGE_LABELS[language], true)),
+    th(LABELS.acceptanceRate, true),
+    th(LABELS.medianMinutes, true),
+  ];
+  const body = report.byTopic.map(
+    (row: TopicRow) =>
+      `<tr class="topic${spiking.has(row.topic) ? ' spiking' : ''}" data-topic="${escapeHtml(row.topic)}"><th scope="row">${escapeHtml(topicLabel(row.topic, names))}</th>` +
+      td(row.department) +
+      td(formatCount(row.count), true) +
+      td(formatCount(row.previousCount), true) +
+      td(formatSignedPercent(row.changePct), true) +
+      LANGUAGES.map((language) => td(formatCount(row.byLanguage[language]), true)).join('') +
+      td(formatPercent(row.acceptance.acceptanceRate), true) +
+      td(formatMinutes(row.medianMinutesToDecision), true) +
+      `</tr>`,
+  );
+  return `<table class="topics"><caption>${bilingual(LABELS.topics)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+function breakdownTables(report: TopicReport): string {
+  const languageRows = report.byLanguage.map(
+    (row) =>
+      `<tr data-language="${escapeHtml(row.language)}"><th scope="row">${bilingual(LANGUAGE_LABELS[row.language])}</th>` +
+      td(formatCount(row.count), true) +
+      td(formatPercent(row.share), true) +
+      td(formatSignedPercent(row.changePct), true) +
+      `</tr>`,
+  );
+  const departmentRows = report.byDepartment.map(
+    (row) =>
+      `<tr data-department="${escapeHtml(row.department)}"><th scope="row">${escapeHtml(row.department)}</th>` +
+      td(formatCount(row.count), true) +
+      td(formatCount(row.previousCount), true) +
+      td(formatSignedPercent(row.changePct), true) +
+      `</tr>`,
+  );
+  return (
+    `<div class="breakdowns">` +
+    `<table class="languages"><caption>${bilingual(LABELS.languages)}</caption><thead><tr>${th(LABELS.language)}${th(LABELS.count, true)}${th(LABELS.share, true)}${th(LABELS.change, true)}</tr></thead><tbody>${languageRows.join('')}</tbody></table>` +
+    `<table class="departments"><caption>${bilingual(LABELS.departments)}</caption><thead><tr>${th(LABELS.department)}${th(LABELS.count, true)}${th(LABELS.previous, true)}${th(LABELS.change, true)}</tr></thead><tbody>${departmentRows.join('')}</tbody></table>` +
+    `</div>`
+  );
+}
+
+function kpi(name: string, label: Label, value: string, note?: string): string {
+  return `<div class="kpi" data-kpi="${name}"><dt>${bilingual(label)}</dt><dd>${escapeHtml(value)}${note ? ` <small>${escapeHtml(note)}</small>` : ''}</dd></div>`;
+}
+
+function totalsSection(report: TopicReport): string {
+  const { totals } = report;
+  const share = (part: number): string => formatPercent(totals.received > 0 ? part / totals.received : null);
+  return (
+    `<dl class="kpis">` +
+    kpi('enquiries', LABELS.enquiries, formatCount(totals.received), `${formatSignedPercent(totals.changePct)} · ${plain(LABELS.previous)} ${formatCount(totals.previousCount)}`) +
+    kpi('acceptance', LABELS.acceptanceRate, formatPercent(totals.acceptance.acceptanceRate)) +
+    kpi('unchanged', LABELS.unchangedRate, formatPercent(totals.acceptance.unchangedRate), formatCount(totals.approved)) +
+    kpi('edited', LABELS.edited, formatCount(totals.edited)) +
+    kpi('rejected', LABELS.rejected, formatCount(totals.rejected)) +
+    kpi('median-minutes', LABELS.medianMinutes, formatMinutes(report.medianMinutesToDecision)) +
+    kpi('degraded', LABELS.degraded, formatPercent(report.degradedShare), formatCount(totals.degraded)) +
+    kpi('needs-manual', LABELS.needsManual, formatPercent(report.needsManualShare), formatCount(totals.needsManual)) +
+    kpi('sms-sent', LABELS.smsSent, formatCount(totals.smsSent), share(totals.smsSent)) +
+    `</dl>`
+  );
+}
+
+const STYLE = `
+:root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK TC","PingFang HK","Microsoft JhengHei",sans-serif;color:#1a1a1a;background:#fff}
+body{margin:0 auto;max-width:1000px;padding:24px}
+h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.period{color:#444;margin:0}
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px;margin:0}
+.kpi{border:1px solid #ddd;border-radius:6px;padding:10px 12px}.kpi dt{font-size:.8rem;color:#555}.kpi dd{margin:4px 0 0;font-size:1.3rem;font-weight:600}.kpi small{display:block;font-size:.75rem;font-weight:400;color:#555}
+svg.chart{max-width:100%;height:auto;font-size:12px;display:block}
+svg .grid{stroke:#e5e5e5}svg .axis-line{stroke:#333}svg text{fill:#333}
+svg .bar-change.up{fill:#D55E00}svg .bar-change.down{fill:#0072B2}
+svg .bar-acceptance{fill:#9ecae1}svg .bar-part.unchanged{fill:#0072B2}
+table{border-collapse:collapse;width:100%;margin:8px 0;font-size:.9rem}caption{text-align:left;font-weight:600;padding:4px 0}
+th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+thead th{background:#f5f5f5}tr.spiking th{color:#b00}
+.breakdowns{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}
+.no-spikes{color:#2a6f2a}
+footer{margin-top:32px;color:#555;font-size:.8rem}
+`;
+
+/** The footer's plain-words account of how spikes are flagged, with the settings actually used. */
+function spikeMethod(settings: SpikeOptions): string {
+  const { baselineDays, alpha, minCount, minRatio } = settings;
+  return (
+    `Each topic's count is compared with a Poisson model of its mean daily count over the ${baselineDays} days before the period. ` +
+    `A spike needs a tail probability below ${alpha} divided by the number of topics tested (Bonferroni), at least ${minCount} enquiries ` +
+    `and at least ${minRatio}× the expected count. ` +
+    `每個主題的數量與報告期間前 ${baselineDays} 日的每日平均（泊松模型）比較；須同時符合顯著水平 ${alpha}（按測試主題數目以 Bonferroni 校正）、` +
+    `最少 ${minCount} 宗查詢及達預期數量的 ${minRatio} 倍，才列為異常激增。`
+  );
+}
+
+/** The whole report as one HTML document. */
+export function reportToHtml(report: TopicReport, options: HtmlReportOptions = {}): string {
+  const names = options.topicNames;
+  const barTopics = options.barTopics ?? 10;
+  const period = `${report.period.from} – ${report.period.to} (${report.period.days} ${plain(LABELS.days)})`;
+  const previous = `${report.previousPeriod.from} – ${report.previousPeriod.to}`;
+  const section = (id: string, label: Label, content: string): string =>
+    `<section id="${id}" aria-labelledby="${id}-heading"><h2 id="${id}-heading">${bilingual(label)}</h2>${content}</section>`;
+  const method = spikeMethod(report.spikeSettings);
+  return [
+    `<!DOCTYPE html>`,
+    `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<title>${escapeHtml(`${plain(LABELS.title)} ${report.period.from} – ${report.period.to}`)}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    `<header><h1>${bilingual(LABELS.title)}</h1>`,
+    `<p class="period">${bilingual(LABELS.period)}: ${escapeHtml(period)} · ${bilingual(LABELS.previousPeriod)}: ${escapeHtml(previous)}</p></header>`,
+    `<main>`,
+    section('totals', LABELS.totals, totalsSection(report)),
+    section('series', LABELS.seriesChart, seriesChart(report, names)),
+    section('change', LABELS.changeChart, changeChart(report, names, barTopics)),
+    section('acceptance', LABELS.acceptanceChart, acceptanceChart(report, names, barTopics)),
+    section('spikes', LABELS.spikes, spikesTable(report, names)),
+    section('topics', LABELS.topics, topicsTable(report, names) + breakdownTables(report)),
+    `</main>`,
+    `<footer><p><strong>${bilingual(LABELS.method)}:</strong> ${escapeHtml(method)}</p>`,
+    options.generatedAt ? `<p>${bilingual(LABELS.generatedAt)}: ${escapeHtml(options.generatedAt)}</p>` : '',
+    `</footer></body></html>`,
+  ].join('\n');
+}

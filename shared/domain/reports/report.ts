@@ -1,0 +1,352 @@
+import { ValidationError, type FieldProblem } from '../errors.ts';
+import { LANGUAGES, type Language } from '../language.ts';
+import type { DepartmentId, TopicId } from '../topics.ts';
+import {
+  DECISION_MINUTE_BOUNDS,
+  addCounterValuesInto,
+  addDays,
+  daysBetween,
+  emptyCounterValues,
+  isDay,
+  weekStartOf,
+  type CounterValues,
+  type HongKongDay,
+  type TopicCounterRow,
+} from './counters.ts';
+import { detectSpikes, resolveSpikeOptions, type Spike, type SpikeOptions } from './spikes.ts';
+
+export { aggregateCounters } from './counters.ts';
+
+/**
+ * A supervisor's topic trend report for a period, built from aggregate counter rows only: one pass over
+ * the rows of the period, the previous period and the spike baseline, never a scan of enquiries.
+ */
+
+export type Granularity = 'day' | 'week';
+export const DEFAULT_SERIES_TOPICS = 5;
+
+export interface TopicReportInput {
+  /** Counter rows covering the period, the previous period and the spike baseline; other days are ignored. */
+  counters: readonly TopicCounterRow[];
+  from: HongKongDay;
+  to: HongKongDay;
+  granularity: Granularity;
+  /** Trailing days of spike baseline before `from` (default 28). */
+  baselineDays?: number;
+  /** How many of the busiest topics get a time series (default 5). */
+  seriesTopics?: number;
+  spikeOptions?: Partial<Omit<SpikeOptions, 'baselineDays'>>;
+}
+
+export interface PeriodRange {
+  from: HongKongDay;
+  to: HongKongDay;
+  days: number;
+}
+
+export interface CountComparison {
+  count: number;
+  previousCount: number;
+  change: number;
+  /** Percent change vs the previous period; null when the previous period had none (new). */
+  changePct: number | null;
+}
+
+export interface Acceptance {
+  approvedUnchanged: number;
+  edited: number;
+  rejected: number;
+  /** Decided drafts: approvedUnchanged + edited + rejected. */
+  total: number;
+  /** (approvedUnchanged + edited) / total; null when nothing was decided. */
+  acceptanceRate: number | null;
+  /** approvedUnchanged / total; null when nothing was decided. */
+  unchangedRate: number | null;
+}
+
+export interface TopicAcceptance extends Acceptance {
+  topic: TopicId;
+}
+
+export interface Totals extends CountComparison {
+  received: number;
+  approved: number;
+  edited: number;
+  rejected: number;
+  needsManual: number;
+  degraded: number;
+  smsSent: number;
+  acceptance: Acceptance;
+}
+
+export interface TopicRow extends CountComparison {
+  topic: TopicId;
+  /** The department that received most of the topic's calls in the period (or the previous one). */
+  department: DepartmentId;
+  byLanguage: Record<Language, number>;
+  acceptance: Acceptance;
+  medianMinutesToDecision: number | null;
+  degradedShare: number | null;
+  needsManualShare: number | null;
+}
+
+export interface DepartmentRow extends CountComparison {
+  department: DepartmentId;
+}
+
+export interface LanguageRow extends CountComparison {
+  language: Language;
+  /** Share of the period's enquiries; null when there were none. */
+  share: number | null;
+}
+
+export interface SeriesBucket {
+  /** First day of the bucket: the day itself, or the Monday of the week. */
+  start: HongKongDay;
+  /** Last day of the bucket (a Sunday for weeks). */
+  end: HongKongDay;
+  /** Days of the bucket inside the period: fewer than 7 for a week cut by the period's ends. */
+  daysInPeriod: number;
+}
+
+export interface TopicSeries {
+  topic: TopicId;
+  counts: number[];
+}
+
+export interface TopicReport {
+  period: PeriodRange;
+  previousPeriod: PeriodRange;
+  granularity: Granularity;
+  totals: Totals;
+  /** Busiest first. */
+  byTopic: TopicRow[];
+  byDepartment: DepartmentRow[];
+  byLanguage: LanguageRow[];
+  series: { buckets: SeriesBucket[]; topics: TopicSeries[] };
+  spikes: Spike[];
+  /** The settings the spikes were detected with, so an alarm can be explained. */
+  spikeSettings: SpikeOptions;
+  /** Per topic, in byTopic order. */
+  acceptance: TopicAcceptance[];
+  /** Estimated from the summed histogram; null when nothing was decided. */
+  medianMinutesToDecision: number | null;
+  degradedShare: number | null;
+  needsManualShare: number | null;
+}
+
+interface TopicAccumulator {
+  current: CounterValues;
+  previousCount: number;
+  /** Calls per department in the period, then in the previous period (to name a topic that fell to 0). */
+  departmentCounts: Map<DepartmentId, number>;
+  previousDepartmentCounts: Map<DepartmentId, number>;
+  byLanguage: Record<Language, number>;
+  series: number[];
+}
+
+export function buildTopicReport(input: TopicReportInput): TopicReport {
+  validateInput(input);
+  const { from, to, granularity } = input;
+  const days = daysBetween(from, to) + 1;
+  const previousPeriod: PeriodRange = { from: addDays(from, -days), to: addDays(from, -1), days };
+  const { buckets, bucketOfDay } = seriesBuckets(from, to, granularity);
+  const spikeSettings = resolveSpikeOptions({ ...input.spikeOptions, baselineDays: input.baselineDays });
+
+  const totals = emptyCounterValues();
+  let previousTotal = 0;
+  const topics = new Map<TopicId, TopicAccumulator>();
+  const departments = new Map<DepartmentId, { count: number; previousCount: number }>();
+  const languages = new Map<Language, { count: number; previousCount: number }>(LANGUAGES.map((l) => [l, { count: 0, previousCount: 0 }]));
+
+  for (const row of input.counters) {
+    const inPeriod = row.day >= from && row.day <= to;
+    const inPrevious = row.day >= previousPeriod.from && row.day <= previousPeriod.to;
+    if (!inPeriod && !inPrevious) continue;
+    const topic = topicAccumulator(topics, row.topic, buckets.length);
+    const department = getOrCreate(departments, row.department, () => ({ count: 0, previousCount: 0 }));
+    const language = getOrCreate(languages, row.language, () => ({ count: 0, previousCount: 0 }));
+    const departmentCounts = inPeriod ? topic.departmentCounts : topic.previousDepartmentCounts;
+    departmentCounts.set(row.department, (departmentCounts.get(row.department) ?? 0) + row.received);
+    if (inPeriod) {
+      addCounterValuesInto(totals, row);
+      addCounterValuesInto(topic.current, row);
+      topic.byLanguage[row.language] += row.received;
+      const bucket = bucketOfDay.get(row.day) ?? 0;
+      topic.series[bucket] = (topic.series[bucket] ?? 0) + row.received;
+      department.count += row.received;
+      language.count += row.received;
+    } else {
+      previousTotal += row.received;
+      topic.previousCount += row.received;
+      department.previousCount += row.received;
+      language.previousCount += row.received;
+    }
+  }
+
+  const byTopic = [...topics.entries()]
+    .map(([topic, acc]) => topicRow(topic, acc))
+    .filter((row) => row.count > 0 || row.previousCount > 0)
+    .sort((a, b) => b.count - a.count || b.previousCount - a.previousCount || a.topic.localeCompare(b.topic));
+  const seriesTopicCount = input.seriesTopics ?? DEFAULT_SERIES_TOPICS;
+  const seriesTopics = byTopic
+    .filter((row) => row.count > 0)
+    .slice(0, seriesTopicCount)
+    .map((row) => ({ topic: row.topic, counts: topics.get(row.topic)?.series ?? [] }));
+
+  return {
+    period: { from, to, days },
+    previousPeriod,
+    granularity,
+    totals: {
+      ...comparison(totals.received, previousTotal),
+      received: totals.received,
+      approved: totals.approved,
+      edited: totals.edited,
+      rejected: totals.rejected,
+      needsManual: totals.needsManual,
+      degraded: totals.degraded,
+      smsSent: totals.smsSent,
+      acceptance: acceptanceOf(totals),
+    },
+    byTopic,
+    byDepartment: [...departments.entries()]
+      .map(([department, c]) => ({ department, ...comparison(c.count, c.previousCount) }))
+      .filter((row) => row.count > 0 || row.previousCount > 0)
+      .sort((a, b) => b.count - a.count || a.department.localeCompare(b.department)),
+    byLanguage: LANGUAGES.map((language) => {
+      const c = languages.get(language) ?? { count: 0, previousCount: 0 };
+      return { language, ...comparison(c.count, c.previousCount), share: ratioOrNull(c.count, totals.received) };
+    }),
+    series: { buckets, topics: seriesTopics },
+    spikes: detectSpikes({ ...spikeSettings, counters: input.counters, from, to }),
+    spikeSettings,
+    acceptance: byTopic.map((row) => ({ topic: row.topic, ...row.acceptance })),
+    medianMinutesToDecision: medianMinutesFromHistogram(totals.decisionMinutesHistogram),
+    degradedShare: ratioOrNull(totals.degraded, totals.received),
+    needsManualShare: ratioOrNull(totals.needsManual, totals.received),
+  };
+}
+
+function validateInput(input: TopicReportInput): void {
+  const problems: FieldProblem[] = [];
+  if (!isDay(input.from)) problems.push({ field: 'from', problem: 'must be a YYYY-MM-DD date' });
+  if (!isDay(input.to)) problems.push({ field: 'to', problem: 'must be a YYYY-MM-DD date' });
+  if (problems.length === 0 && input.to < input.from) problems.push({ field: 'to', problem: 'must not be before from' });
+  if (input.granularity !== 'day' && input.granularity !== 'week') problems.push({ field: 'granularity', problem: 'must be day or week' });
+  const baselineDays = input.baselineDays;
+  if (baselineDays !== undefined && !(Number.isInteger(baselineDays) && baselineDays >= 1)) {
+    problems.push({ field: 'baselineDays', problem: 'must be a whole number of days, at least 1' });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+function topicAccumulator(topics: Map<TopicId, TopicAccumulator>, topic: TopicId, bucketCount: number): TopicAccumulator {
+  return getOrCreate(topics, topic, () => ({
+    current: emptyCounterValues(),
+    previousCount: 0,
+    departmentCounts: new Map(),
+    previousDepartmentCounts: new Map(),
+    byLanguage: { 'zh-HK': 0, 'en-US': 0, 'zh-CN': 0 },
+    series: new Array<number>(bucketCount).fill(0),
+  }));
+}
+
+function topicRow(topic: TopicId, acc: TopicAccumulator): TopicRow {
+  const { current } = acc;
+  return {
+    topic,
+    department: mostFrequent(current.received > 0 || acc.previousDepartmentCounts.size === 0 ? acc.departmentCounts : acc.previousDepartmentCounts),
+    ...comparison(current.received, acc.previousCount),
+    byLanguage: acc.byLanguage,
+    acceptance: acceptanceOf(current),
+    medianMinutesToDecision: medianMinutesFromHistogram(current.decisionMinutesHistogram),
+    degradedShare: ratioOrNull(current.degraded, current.received),
+    needsManualShare: ratioOrNull(current.needsManual, current.received),
+  };
+}
+
+function mostFrequent<K extends string>(counts: Map<K, number>): K {
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const first = ranked[0];
+  // Rows only exist for topics seen in one of the periods, so there is always a department.
+  if (!first) throw new Error('a topic row always has at least one department');
+  return first[0];
+}
+
+export function comparison(count: number, previousCount: number): CountComparison {
+  const change = count - previousCount;
+  let changePct: number | null;
+  if (previousCount === 0) changePct = count === 0 ? 0 : null;
+  else changePct = (100 * change) / previousCount;
+  return { count, previousCount, change, changePct };
+}
+
+function ratioOrNull(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+/** Acceptance of drafts among decided ones; enquiries that went to manual handling had no draft to judge. */
+export function acceptanceOf(values: Pick<CounterValues, 'approved' | 'edited' | 'rejected'>): Acceptance {
+  const total = values.approved + values.edited + values.rejected;
+  return {
+    approvedUnchanged: values.approved,
+    edited: values.edited,
+    rejected: values.rejected,
+    total,
+    acceptanceRate: ratioOrNull(values.approved + values.edited, total),
+    unchangedRate: ratioOrNull(values.approved, total),
+  };
+}
+
+/**
+ * The q-quantile (0..1) of decision minutes estimated from the bucket counts: find the bucket holding the
+ * q·n-th decision and interpolate linearly inside it, assuming decisions spread evenly across the bucket.
+ * The last bucket is open-ended, so a quantile falling there is reported as its lower bound (a floor).
+ */
+export function quantileMinutesFromHistogram(histogram: readonly number[], q: number): number | null {
+  const total = histogram.reduce((sum, count) => sum + count, 0);
+  if (total <= 0) return null;
+  const target = q * total;
+  let cumulative = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    const count = histogram[i] ?? 0;
+    if (count > 0 && cumulative + count >= target) {
+      const lower = i === 0 ? 0 : (DECISION_MINUTE_BOUNDS[i - 1] ?? 0);
+      const upper = DECISION_MINUTE_BOUNDS[i];
+      if (upper === undefined) return lower;
+      return lower + ((target - cumulative) / count) * (upper - lower);
+    }
+    cumulative += count;
+  }
+  return DECISION_MINUTE_BOUNDS[DECISION_MINUTE_BOUNDS.length - 1] ?? null;
+}
+
+export function medianMinutesFromHistogram(histogram: readonly number[]): number | null {
+  return quantileMinutesFromHistogram(histogram, 0.5);
+}
+
+function seriesBuckets(from: HongKongDay, to: HongKongDay, granularity: Granularity): { buckets: SeriesBucket[]; bucketOfDay: Map<HongKongDay, number> } {
+  const buckets: SeriesBucket[] = [];
+  const bucketOfDay = new Map<HongKongDay, number>();
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const start = granularity === 'week' ? weekStartOf(day) : day;
+    let last = buckets[buckets.length - 1];
+    if (!last || last.start !== start) {
+      last = { start, end: granularity === 'week' ? addDays(start, 6) : day, daysInPeriod: 0 };
+      buckets.push(last);
+    }
+    last.daysInPeriod += 1;
+    bucketOfDay.set(day, buckets.length - 1);
+  }
+  return { buckets, bucketOfDay };
+}

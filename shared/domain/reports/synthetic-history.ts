@@ -1,0 +1,361 @@
+import { LANGUAGES, type Language } from '../language.ts';
+import type { DepartmentId, TopicId } from '../topics.ts';
+import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from './counters.ts';
+import { logFactorial } from './spikes.ts';
+
+/**
+ * Realistic synthetic history for demos, tests and benchmarks, generated directly as counter rows (never
+ * as individual enquiries), so 90 days of a million enquiries is ~10^4 rows and takes milliseconds.
+ * Seeded and deterministic: the same options give the same rows on every machine.
+ *
+ * Model, per day × topic: calls ~ Poisson(base rate × weekday factor × injected-spike multiplier), where
+ * base rates fall off Zipf-like down the popularity order. Each language × outcome cell is an independent
+ * Poisson with its share of the rate, which is exactly a Poisson total split multinomially. Degraded and
+ * SMS counts are binomial subsets; decision times follow a log-normal, binned into the report histogram.
+ */
+
+/** A burst added on purpose, e.g. flooding complaints after a rainstorm. */
+export interface InjectedSpike {
+  topic: TopicId;
+  /** First day of the burst. */
+  fromDay: HongKongDay;
+  days: number;
+  /** Factor on the topic's usual rate during the burst. */
+  multiplier: number;
+}
+
+export interface SyntheticHistoryOptions {
+  seed: number;
+  days: number;
+  /** First day generated (default 2025-01-01). */
+  startDay?: HongKongDay;
+  /** Mean enquiries per day over all topics (default 11,200: about a million in 90 days). */
+  dailyEnquiries?: number;
+  /** Topics, busiest first (default: a plausible hotline ordering of all 36 topics). */
+  topics?: readonly TopicId[];
+  /** Zipf exponent s: the topic of popularity rank r gets a weight 1 / r^s (default 1). */
+  zipfExponent?: number;
+  /** Fewer calls at weekends, fewest on Sundays (default true); false gives a flat Poisson series. */
+  weeklySeasonality?: boolean;
+  languageMix?: Readonly<Record<Language, number>>;
+  /** Shares of decided drafts (default approved 0.7, edited 0.2, rejected 0.1). */
+  decisionMix?: Readonly<{ approved: number; edited: number; rejected: number }>;
+  /** Share of enquiries that end in manual handling instead of a decision (default 0.03). */
+  needsManualShare?: number;
+  /** Share handled in degraded mode (default 0.02). */
+  degradedShare?: number;
+  /** Share of approved or edited replies also sent by SMS (default 0.4). */
+  smsShare?: number;
+  /** Log-normal time to decision: median minutes and log-space sigma (default 45 min, 1.1). */
+  decisionMinutes?: Readonly<{ median: number; sigma: number }>;
+  spikes?: readonly InjectedSpike[];
+  /** Department per topic; defaults follow the hotline taxonomy. */
+  departments?: Readonly<Partial<Record<TopicId, DepartmentId>>>;
+}
+
+export interface SyntheticHistory {
+  rows: TopicCounterRow[];
+  spikes: InjectedSpike[];
+  from: HongKongDay;
+  to: HongKongDay;
+  /** Mean daily calls per topic before seasonality and spikes. */
+  baseDailyRates: Partial<Record<TopicId, number>>;
+}
+
+/** Mirrors the taxonomy's routing (layers/knowledge) so synthetic rows look like real ones. */
+export const SYNTHETIC_TOPIC_DEPARTMENTS: Readonly<Record<TopicId, DepartmentId>> = {
+  food_hygiene_premises: 'FEHD',
+  street_cleanliness: 'FEHD',
+  refuse_collection: 'FEHD',
+  pest_rodent: 'FEHD',
+  mosquito_breeding: 'FEHD',
+  hawker_obstruction: 'FEHD',
+  water_seepage: 'FEHD',
+  noise_construction: 'EPD',
+  noise_neighbourhood: 'HKPF',
+  air_pollution_smoke: 'EPD',
+  road_damage: 'HyD',
+  street_light_fault: 'HyD',
+  traffic_signal_fault: 'TD',
+  public_transport_service: 'TD',
+  illegal_parking: 'HKPF',
+  tree_risk: 'DEVB',
+  water_supply_interruption: 'WSD',
+  water_main_burst: 'WSD',
+  water_bill: 'WSD',
+  unauthorised_building_works: 'BD',
+  building_dilapidation: 'BD',
+  public_housing_maintenance: 'HD',
+  public_housing_application: 'HD',
+  leisure_facility_booking: 'LCSD',
+  leisure_facility_condition: 'LCSD',
+  identity_card: 'ImmD',
+  travel_document: 'ImmD',
+  salaries_tax: 'IRD',
+  social_security_allowance: 'SWD',
+  elderly_services: 'SWD',
+  stray_animals: 'AFCD',
+  animal_welfare_cruelty: 'AFCD',
+  slope_safety: 'CEDD',
+  blocked_drain_flooding: 'DSD',
+  government_land_occupation: 'LandsD',
+  out_of_scope: 'EFFO',
+};
+
+/** A plausible popularity order: street-level hygiene, noise and water complaints dominate 1823's load. */
+export const SYNTHETIC_POPULARITY_ORDER: readonly TopicId[] = [
+  'street_cleanliness',
+  'water_seepage',
+  'noise_neighbourhood',
+  'refuse_collection',
+  'illegal_parking',
+  'food_hygiene_premises',
+  'pest_rodent',
+  'road_damage',
+  'street_light_fault',
+  'hawker_obstruction',
+  'noise_construction',
+  'out_of_scope',
+  'tree_risk',
+  'public_housing_maintenance',
+  'water_supply_interruption',
+  'leisure_facility_booking',
+  'blocked_drain_flooding',
+  'mosquito_breeding',
+  'traffic_signal_fault',
+  'public_transport_service',
+  'unauthorised_building_works',
+  'stray_animals',
+  'air_pollution_smoke',
+  'water_bill',
+  'leisure_facility_condition',
+  'building_dilapidation',
+  'government_land_occupation',
+  'identity_card',
+  'social_security_allowance',
+  'elderly_services',
+  'public_housing_application',
+  'travel_document',
+  'salaries_tax',
+  'water_main_burst',
+  'animal_welfare_cruelty',
+  'slope_safety',
+];
+
+/** Sunday..Saturday, before normalising to a mean of 1 so dailyEnquiries stays the true mean. */
+const WEEKDAY_FACTORS = [0.55, 1.12, 1.08, 1.06, 1.05, 1.02, 0.8];
+const DEFAULT_LANGUAGE_MIX: Readonly<Record<Language, number>> = { 'zh-HK': 0.7, 'en-US': 0.15, 'zh-CN': 0.15 };
+
+// ---------------------------------------------------------------------------------------------------
+// Random numbers
+// ---------------------------------------------------------------------------------------------------
+
+export type Random = () => number;
+
+/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; uniform in [0, 1). */
+export function mulberry32(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Poisson sample: Knuth's product of uniforms for small means, Hörmann's PTRS (exact, O(1)) above 30. */
+export function samplePoisson(random: Random, mean: number): number {
+  if (!(mean > 0)) return 0;
+  if (mean < 30) {
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let product = random();
+    while (product > limit) {
+      k += 1;
+      product *= random();
+    }
+    return k;
+  }
+  return samplePoissonPtrs(random, mean);
+}
+
+/** W. Hörmann (1993), "The transformed rejection method for generating Poisson random variables". */
+function samplePoissonPtrs(random: Random, mean: number): number {
+  const logMean = Math.log(mean);
+  const b = 0.931 + 2.53 * Math.sqrt(mean);
+  const a = -0.059 + 0.02483 * b;
+  const inverseAlpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = random() - 0.5;
+    const v = random();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (Math.log(v) + Math.log(inverseAlpha) - Math.log(a / (us * us) + b) <= -mean + k * logMean - logFactorial(k)) return k;
+  }
+}
+
+function sampleStandardNormal(random: Random): number {
+  // Box–Muller; 1 - random() avoids log(0).
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Binomial sample: inversion when the mean is small, a clamped normal approximation otherwise (synthetic data only). */
+export function sampleBinomial(random: Random, trials: number, p: number): number {
+  if (trials <= 0 || p <= 0) return 0;
+  if (p >= 1) return trials;
+  if (p > 0.5) return trials - sampleBinomial(random, trials, 1 - p);
+  const mean = trials * p;
+  if (mean < 30) {
+    const q = 1 - p;
+    const s = p / q;
+    const a = (trials + 1) * s;
+    let probability = Math.exp(trials * Math.log1p(-p));
+    let u = random();
+    let x = 0;
+    while (u > probability && x < trials) {
+      u -= probability;
+      x += 1;
+      probability *= a / x - s;
+    }
+    return x;
+  }
+  const sample = Math.round(mean + Math.sqrt(mean * (1 - p)) * sampleStandardNormal(random));
+  return Math.min(trials, Math.max(0, sample));
+}
+
+/** Multinomial split of `trials` over `probabilities` (summing to 1) by successive conditional binomials. */
+function sampleMultinomialInto(random: Random, trials: number, probabilities: readonly number[], into: number[]): void {
+  let remaining = trials;
+  let remainingMass = 1;
+  for (let i = 0; i < probabilities.length && remaining > 0; i++) {
+    const p = probabilities[i] ?? 0;
+    const draw = i === probabilities.length - 1 ? remaining : sampleBinomial(random, remaining, remainingMass > 0 ? Math.min(1, p / remainingMass) : 0);
+    into[i] = (into[i] ?? 0) + draw;
+    remaining -= draw;
+    remainingMass -= p;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Decision-time histogram from a log-normal
+// ---------------------------------------------------------------------------------------------------
+
+/** Standard normal CDF via Abramowitz & Stegun 7.1.26 (error < 1.5e-7): plenty for synthetic data. */
+function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** Per bucket: probability and mean minutes of a log-normal decision time falling in it. */
+function decisionBuckets(median: number, sigma: number): { probabilities: number[]; meanMinutes: number[] } {
+  const mu = Math.log(median);
+  const edges = [0, ...DECISION_MINUTE_BOUNDS, Infinity];
+  const cdf = (x: number, shift: number): number => (x <= 0 ? 0 : x === Infinity ? 1 : normalCdf((Math.log(x) - mu - shift) / sigma));
+  const probabilities: number[] = [];
+  const meanMinutes: number[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const lower = edges[i] ?? 0;
+    const upper = edges[i + 1] ?? Infinity;
+    const p = cdf(upper, 0) - cdf(lower, 0);
+    probabilities.push(p);
+    // E[X; a < X < b] for a log-normal = e^(μ+σ²/2) · [Φ((ln b − μ − σ²)/σ) − Φ((ln a − μ − σ²)/σ)].
+    const partialMean = Math.exp(mu + (sigma * sigma) / 2) * (cdf(upper, sigma * sigma) - cdf(lower, sigma * sigma));
+    meanMinutes.push(p > 0 ? Math.min(Math.max(partialMean / p, lower), upper === Infinity ? Infinity : upper) : lower);
+  }
+  const total = probabilities.reduce((sum, p) => sum + p, 0);
+  return { probabilities: probabilities.map((p) => p / total), meanMinutes };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The generator
+// ---------------------------------------------------------------------------------------------------
+
+function checkOptions(options: SyntheticHistoryOptions, topics: readonly TopicId[]): void {
+  if (!Number.isInteger(options.days) || options.days < 1) throw new RangeError('days must be a whole number >= 1');
+  for (const spike of options.spikes ?? []) {
+    if (!topics.includes(spike.topic)) throw new RangeError(`spike topic ${spike.topic} is not generated`);
+    if (!(spike.multiplier >= 0) || !Number.isInteger(spike.days) || spike.days < 1) throw new RangeError(`spike on ${spike.topic} needs days >= 1 and multiplier >= 0`);
+  }
+}
+
+/** Base daily rate per topic: Zipf weights 1/rank^s scaled so they sum to the daily total. */
+function zipfRates(topics: readonly TopicId[], dailyTotal: number, exponent: number): Map<TopicId, number> {
+  const weights = topics.map((_, rank) => 1 / Math.pow(rank + 1, exponent));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return new Map(topics.map((topic, rank) => [topic, (dailyTotal * (weights[rank] ?? 0)) / sum]));
+}
+
+function spikeMultiplier(spikes: readonly InjectedSpike[], topic: TopicId, day: HongKongDay): number {
+  let multiplier = 1;
+  for (const spike of spikes) {
+    if (spike.topic === topic && day >= spike.fromDay && day < addDays(spike.fromDay, spike.days)) multiplier *= spike.multiplier;
+  }
+  return multiplier;
+}
+
+export function generateSyntheticHistory(options: SyntheticHistoryOptions): SyntheticHistory {
+  const topics = options.topics ?? SYNTHETIC_POPULARITY_ORDER;
+  checkOptions(options, topics);
+  const random = mulberry32(options.seed);
+  const from = options.startDay ?? '2025-01-01';
+  const spikes = [...(options.spikes ?? [])];
+  const rates = zipfRates(topics, options.dailyEnquiries ?? 11_200, options.zipfExponent ?? 1);
+  const seasonal = options.weeklySeasonality ?? true;
+  const weekdayMean = WEEKDAY_FACTORS.reduce((a, b) => a + b, 0) / WEEKDAY_FACTORS.length;
+  const languageMix = options.languageMix ?? DEFAULT_LANGUAGE_MIX;
+  const languageTotal = LANGUAGES.reduce((sum, language) => sum + languageMix[language], 0);
+  const decision = options.decisionMix ?? { approved: 0.7, edited: 0.2, rejected: 0.1 };
+  const decisionTotal = decision.approved + decision.edited + decision.rejected;
+  const needsManualShare = options.needsManualShare ?? 0.03;
+  const outcomeShares = [decision.approved, decision.edited, decision.rejected].map((share) => ((1 - needsManualShare) * share) / decisionTotal);
+  const degradedShare = options.degradedShare ?? 0.02;
+  const smsShare = options.smsShare ?? 0.4;
+  const timing = decisionBuckets(options.decisionMinutes?.median ?? 45, options.decisionMinutes?.sigma ?? 1.1);
+  const departments = { ...SYNTHETIC_TOPIC_DEPARTMENTS, ...options.departments };
+
+  const rows: TopicCounterRow[] = [];
+  for (let d = 0; d < options.days; d++) {
+    const day = addDays(from, d);
+    const dayFactor = seasonal ? (WEEKDAY_FACTORS[weekdayOf(day)] ?? 1) / weekdayMean : 1;
+    for (const topic of topics) {
+      const topicRate = (rates.get(topic) ?? 0) * dayFactor * spikeMultiplier(spikes, topic, day);
+      for (const language of LANGUAGES) {
+        const rate = (topicRate * languageMix[language]) / languageTotal;
+        const approved = samplePoisson(random, rate * (outcomeShares[0] ?? 0));
+        const edited = samplePoisson(random, rate * (outcomeShares[1] ?? 0));
+        const rejected = samplePoisson(random, rate * (outcomeShares[2] ?? 0));
+        const needsManual = samplePoisson(random, rate * needsManualShare);
+        const received = approved + edited + rejected + needsManual;
+        if (received === 0) continue;
+        const decided = approved + edited + rejected;
+        const histogram = new Array<number>(DECISION_HISTOGRAM_BUCKETS).fill(0);
+        sampleMultinomialInto(random, decided, timing.probabilities, histogram);
+        let minutes = 0;
+        for (let i = 0; i < histogram.length; i++) minutes += (histogram[i] ?? 0) * (timing.meanMinutes[i] ?? 0);
+        rows.push({
+          day,
+          topic,
+          department: departments[topic],
+          language,
+          received,
+          approved,
+          edited,
+          rejected,
+          needsManual,
+          degraded: sampleBinomial(random, received, degradedShare),
+          smsSent: sampleBinomial(random, approved + edited, smsShare),
+          decisionMinutesTotal: Math.round(minutes),
+          decisionCount: decided,
+          decisionMinutesHistogram: histogram,
+        });
+      }
+    }
+  }
+  return { rows, spikes, from, to: addDays(from, options.days - 1), baseDailyRates: Object.fromEntries(rates) };
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSamples } from '../../local/samples.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { reviewApiOpenApi } from '../../events/openapi.ts';
+import { apiEvent, intakeUntil, startHarness } from './harness.ts';
+
+let stack: LocalStack;
+let awaitingIds: string[];
+
+beforeAll(async () => {
+  stack = await startHarness({ clock: { now: () => new Date('2026-11-24T06:00:00Z') } });
+  const samples = loadSamples().filter((s) => s.file.startsWith('written-'));
+  const enquiries = await intakeUntil(stack, samples.map((s) => s.body));
+  awaitingIds = enquiries.filter((e) => e.status === 'awaiting_review').map((e) => e.enquiryId);
+});
+afterAll(() => stack.close());
+
+const call = async (...args: Parameters<typeof apiEvent>) => {
+  const response = await stack.reviewApi(apiEvent(...args));
+  return { status: response.statusCode, type: response.headers?.['content-type'], body: JSON.parse(String(response.body)) as Record<string, unknown> };
+};
+
+describe('review API', () => {
+  it('lists enquiries awaiting review oldest first, without any text', async () => {
+    const { status, body } = await call('GET /enquiries', { groups: ['agent'] });
+    expect(status).toBe(200);
+    const items = body['items'] as { receivedAt: string; redactedText?: string }[];
+    expect(items.length).toBe(awaitingIds.length);
+    expect(items.map((i) => i.receivedAt)).toEqual([...items.map((i) => i.receivedAt)].sort());
+    expect(JSON.stringify(items)).not.toMatch(/redactedText|\[PHONE\]/);
+  });
+
+  it('filters by language and pages with a cursor', async () => {
+    const english = await call('GET /enquiries', { groups: ['agent'], query: { language: 'en-US' } });
+    expect((english.body['items'] as { language: string }[]).every((i) => i.language === 'en-US')).toBe(true);
+    const first = await call('GET /enquiries', { groups: ['agent'], query: { limit: '2' } });
+    expect((first.body['items'] as unknown[]).length).toBe(2);
+    const next = await call('GET /enquiries', { groups: ['agent'], query: { limit: '2', cursor: String(first.body['cursor']) } });
+    expect(next.status).toBe(200);
+    expect(next.body['items']).not.toEqual(first.body['items']);
+  });
+
+  it('rejects a bad query with 400 naming the field', async () => {
+    const { status, type, body } = await call('GET /enquiries', { groups: ['agent'], query: { language: 'fr-FR' } });
+    expect(status).toBe(400);
+    expect(type).toBe('application/problem+json');
+    expect((body['problems'] as { field: string }[])[0]?.field).toBe('language');
+  });
+
+  it('shows one enquiry: redacted text, topic, draft with citations and SMS preview, audit; never the token', async () => {
+    const { status, body } = await call('GET /enquiries/{id}', { id: awaitingIds[0]!, groups: ['supervisor'] });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ redactedText: expect.any(String), topicResult: expect.any(Object), audit: expect.any(Array) });
+    const draft = body['draft'] as { citedArticles: { id: string; title: string }[]; sms: { segments: number; encoding: string } };
+    expect(draft.citedArticles[0]?.title).toBeTruthy();
+    expect(draft.sms.segments).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toMatch(/taskToken|local:AwaitAgentReview/);
+  });
+
+  it('answers 404 for an unknown enquiry and 400 for a malformed id', async () => {
+    expect((await call('GET /enquiries/{id}', { id: 'ENQ-20261124-AAAAAAAAAAAA', groups: ['agent'] })).status).toBe(404);
+    expect((await call('GET /enquiries/{id}', { id: 'nope', groups: ['agent'] })).status).toBe(400);
+  });
+
+  it('answers 401 without a token and 403 to an agent on a supervisor route or a supervisor deciding', async () => {
+    expect((await call('GET /enquiries')).status).toBe(401);
+    expect((await call('GET /reports/topics', { groups: ['agent'], query: { from: '2026-11-01', to: '2026-11-24' } })).status).toBe(403);
+    expect((await call('POST /enquiries/{id}/decision', { id: awaitingIds[0]!, groups: ['supervisor'], body: { action: 'approve' } })).status).toBe(403);
+  });
+
+  it('validates decisions: 400 for a bad body naming the field, 422 for an impossible one, 409 once decided', async () => {
+    const id = awaitingIds[1]!;
+    const missingText = await call('POST /enquiries/{id}/decision', { id, groups: ['agent'], body: { action: 'edit' } });
+    expect(missingText.status).toBe(400);
+    expect(missingText.body['problems']).toEqual([{ field: 'text', problem: 'is required to edit' }]);
+    expect((await call('POST /enquiries/{id}/decision', { id, groups: ['agent'], body: '{oops' })).status).toBe(400);
+    const tooLong = await call('POST /enquiries/{id}/decision', { id, groups: ['agent'], body: { action: 'edit', text: '長'.repeat(400), sendSms: true } });
+    const detail = await stack.store.get(id);
+    if (detail?.smsConsent) {
+      expect(tooLong.status).toBe(422);
+      expect((tooLong.body['problems'] as { field: string }[])[0]?.field).toBe('text');
+    } else {
+      expect(tooLong.body['problems']).toEqual([{ field: 'sendSms', problem: 'the caller did not consent to SMS' }]);
+    }
+    expect((await call('POST /enquiries/{id}/decision', { id, groups: ['agent'], body: { action: 'approve' } })).status).toBe(200);
+    const again = await call('POST /enquiries/{id}/decision', { id, groups: ['agent'], body: { action: 'approve' } });
+    expect(again.status).toBe(409);
+    expect(again.body['currentStatus']).toBeDefined();
+  });
+
+  it('serves the committed OpenAPI document, generated from the zod schemas', async () => {
+    const committed = JSON.parse(readFileSync(new URL('../../events/openapi.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(reviewApiOpenApi());
+    const { status, body } = await call('GET /openapi.json', { groups: ['agent'] });
+    expect(status).toBe(200);
+    expect(body).toEqual(committed);
+  });
+});
