@@ -24,9 +24,10 @@ import { handleAwaitReview } from '../functions/await-review/handle.ts';
 import { handleQueueSms } from '../functions/queue-sms/handle.ts';
 import { handleRecordOutcome } from '../functions/record-outcome/handle.ts';
 import { handleReviewApi, type ReviewApiDeps } from '../functions/review-api/handle.ts';
-import { describeArticleFrom } from '../functions/review-api/articles.ts';
+import { describeArticleFrom, topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
 import { handleSendSmsBatch } from '../functions/send-sms/handle.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
+import { topicReportResponder } from '../shared/domain/steps/topic-report.ts';
 import { analyseSms } from '../shared/domain/sms/encoding.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
 import { FileSmsOutboxSender } from '../shared/adapters/local/file-sms-outbox-sender.ts';
@@ -181,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     smsPreview: analyseSms,
     describeArticle: describeArticleFrom(knowledgeBase),
     openApiDocument: () => openApi,
+    topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock }),
   };
   const smsDeps = { store, sender: smsSender, optOuts, ledger, clock, maxSegments: maxSmsSegments, deferral: smsOutbox };
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * fails at cold start with the variable's name, not later with an undefined.
  */
 const ConfigSchema = z.object({
-  ENQUIRY_TABLE_NAME: z.string().min(3),
+  ENQUIRY_TABLE_NAME: z.string().min(3).optional(),
   STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   INTAKE_DLQ_URL: z.url().optional(),
   TRANSCRIPTS_BUCKET: z.string().optional(),
@@ -19,6 +19,9 @@ const ConfigSchema = z.object({
   SMS_ORIGINATION_IDENTITY: z.string().optional(),
   SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(4),
   REPORT_COUNTERS_TABLE_NAME: z.string().min(3).optional(),
+  REPORTS_BUCKET: z.string().optional(),
+  REPORTS_KEY_ARN: z.string().optional(),
+  SPIKE_TOPIC_ARN: z.string().optional(),
   KNOWLEDGE_DIR: z.string().default('/opt/knowledge'),
   AWS_REGION: z.string().default('ap-east-1'),
 });

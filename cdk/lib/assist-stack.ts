@@ -55,13 +55,14 @@ export class AssistStack extends Stack {
     });
     this.reviewApi.connectWorkflow(this.workflow.stateMachine);
     reports.connectApi(this.reviewApi.function);
+    const reportGenerator = reports.addGenerator(steps.knowledgeLayer);
 
     acknowledgeGrantWildcards(
       this,
       {
         tables: [this.data.enquiryTable, this.sms.table, reports.counters],
-        buckets: [this.data.voicemailBucket, steps.transcriptsBucket],
-        functions: Object.values(steps.functions),
+        buckets: [this.data.voicemailBucket, steps.transcriptsBucket, reports.bucket],
+        functions: [...Object.values(steps.functions), reportGenerator],
       },
       {
         smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),

@@ -27,7 +27,7 @@ export function acknowledgeGrantWildcards(
     ack(`Action::${action}`, 'CDK bucket read/put grant, scoped to one bucket and its objects');
   }
   for (const fn of resources.functions) {
-    ack(`Resource::<${logicalIdOf(fn)}.Arn>:*`, 'Step Functions invokes this function\'s versions/aliases (CDK LambdaInvoke grant)');
+    ack(`Resource::<${logicalIdOf(fn)}.Arn>:*`, 'Step Functions or EventBridge Scheduler invokes this function\'s versions/aliases (CDK invoke grant)');
   }
   ack(`Resource::${options.transcribeJobResource}`, 'Transcribe jobs are named enq-<enquiry id>: the prefix scopes the grant to this system\'s jobs');
   if (!options.smsIdentityScoped) {

@@ -5,19 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
 import { StepFunctionsCallbacks } from '#adapters/aws/step-functions.ts';
 import { FileKnowledgeBase } from '#adapters/local/file-knowledge-base.ts';
-import { loadConfig } from '#config';
+import { loadConfig, required } from '#config';
 import { analyseSms } from '#domain/sms/encoding.ts';
 import { reviewApiOpenApi } from '#events/openapi.ts';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
 import { handleReviewApi, type ReviewApiDeps } from './handle.ts';
-import { describeArticleFrom } from './articles.ts';
+import { describeArticleFrom, topicNamesFrom } from '#adapters/local/knowledge-views.ts';
+import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
+import { topicReportResponder } from '#domain/steps/topic-report.ts';
 
 const config = loadConfig();
 const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
 const openApi = reviewApiOpenApi();
+const dynamo = new DynamoDBClient({});
+const counters = new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME'));
 const deps: ReviewApiDeps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), config.ENQUIRY_TABLE_NAME),
+  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
   callbacks: new StepFunctionsCallbacks(new SFNClient({})),
   clock: systemClock,
   newDecisionId: randomUUID,
@@ -26,6 +30,7 @@ const deps: ReviewApiDeps = {
   smsPreview: analyseSms,
   describeArticle: describeArticleFrom(knowledgeBase),
   openApiDocument: () => openApi,
+  topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock: systemClock }),
 };
 
 export const handler = withMiddleware((event: APIGatewayProxyEventV2WithJWTAuthorizer) => handleReviewApi(event, deps));

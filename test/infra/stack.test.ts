@@ -175,3 +175,14 @@ describe('review API and SMS', () => {
     });
   });
 });
+
+describe('reports', () => {
+  it('runs the topic report daily and weekly (Mondays) at 08:00 Hong Kong time', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 8 * * ? *)', ScheduleExpressionTimezone: 'Asia/Hong_Kong' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 8 ? * MON *)', ScheduleExpressionTimezone: 'Asia/Hong_Kong' });
+  });
+
+  it('publishes spikes on a KMS-encrypted topic', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: '1823 Assist topic spikes', KmsMasterKeyId: Match.anyValue() });
+  });
+});

@@ -152,8 +152,11 @@ function noDataChart(kind: string, label: string): string {
   return `${svgOpen(kind, 760, 80, label)}<text class="no-data" x="380" y="44" text-anchor="middle">${escapeHtml(plain(LABELS.noData))}</text></svg>`;
 }
 
+/** "03-10" for a day, "03-03–03-09" for a week, with "(5/7)" when the period cuts the week short. */
 function bucketLabel(bucket: SeriesBucket, granularity: TopicReport['granularity']): string {
-  return granularity === 'week' ? `${bucket.start.slice(5)}–${bucket.end.slice(5)}` : bucket.start.slice(5);
+  if (granularity === 'day') return bucket.start.slice(5);
+  const partial = bucket.daysInPeriod < 7 ? ` (${bucket.daysInPeriod}/7)` : '';
+  return `${bucket.start.slice(5)}–${bucket.end.slice(5)}${partial}`;
 }
 
 /** Line chart: one polyline per top topic over the report's day or week buckets, with axes and a legend. */
@@ -185,11 +188,14 @@ export function seriesChart(report: TopicReport, names?: TopicNames): string {
   parts.push(`<g class="axis axis-x"><line class="axis-line" x1="${margin.left}" x2="${width - margin.right}" y1="${bottom}" y2="${bottom}"/>`);
   const every = Math.max(1, Math.ceil(buckets.length / 8));
   const last = buckets.length - 1;
+  const step = buckets.length > 1 ? plotWidth / last : plotWidth;
   buckets.forEach((bucket, i) => {
     // Every n-th bucket plus the last one, skipping a regular label that would collide with the last.
-    const labelled = i === last || (i % every === 0 && last - i >= Math.max(2, every / 2));
+    const labelled = i === last || (i % every === 0 && (last - i) * step >= 80);
     if (!labelled) return;
-    parts.push(`<text x="${n(x(i))}" y="${bottom + 18}" text-anchor="middle">${escapeHtml(bucketLabel(bucket, report.granularity))}</text>`);
+    // The end labels hug the plot edges so they are not clipped by the SVG's box.
+    const anchor = buckets.length === 1 ? 'middle' : i === 0 ? 'start' : i === last ? 'end' : 'middle';
+    parts.push(`<text x="${n(x(i))}" y="${bottom + 18}" text-anchor="${anchor}">${escapeHtml(bucketLabel(bucket, report.granularity))}</text>`);
   });
   parts.push(`</g>`);
 
@@ -363,7 +369,7 @@ function topicsTable(report: TopicReport, names?: TopicNames): string {
       td(formatMinutes(row.medianMinutesToDecision), true) +
       `</tr>`,
   );
-  return `<table class="topics"><caption>${bilingual(LABELS.topics)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  return `<div class="table-scroll"><table class="topics"><caption>${bilingual(LABELS.topics)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table></div>`;
 }
 
 function breakdownTables(report: TopicReport): string {
@@ -425,7 +431,8 @@ svg .grid{stroke:#e5e5e5}svg .axis-line{stroke:#333}svg text{fill:#333}
 svg .bar-change.up{fill:#D55E00}svg .bar-change.down{fill:#0072B2}
 svg .bar-acceptance{fill:#9ecae1}svg .bar-part.unchanged{fill:#0072B2}
 table{border-collapse:collapse;width:100%;margin:8px 0;font-size:.9rem}caption{text-align:left;font-weight:600;padding:4px 0}
-th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #e5e5e5;padding:4px 6px;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
+.table-scroll{overflow-x:auto}
 thead th{background:#f5f5f5}tr.spiking th{color:#b00}
 .breakdowns{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}
 .no-spikes{color:#2a6f2a}

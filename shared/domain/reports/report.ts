@@ -256,7 +256,7 @@ function topicAccumulator(topics: Map<TopicId, TopicAccumulator>, topic: TopicId
     previousCount: 0,
     departmentCounts: new Map(),
     previousDepartmentCounts: new Map(),
-    byLanguage: { 'zh-HK': 0, 'en-US': 0, 'zh-CN': 0 },
+    byLanguage: Object.fromEntries(LANGUAGES.map((language) => [language, 0])) as Record<Language, number>,
     series: new Array<number>(bucketCount).fill(0),
   }));
 }

@@ -1,0 +1,87 @@
+import { ReportQuerySchema, type ReportFormat, type ReportQuery } from '../../../events/reports.ts';
+import { parseOrThrow } from '../validation.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { CounterSource, ReportStore, SpikeNotifier } from '../../ports/reports.ts';
+import { addDays, daysBetween, hongKongDay, weekStartOf } from '../reports/counters.ts';
+import { reportToCsv, type TopicNames } from '../reports/csv.ts';
+import { reportToHtml } from '../reports/html.ts';
+import { buildTopicReport, type TopicReport } from '../reports/report.ts';
+
+export const BASELINE_DAYS = 28;
+
+/** Yesterday (daily) or last Monday–Sunday (weekly), in Hong Kong dates. */
+export function scheduledPeriod(schedule: 'daily' | 'weekly', now: Date): { from: string; to: string; granularity: 'day' | 'week' } {
+  const today = hongKongDay(now.toISOString());
+  if (schedule === 'daily') {
+    const yesterday = addDays(today, -1);
+    return { from: yesterday, to: yesterday, granularity: 'day' };
+  }
+  const lastMonday = addDays(weekStartOf(today), -7);
+  return { from: lastMonday, to: addDays(lastMonday, 6), granularity: 'week' };
+}
+
+/** Reads just the counter rows a report needs: the period, the previous period and the spike baseline. */
+export async function buildReport(
+  query: Pick<ReportQuery, 'from' | 'to' | 'granularity'>,
+  counters: CounterSource,
+): Promise<TopicReport> {
+  const days = daysBetween(query.from, query.to) + 1;
+  const earliest = addDays(query.from, -Math.max(days, BASELINE_DAYS));
+  const rows = await counters.rows(earliest, query.to);
+  return buildTopicReport({ counters: rows, from: query.from, to: query.to, granularity: query.granularity, baselineDays: BASELINE_DAYS });
+}
+
+const CONTENT_TYPES: Record<ReportFormat, string> = {
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+
+export function renderReport(report: TopicReport, format: ReportFormat, options: { topicNames?: TopicNames; generatedAt?: string }) {
+  const body =
+    format === 'json'
+      ? JSON.stringify(report)
+      : format === 'csv'
+        ? reportToCsv(report, options.topicNames ? { topicNames: options.topicNames } : {})
+        : reportToHtml(report, options);
+  return { contentType: CONTENT_TYPES[format], body };
+}
+
+export interface PublishReportDeps {
+  counters: CounterSource;
+  store: ReportStore;
+  notifier: SpikeNotifier;
+  clock: Clock;
+  topicNames?: TopicNames;
+}
+
+/** The scheduled (or on-demand) run: builds the report, stores JSON + CSV + HTML, announces spikes. */
+export async function publishTopicReport(
+  query: Pick<ReportQuery, 'from' | 'to' | 'granularity'>,
+  deps: PublishReportDeps,
+): Promise<{ keys: string[]; spikes: number; report: TopicReport }> {
+  const report = await buildReport(query, deps.counters);
+  const generatedAt = deps.clock.now().toISOString();
+  const prefix = `reports/${query.granularity}/${query.from}_${query.to}`;
+  const keys: string[] = [];
+  for (const format of ['json', 'csv', 'html'] as const) {
+    const { contentType, body } = renderReport(report, format, { ...(deps.topicNames ? { topicNames: deps.topicNames } : {}), generatedAt });
+    const key = `${prefix}.${format}`;
+    await deps.store.put(key, body, contentType);
+    keys.push(key);
+  }
+  if (report.spikes.length > 0) await deps.notifier.notify(report.spikes, { from: query.from, to: query.to });
+  return { keys, spikes: report.spikes.length, report };
+}
+
+/** GET /reports/topics: validates the query, builds the report from counters, renders the asked format. */
+export function topicReportResponder(counters: CounterSource, options: { topicNames?: TopicNames; clock: Clock }) {
+  return async (rawQuery: Record<string, string | undefined>) => {
+    const query = parseOrThrow(ReportQuerySchema, rawQuery);
+    const report = await buildReport(query, counters);
+    return renderReport(report, query.format, {
+      ...(options.topicNames ? { topicNames: options.topicNames } : {}),
+      generatedAt: options.clock.now().toISOString(),
+    });
+  };
+}
