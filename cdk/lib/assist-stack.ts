@@ -9,6 +9,8 @@ import { ReviewApi } from './review-api.ts';
 import { Sms } from './sms.ts';
 import { EnquiryWorkflow } from './workflow.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
+import { Observability } from './observability.ts';
+import { AssistFunction } from './assist-function.ts';
 import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 export interface AssistStackProps extends StackProps {
@@ -35,7 +37,7 @@ export class AssistStack extends Stack {
       displayName: '1823 Assist operations alarms',
     });
     this.intake = new Intake(this, 'Intake', { key: this.data.key, enquiryTable: this.data.enquiryTable });
-    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable, alarmTopic: this.alarmTopic });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable });
     const reports = new Reports(this, 'Reports', { data: this.data });
     const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounters: reports.counters });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
@@ -57,12 +59,21 @@ export class AssistStack extends Stack {
     reports.connectApi(this.reviewApi.function);
     const reportGenerator = reports.addGenerator(steps.knowledgeLayer);
 
+    const observability = new Observability(this, 'Observability', {
+      key: this.data.key,
+      alarmTopic: this.alarmTopic,
+      enquiryTable: this.data.enquiryTable,
+      stateMachine: this.workflow.stateMachine,
+      functions: this.node.findAll().filter((c): c is AssistFunction => c instanceof AssistFunction),
+      deadLetterQueues: { Intake: this.intake.deadLetterQueue, SmsOutbox: this.sms.outboxDlq },
+    });
+
     acknowledgeGrantWildcards(
       this,
       {
         tables: [this.data.enquiryTable, this.sms.table, reports.counters],
         buckets: [this.data.voicemailBucket, steps.transcriptsBucket, reports.bucket],
-        functions: [...Object.values(steps.functions), reportGenerator],
+        functions: [...Object.values(steps.functions), reportGenerator, observability.backlogMonitor],
       },
       {
         smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),

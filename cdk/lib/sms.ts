@@ -1,11 +1,9 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableEncryptionV2, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -15,11 +13,10 @@ import { encryptedQueueWithDlq } from './intake.ts';
 export interface SmsProps {
   key: IKey;
   enquiryTable: ITableV2;
-  alarmTopic: ITopic;
 }
 
 /**
- * SMS-on-demand: the sms-outbox queue (+ DLQ and alarm), the send-sms function on AWS End User Messaging
+ * SMS-on-demand: the sms-outbox queue (+ DLQ, alarmed by Observability), the send-sms function on AWS End User Messaging
  * SMS, the table of opt-outs and sent-message ledger (idempotency), and the inbound STOP/停止 handler fed
  * by the two-way SMS SNS topic.
  */
@@ -84,13 +81,5 @@ export class Sms extends Construct {
     this.table.grantReadWriteData(inbound);
     this.inboundTopic.addSubscription(new LambdaSubscription(inbound));
 
-    new Alarm(this, 'SmsOutboxDlqNotEmpty', {
-      alarmDescription: 'Follow-up SMS failed permanently: see the runbook in README (DLQ redrive)',
-      metric: this.outboxDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

@@ -186,3 +186,27 @@ describe('reports', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: '1823 Assist topic spikes', KmsMasterKeyId: Match.anyValue() });
   });
 });
+
+describe('observability', () => {
+  const alarmsOn = (metricName: string) =>
+    resourcesOf('AWS::CloudWatch::Alarm').filter((a) => a.Properties?.['MetricName'] === metricName);
+
+  it('alarms on every DLQ, failed and timed-out executions, review backlog age and SMS failures', () => {
+    expect(alarmsOn('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(alarmsOn('ExecutionsFailed')).toHaveLength(1);
+    expect(alarmsOn('ExecutionsTimedOut')).toHaveLength(1);
+    expect(alarmsOn('OldestAwaitingReviewMinutes')[0]?.Properties).toMatchObject({ Threshold: 240 });
+    expect(alarmsOn('SmsFailed')).toHaveLength(1);
+  });
+
+  it('alarms on errors and throttles of every function of ours', () => {
+    const functions = resourcesOf('AWS::Lambda::Function').length;
+    expect(alarmsOn('Errors').length).toBeGreaterThanOrEqual(functions - 1); // all but the backlog monitor itself
+    expect(alarmsOn('Throttles').length).toBe(alarmsOn('Errors').length);
+    for (const alarm of resourcesOf('AWS::CloudWatch::Alarm')) expect(alarm.Properties?.['AlarmActions']).toHaveLength(1);
+  });
+
+  it('has one dashboard', () => {
+    expect(resourcesOf('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+});
