@@ -6,6 +6,9 @@ import { TOPIC_IDS } from '../shared/domain/topics.ts';
 /** Longest reply an agent may approve: well above a useful SMS/letter, well below abuse. */
 export const MAX_REPLY_CHARS = 2000;
 
+/** Generous bound; the real limit is the segment count, checked at decision time with a clear message. */
+export const MAX_SMS_EDIT_CHARS = 1000;
+
 export const DECISION_ACTIONS = ['approve', 'edit', 'reject'] as const;
 
 /** POST /enquiries/{id}/decision */
@@ -14,6 +17,8 @@ export const DecisionRequestSchema = z
     action: z.enum(DECISION_ACTIONS),
     text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY_CHARS, `must be at most ${MAX_REPLY_CHARS} characters`).optional(),
     reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
+    /** The agent's edit of the follow-up SMS (defaults to the draft's SMS text). */
+    smsText: z.string().trim().min(1, 'must not be empty').max(MAX_SMS_EDIT_CHARS, `must be at most ${MAX_SMS_EDIT_CHARS} characters`).optional(),
     sendSms: z.boolean().default(false),
   })
   .superRefine((request, ctx) => {
@@ -22,6 +27,7 @@ export const DecisionRequestSchema = z
       ctx.addIssue({ code: 'custom', path: ['text'], message: 'is only accepted with action "edit"' });
     if (request.action === 'reject' && request.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required to reject' });
     if (request.action === 'reject' && request.sendSms) ctx.addIssue({ code: 'custom', path: ['sendSms'], message: 'cannot be true when rejecting' });
+    if (request.smsText !== undefined && !request.sendSms) ctx.addIssue({ code: 'custom', path: ['smsText'], message: 'is only accepted with sendSms true' });
   });
 export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
 

@@ -1,4 +1,19 @@
-// placeholder replaced once classifier/drafter land
-export async function localAnalysisAdapters(_dir: string): Promise<never> {
-  throw new Error('not yet');
+import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
+import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
+import { TemplateReplyDrafter } from '../shared/adapters/local/template-reply-drafter.ts';
+import { createRedactor } from '../shared/domain/redaction/index.ts';
+import type { PersonalDataRedactor } from '../shared/ports/personal-data-redactor.ts';
+import type { ReplyDrafter } from '../shared/ports/reply-drafter.ts';
+import type { TopicClassifier } from '../shared/ports/topic-classifier.ts';
+
+/** The local analysis adapters: the real redactor, the trained local classifier, the template drafter. */
+export async function localAnalysisAdapters(
+  knowledgeDir: string,
+): Promise<{ redactor: PersonalDataRedactor; classifier: TopicClassifier; drafter: ReplyDrafter }> {
+  const [knowledgeBase, classifier] = await Promise.all([FileKnowledgeBase.load(knowledgeDir), LocalTopicClassifier.load(knowledgeDir)]);
+  return {
+    redactor: createRedactor({ publicNumbers: knowledgeBase.publicContactNumbers() }),
+    classifier,
+    drafter: new TemplateReplyDrafter(knowledgeBase, knowledgeBase.replyTemplates()),
+  };
 }

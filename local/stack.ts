@@ -24,7 +24,7 @@ import { handleAwaitReview } from '../functions/await-review/handle.ts';
 import { handleQueueSms } from '../functions/queue-sms/handle.ts';
 import { handleRecordOutcome } from '../functions/record-outcome/handle.ts';
 import { handleReviewApi, type ReviewApiDeps } from '../functions/review-api/handle.ts';
-import { describeArticleFrom, topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
+import { describeArticleFrom, smsComposerFrom, topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
 import { handleSendSmsBatch } from '../functions/send-sms/handle.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
 import { topicReportResponder } from '../shared/domain/steps/topic-report.ts';
@@ -129,7 +129,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const optOuts = new DynamoOptOutRegistry(dynamo.client, smsTable);
   const ledger = new DynamoSentSmsLedger(dynamo.client, smsTable);
   const counters = new DynamoOutcomeCounters(dynamo.client, countersTable);
-  const smsSender = new FileSmsOutboxSender(options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`));
+  const smsSender = new FileSmsOutboxSender(options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`), clock);
   const definition =
     options.definition ??
     synthesizeWorkflowDefinition({
@@ -156,7 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     [STATE_NAMES.startTranscription]: wrap(STATE_NAMES.startTranscription, (p) => handleStartTranscription(p, { store, transcriber, clock })),
     [STATE_NAMES.redact]: wrap(STATE_NAMES.redact, (p) => handleRedact(p, { store, redactor: analysis.redactor, clock })),
     [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store, classifier: analysis.classifier, clock })),
-    [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store, drafter: analysis.drafter, clock })),
+    [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
     [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
     [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),
     [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store, clock, outcomes: counters })),

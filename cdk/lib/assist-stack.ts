@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DataPlane } from './data-plane.ts';
@@ -77,7 +77,7 @@ export class AssistStack extends Stack {
       },
       {
         smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),
-        transcribeJobResource: `arn:<AWS::Partition>:transcribe:${this.region}:${this.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
+        transcribeJobResource: `arn:<AWS::Partition>:transcribe:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
       },
     );
   }

@@ -1,4 +1,4 @@
-import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 
 const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
@@ -30,10 +30,13 @@ export function acknowledgeGrantWildcards(
     ack(`Resource::<${logicalIdOf(fn)}.Arn>:*`, 'Step Functions or EventBridge Scheduler invokes this function\'s versions/aliases (CDK invoke grant)');
   }
   ack(`Resource::${options.transcribeJobResource}`, 'Transcribe jobs are named enq-<enquiry id>: the prefix scopes the grant to this system\'s jobs');
+  // cdk-nag prints unresolved account/region as <AWS::AccountId>/<AWS::Region> (e.g. offline `cdk synth`).
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   if (!options.smsIdentityScoped) {
     for (const kind of ['pool', 'phone-number']) {
       ack(
-        `Resource::arn:<AWS::Partition>:sms-voice:${stack.region}:${stack.account}:${kind}/*`,
+        `Resource::arn:<AWS::Partition>:sms-voice:${region}:${account}:${kind}/*`,
         'Origination identity unknown at synth; deploy with -c smsOriginationIdentityArn=... to scope sending to one number or pool',
       );
     }

@@ -4,6 +4,7 @@ import { BedrockReplyDrafter } from '#adapters/aws/bedrock-reply-drafter.ts';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
 import { FileKnowledgeBase } from '#adapters/local/file-knowledge-base.ts';
 import { TemplateReplyDrafter } from '#adapters/local/template-reply-drafter.ts';
+import { smsComposerFrom } from '#adapters/local/knowledge-views.ts';
 import { loadConfig, required } from '#config';
 import { withMiddleware } from '#middleware/stack.ts';
 import { logger } from '#powertools';
@@ -13,7 +14,7 @@ import { handleDraft } from './handle.ts';
 const config = loadConfig();
 const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
 const deps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), config.ENQUIRY_TABLE_NAME),
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
   drafter: new BedrockReplyDrafter(
     {
       // One SDK attempt: the drafter retries throttling itself with bounded, jittered backoff.
@@ -25,6 +26,7 @@ const deps = {
     { modelId: required(config.BEDROCK_MODEL_ID, 'BEDROCK_MODEL_ID') },
   ),
   clock: systemClock,
+  composeSms: smsComposerFrom(knowledgeBase),
 };
 
 export const handler = withMiddleware((event: unknown) => handleDraft(event, deps));

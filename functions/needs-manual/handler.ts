@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
-import { loadConfig } from '#config';
+import { loadConfig, required } from '#config';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
 import { handleNeedsManual } from './handle.ts';
 
 const config = loadConfig();
-const deps = { store: new DynamoEnquiryStore(new DynamoDBClient({}), config.ENQUIRY_TABLE_NAME), clock: systemClock };
+const deps = { store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')), clock: systemClock };
 
 export const handler = withMiddleware((event: unknown) => handleNeedsManual(event, deps));

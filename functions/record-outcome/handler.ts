@@ -9,7 +9,7 @@ import { handleRecordOutcome } from './handle.ts';
 const config = loadConfig();
 const dynamo = new DynamoDBClient({});
 const deps = {
-  store: new DynamoEnquiryStore(dynamo, config.ENQUIRY_TABLE_NAME),
+  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
   outcomes: new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),
   clock: systemClock,
 };

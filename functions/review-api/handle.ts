@@ -73,7 +73,8 @@ async function detailOf(enquiry: Enquiry, deps: ReviewApiDeps, now: Date) {
           source: draft.source,
           flags: draft.flags,
           citedArticles: draft.citedArticleIds.map((id) => deps.describeArticle(id) ?? { id, title: id }),
-          sms: deps.smsPreview(draft.text),
+          smsText: draft.smsText ?? null,
+          sms: deps.smsPreview(draft.smsText ?? draft.text),
         }
       : null,
     decision: enquiry.decision ?? null,

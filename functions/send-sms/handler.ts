@@ -15,7 +15,7 @@ const config = loadConfig();
 const dynamo = new DynamoDBClient({});
 const smsTable = required(config.SMS_TABLE_NAME, 'SMS_TABLE_NAME');
 const deps: SendSmsDeps = {
-  store: new DynamoEnquiryStore(dynamo, config.ENQUIRY_TABLE_NAME),
+  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
   sender: new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({}), {
     ...(config.SMS_ORIGINATION_IDENTITY ? { originationIdentity: config.SMS_ORIGINATION_IDENTITY } : {}),
   }),

@@ -175,11 +175,40 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
         ),
         h(
           'div',
-          { class: 'grid-2' },
+          { class: 'grid-2 even' },
           h(
             'section',
-            { class: 'panel', 'aria-labelledby': 'acceptance-title' },
-            h('h2', { id: 'acceptance-title' }, t('acceptanceTitle')),
+            { class: 'panel', 'aria-labelledby': 'spikes-title' },
+            h('h2', { id: 'spikes-title' }, t('spikesTitle')),
+            (report?.spikes.length ?? 0) === 0
+              ? h('p', { class: 'muted' }, t('spikesNone'))
+              : h(
+                  'ul',
+                  { class: 'spikes', id: 'spikes' },
+                  ...(report?.spikes ?? []).map((spike) =>
+                    h('li', {}, t('spikeLine', { topic: topicName(spike.topic), count: spike.count, baseline: spike.expected.toFixed(1), p: spike.pValue.toPrecision(2) })),
+                  ),
+                ),
+          ),
+          h(
+            'section',
+            { class: 'panel', 'aria-labelledby': 'downloads-title' },
+            h('h2', { id: 'downloads-title' }, t('downloads')),
+            h(
+              'ul',
+              {},
+              h('li', {}, h('a', { href: downloadHref('csv'), download: `topic-report-${params.from}-${params.to}.csv`, id: 'download-csv' }, t('downloadCsv'))),
+              h('li', {}, h('a', { href: downloadHref('html'), target: '_blank', rel: 'noopener', id: 'download-html' }, t('downloadHtml'))),
+            ),
+          ),
+        ),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'acceptance-title' },
+          h('h2', { id: 'acceptance-title' }, t('acceptanceTitle')),
+          h(
+            'div',
+            { class: 'table-scroll' },
             h(
               'table',
               { id: 'acceptance-table' },
@@ -204,35 +233,6 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
                     h('td', { class: 'numeric' }, percent(row.acceptance.acceptanceRate)),
                   ),
                 ),
-              ),
-            ),
-          ),
-          h(
-            'div',
-            {},
-            h(
-              'section',
-              { class: 'panel', 'aria-labelledby': 'spikes-title' },
-              h('h2', { id: 'spikes-title' }, t('spikesTitle')),
-              (report?.spikes.length ?? 0) === 0
-                ? h('p', { class: 'muted' }, t('spikesNone'))
-                : h(
-                    'ul',
-                    { class: 'spikes', id: 'spikes' },
-                    ...(report?.spikes ?? []).map((spike) =>
-                      h('li', {}, t('spikeLine', { topic: topicName(spike.topic), count: spike.count, baseline: spike.expected.toFixed(1), p: spike.pValue.toPrecision(2) })),
-                    ),
-                  ),
-            ),
-            h(
-              'section',
-              { class: 'panel', 'aria-labelledby': 'downloads-title' },
-              h('h2', { id: 'downloads-title' }, t('downloads')),
-              h(
-                'ul',
-                {},
-                h('li', {}, h('a', { href: downloadHref('csv'), download: `topic-report-${params.from}-${params.to}.csv`, id: 'download-csv' }, t('downloadCsv'))),
-                h('li', {}, h('a', { href: downloadHref('html'), target: '_blank', rel: 'noopener', id: 'download-html' }, t('downloadHtml'))),
               ),
             ),
           ),

@@ -84,6 +84,8 @@ export interface TopicResultRecord {
 /** Draft reply as stored (see shared/domain/drafting/draft-reply.ts for the validated shape). */
 export interface DraftRecord {
   text: string;
+  /** The short follow-up SMS for this reply (from the SMS template), if the agent chooses to send one. */
+  smsText?: string;
   language: Language;
   script: string;
   citedArticleIds: string[];
@@ -114,6 +116,8 @@ export interface AgentDecision {
   decidedAt: string;
   /** The reply as sent or approved (absent on reject). */
   finalText?: string;
+  /** The SMS to send when `sendSms` (the draft's SMS text, or the agent's edit of it). */
+  smsText?: string;
   reason?: string;
   sendSms: boolean;
   /** Levenshtein distance between the draft and the final text, in characters. */

@@ -56,15 +56,16 @@ export function prepareDecision(context: DecisionContext): DecisionCheck {
   const finalText = request.action === 'edit' ? request.text! : request.action === 'approve' ? draftText : undefined;
   const problems: FieldProblem[] = [];
   if (request.action === 'approve' && draftText === '') problems.push({ field: 'action', problem: 'there is no draft to approve; use "edit" with text' });
+  const smsText = request.sendSms ? (request.smsText ?? enquiry.draft?.smsText ?? finalText) : undefined;
   if (request.sendSms) {
     if (!enquiry.smsConsent) problems.push({ field: 'sendSms', problem: 'the caller did not consent to SMS' });
     else if (!contact?.callerNumber) problems.push({ field: 'sendSms', problem: 'the enquiry has no caller number to reply to' });
-    else if (finalText !== undefined) {
-      const segments = context.smsSegments(finalText);
+    else if (smsText !== undefined) {
+      const segments = context.smsSegments(smsText);
       if (segments > context.maxSmsSegments) {
         problems.push({
-          field: 'text',
-          problem: `the SMS would need ${segments} segments (at most ${context.maxSmsSegments}); shorten the reply or send without SMS`,
+          field: request.smsText !== undefined || !enquiry.draft?.smsText ? 'smsText' : 'text',
+          problem: `the SMS would need ${segments} segments (at most ${context.maxSmsSegments}); shorten it or send without SMS`,
         });
       }
     }
@@ -79,6 +80,7 @@ export function prepareDecision(context: DecisionContext): DecisionCheck {
       agentId: context.agentId,
       decidedAt,
       ...(finalText !== undefined ? { finalText } : {}),
+      ...(smsText !== undefined ? { smsText } : {}),
       ...(request.reason !== undefined ? { reason: request.reason } : {}),
       sendSms: request.sendSms,
       editDistance: finalText === undefined ? 0 : editDistance(draftText, finalText),

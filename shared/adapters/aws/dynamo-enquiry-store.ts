@@ -17,8 +17,9 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
+/** Sorted by the instant received (as UTC), so "oldest first" holds across callers' time-zone offsets. */
 function statusIndexKeys(enquiry: Pick<Enquiry, 'status' | 'receivedAt' | 'enquiryId'>) {
-  return { gsi1pk: statusPk(enquiry.status), gsi1sk: `${enquiry.receivedAt}#${enquiry.enquiryId}` };
+  return { gsi1pk: statusPk(enquiry.status), gsi1sk: `${new Date(enquiry.receivedAt).toISOString()}#${enquiry.enquiryId}` };
 }
 
 const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Enquiry } from '../../domain/enquiry.ts';
 import type { Language } from '../../domain/language.ts';
 import {
@@ -90,6 +90,33 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return { counted: false };
       throw error;
+    }
+  }
+
+  /**
+   * Writes whole counter rows (demo and benchmark history from the synthetic generator). Not for live
+   * outcomes: those go through `record`, which is idempotent per enquiry.
+   */
+  async seedRows(rows: readonly TopicCounterRow[]): Promise<void> {
+    const items = rows.map((row) => ({
+      pk: partitionOf(row.day),
+      sk: sortKeyOf(row),
+      day: row.day,
+      topic: row.topic,
+      department: row.department,
+      language: row.language,
+      ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
+      ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
+    }));
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      // BatchWrite may leave items unprocessed under load; resend them until none remain.
+      while (pending && Object.keys(pending).length > 0) {
+        const result: BatchWriteCommandOutput = await this.documents.send(new BatchWriteCommand({ RequestItems: pending }));
+        pending = result.UnprocessedItems as typeof pending;
+      }
     }
   }
 

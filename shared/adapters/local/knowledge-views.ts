@@ -1,4 +1,8 @@
-import { TOPIC_IDS } from '../../domain/topics.ts';
+import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../domain/topics.ts';
+import { replyScriptFor, type Language } from '../../domain/language.ts';
+import { renderSmsText } from '../../domain/drafting/templates.ts';
+import { toSimplified } from '../../domain/drafting/script.ts';
+import type { FileKnowledgeBase } from './file-knowledge-base.ts';
 import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
 
 /** Cited article ids → titles for the agent's detail view. */
@@ -17,4 +21,16 @@ export function topicNamesFrom(knowledgeBase: KnowledgeBase): Record<string, { e
       return article ? [[topic, { en: article.topicName.en, zhHant: article.topicName['zh-Hant'] }]] : [];
     }),
   );
+}
+
+/** The follow-up SMS of an enquiry: the knowledge base's SMS template in the caller's script. */
+export function smsComposerFrom(knowledgeBase: FileKnowledgeBase) {
+  const templates = knowledgeBase.replyTemplates();
+  return (facts: { enquiryId: string; topic: TopicId; department: DepartmentId; language: Language }): string => {
+    const article = knowledgeBase.articlesFor(facts.topic)[0];
+    const script = replyScriptFor(facts.language);
+    const topicName = article ? (script === 'en' ? article.topicName.en : article.topicName['zh-Hant']) : facts.topic;
+    const text = renderSmsText(templates, { script, topicName, department: facts.department, enquiryId: facts.enquiryId, hotline: article?.hotline ?? '1823' });
+    return script === 'zh-Hans' ? toSimplified(text) : text;
+  };
 }

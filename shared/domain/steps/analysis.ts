@@ -7,6 +7,7 @@ import type { TopicClassifier } from '../../ports/topic-classifier.ts';
 import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
 import { ValidationError } from '../errors.ts';
 import type { TopicId, DepartmentId, Urgency } from '../topics.ts';
+import type { Language } from '../language.ts';
 
 async function load(store: EnquiryStore, enquiryId: string): Promise<Enquiry> {
   const enquiry = await store.get(enquiryId);
@@ -71,6 +72,8 @@ export interface DraftDeps {
   store: EnquiryStore;
   drafter: ReplyDrafter;
   clock: Clock;
+  /** The short follow-up SMS for an enquiry, from the knowledge base's SMS template. */
+  composeSms: (facts: { enquiryId: string; topic: TopicId; department: DepartmentId; language: Language }) => string;
 }
 
 export async function draftReply(input: StepInput, deps: DraftDeps): Promise<{ citedArticleIds: string[] }> {
@@ -91,7 +94,13 @@ export async function draftReply(input: StepInput, deps: DraftDeps): Promise<{ c
     to: 'drafted',
     actor: 'workflow',
     at: deps.clock.now().toISOString(),
-    patch: { draft, ...(draft.degraded || enquiry.degraded ? { degraded: true } : {}) },
+    patch: {
+      draft: {
+        ...draft,
+        smsText: deps.composeSms({ enquiryId: enquiry.enquiryId, topic: topic.topic as TopicId, department: topic.department as DepartmentId, language: topic.language }),
+      },
+      ...(draft.degraded || enquiry.degraded ? { degraded: true } : {}),
+    },
   });
   return { citedArticleIds: draft.citedArticleIds };
 }

@@ -25,7 +25,8 @@ export async function queueFollowUpSms(
   const enquiry = await decidedEnquiry(deps.store, input.enquiryId);
   const contact = await deps.store.getContact(input.enquiryId);
   const { decision } = enquiry;
-  if (!decision.sendSms || !decision.finalText || !contact?.callerNumber || !enquiry.smsConsent) {
+  const text = decision.smsText ?? decision.finalText;
+  if (!decision.sendSms || !text || !contact?.callerNumber || !enquiry.smsConsent) {
     throw new ValidationError([{ field: 'sendSms', problem: 'SMS was not requested, consented to, or addressable' }]);
   }
   await deps.outbox.enqueue({
@@ -33,7 +34,7 @@ export async function queueFollowUpSms(
     decisionId: decision.decisionId,
     correlationId: input.correlationId,
     to: contact.callerNumber,
-    text: decision.finalText,
+    text,
     urgency: (enquiry.topic?.urgency ?? 'routine') as Urgency,
     language: (enquiry.language ?? enquiry.languageHint ?? 'zh-HK') as Language,
   });

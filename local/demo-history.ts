@@ -1,0 +1,17 @@
+import { addDays, hongKongDay } from '../shared/domain/reports/counters.ts';
+import { generateSyntheticHistory, type InjectedSpike } from '../shared/domain/reports/synthetic-history.ts';
+import type { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
+
+/**
+ * Gives the local supervisor dashboard 60 days of SYNTHETIC history (seeded, so every run shows the same),
+ * ending yesterday, with one injected burst of flooding complaints, on top of which real local outcomes
+ * are counted. Labelled synthetic wherever it is shown.
+ */
+export async function seedDemoHistory(counters: DynamoOutcomeCounters, now: Date): Promise<{ from: string; to: string; spikes: InjectedSpike[] }> {
+  const yesterday = addDays(hongKongDay(now.toISOString()), -1);
+  const startDay = addDays(yesterday, -59);
+  const spikes: InjectedSpike[] = [{ topic: 'blocked_drain_flooding', fromDay: addDays(yesterday, -1), days: 2, multiplier: 4 }];
+  const history = generateSyntheticHistory({ seed: 1823, days: 60, startDay, dailyEnquiries: 900, spikes });
+  await counters.seedRows(history.rows);
+  return { from: history.from, to: history.to, spikes };
+}

@@ -1,0 +1,68 @@
+/*
+ * Feature extraction for the topic classifier, from already normalised text (see normalise.ts).
+ * Feature strings carry a short prefix so different kinds never collide:
+ *   w:<word>     word token from Intl.Segmenter (English words and ICU's Chinese word segmentation)
+ *   b:<a>_<b>    word bigram
+ *   c:<ngram>    Han character n-gram (1..3) inside a run of Han characters; robust to segmentation
+ *                errors and to colloquial Cantonese the ICU dictionary does not know
+ *   l:<ngram>    Latin character n-gram inside a word (with ^/$ boundaries), so "flooded" and
+ *                "flooding" share evidence without a stemmer
+ */
+
+export interface FeatureOptions {
+  /** Longest Han character n-gram (1..n). */
+  hanNgramMax: number;
+  /** Latin in-word character n-gram sizes, e.g. [3, 4]; empty disables them. */
+  latinNgramSizes: number[];
+  wordBigrams: boolean;
+}
+
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { hanNgramMax: 3, latinNgramSizes: [3, 4], wordBigrams: true };
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const LATIN_WORD = /^\p{Script=Latin}+$/u;
+const DIGITS = /^\p{Nd}+$/u;
+
+// Segmenters are costly to build and safe to share; one per process.
+let wordSegmenter: Intl.Segmenter | undefined;
+
+/** Word-like tokens; digit runs collapse to one token so "route 1a" and "route 2b" share "<num>" evidence. */
+export function wordTokens(text: string): string[] {
+  wordSegmenter ??= new Intl.Segmenter('zh-Hant-HK', { granularity: 'word' });
+  const tokens: string[] = [];
+  for (const segment of wordSegmenter.segment(text)) {
+    if (!segment.isWordLike) continue;
+    tokens.push(DIGITS.test(segment.segment) ? '<num>' : segment.segment);
+  }
+  return tokens;
+}
+
+function hanNgrams(text: string, maxN: number, out: string[]): void {
+  for (const match of text.matchAll(HAN_RUN)) {
+    const chars = Array.from(match[0]);
+    for (let n = 1; n <= maxN; n += 1) {
+      for (let i = 0; i + n <= chars.length; i += 1) out.push(`c:${chars.slice(i, i + n).join('')}`);
+    }
+  }
+}
+
+function latinNgrams(word: string, sizes: number[], out: string[]): void {
+  if (!LATIN_WORD.test(word) || word.length < 4) return;
+  const padded = `^${word}$`;
+  for (const n of sizes) {
+    for (let i = 0; i + n <= padded.length; i += 1) out.push(`l:${padded.slice(i, i + n)}`);
+  }
+}
+
+/** All features of a normalised text, with repeats (the vectoriser counts them). */
+export function extractFeatures(normalisedText: string, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): string[] {
+  const features: string[] = [];
+  const words = wordTokens(normalisedText);
+  words.forEach((word, i) => {
+    features.push(`w:${word}`);
+    if (options.wordBigrams && i > 0) features.push(`b:${words[i - 1]}_${word}`);
+    latinNgrams(word, options.latinNgramSizes, features);
+  });
+  hanNgrams(normalisedText, options.hanNgramMax, features);
+  return features;
+}
