@@ -2,12 +2,17 @@
  * `npm start`: the whole pipeline on this machine. Boots the local stack, feeds the sample events through
  * the real intake path and the synthesized state machine, prints each enquiry's progress and a summary.
  * `--once` exits after the summary (0 when every sample reached its expected status); otherwise it keeps
- * running until Ctrl-C. `--verbose` shows the functions' structured logs.
+ * running until Ctrl-C, serving the review console at http://localhost:3000 (`--port N` or PORT to change).
+ * `--verbose` shows the functions' structured logs.
  */
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
-  options: { once: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
+  options: {
+    once: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+  },
   allowPositionals: false,
 });
 // Before the handlers' modules load: Powertools reads its log level once, at import.
@@ -18,6 +23,14 @@ const { startLocalStack } = await import('./stack.ts');
 const { loadSamples } = await import('./samples.ts');
 const { enquiryIdFor } = await import('../shared/domain/enquiry.ts');
 const { IntakeMessageSchema } = await import('../events/intake.ts');
+const { seedDemoHistory } = await import('./demo-history.ts');
+const { publishTopicReport, scheduledPeriod } = await import('../shared/domain/steps/topic-report.ts');
+const { FileReportStore, InMemorySpikeNotifier } = await import('../shared/adapters/local/local-report-outputs.ts');
+const { topicNamesFrom } = await import('../shared/adapters/local/knowledge-views.ts');
+const { FileKnowledgeBase } = await import('../shared/adapters/local/file-knowledge-base.ts');
+const { startConsoleServer } = await import('./server.ts');
+const { KNOWLEDGE_DIR, REPO_ROOT } = await import('./paths.ts');
+const { join } = await import('node:path');
 
 async function waitUntilParked(enquiryIds: string[], timeoutMs = 60_000): Promise<void> {
   const parked = new Set(['awaiting_review', 'needs_manual', 'closed', 'sms_sent', 'sms_failed']);
@@ -61,14 +74,38 @@ const dlq = stack.intakeDlq.peek();
 console.log(`\n${samples.length} samples, ${samples.length - unexpected} as expected, ${unexpected} unexpected; intake DLQ holds ${dlq.length}.`);
 for (const message of dlq) console.log(`  DLQ: ${message.attributes['validationError']}`);
 
+// Supervisors' view: today's daily report (yesterday's enquiries) over 60 days of seeded synthetic history.
+const history = await seedDemoHistory(stack.counters, new Date());
+const reportsDir = join(REPO_ROOT, '.local-data');
+const spikes = new InMemorySpikeNotifier();
+const daily = await publishTopicReport(scheduledPeriod('daily', new Date()), {
+  counters: stack.counters,
+  store: new FileReportStore(reportsDir),
+  notifier: spikes,
+  clock: { now: () => new Date() },
+  topicNames: topicNamesFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR)),
+});
+const { report } = daily;
+console.log(`\nToday's topic report (${report.period.from}, SYNTHETIC history ${history.from}..${history.to} plus local outcomes)`);
+console.log(`  ${report.totals.count} enquiries (${report.totals.changePct === null ? 'n/a' : `${report.totals.changePct > 0 ? '+' : ''}${report.totals.changePct.toFixed(0)}%`} vs previous day)`);
+for (const row of report.byTopic.slice(0, 5)) console.log(`  ${row.topic.padEnd(28)} ${String(row.count).padStart(5)}  (prev ${row.previousCount})`);
+for (const spike of report.spikes) {
+  console.log(`  SPIKE ${spike.topic}: ${spike.count} vs ${spike.expected.toFixed(1)} expected, p=${spike.pValue.toExponential(1)}`);
+}
+console.log(`  files: ${daily.keys.map((key) => join('.local-data', key)).join(', ')}`);
+
+let server: Awaited<ReturnType<typeof startConsoleServer>> | undefined;
 const shutdown = async (code: number) => {
+  await server?.close();
   await stack.close();
   process.exit(code);
 };
 if (args.once) {
   await shutdown(unexpected === 0 ? 0 : 1);
 } else {
-  console.log('\nThe local stack keeps running. Press Ctrl-C to stop.');
+  server = await startConsoleServer({ stack, port: Number(args.port) });
+  console.log(`\nReview console: ${server.url}  (dev sign-in as an agent or a supervisor)`);
+  console.log('The local stack keeps running. Press Ctrl-C to stop.');
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 }
