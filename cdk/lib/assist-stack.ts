@@ -1,4 +1,5 @@
-import { Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import type { Duration} from 'aws-cdk-lib';
+import { Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DataPlane } from './data-plane.ts';
