@@ -11,6 +11,7 @@ import { Sms } from './sms.ts';
 import { EnquiryWorkflow } from './workflow.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
 import { Observability } from './observability.ts';
+import { ConsoleHosting } from './console-hosting.ts';
 import { AssistFunction } from './assist-function.ts';
 import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
@@ -51,11 +52,18 @@ export class AssistStack extends Stack {
     this.intake.function.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantStartExecution(this.intake.function);
 
+    const consoleHosting = new ConsoleHosting(this, 'Console');
+    const localConsole = 'http://localhost:3000';
     this.reviewApi = new ReviewApi(this, 'Review', {
       key: this.data.key,
       enquiryTable: this.data.enquiryTable,
       knowledgeLayer: steps.knowledgeLayer,
+      allowedOrigins: [consoleHosting.url, localConsole],
+      callbackUrls: [`${consoleHosting.url}/callback`, `${localConsole}/callback`],
     });
+    const cognitoDomainPrefix = (this.node.tryGetContext('cognitoDomainPrefix') as string | undefined) ?? 'assist-1823-console';
+    this.reviewApi.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: cognitoDomainPrefix } });
+    consoleHosting.deploy({ apiUrl: this.reviewApi.api.apiEndpoint, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });
     this.reviewApi.connectWorkflow(this.workflow.stateMachine);
     reports.connectApi(this.reviewApi.function);
     const reportGenerator = reports.addGenerator(steps.knowledgeLayer);
@@ -73,7 +81,7 @@ export class AssistStack extends Stack {
       this,
       {
         tables: [this.data.enquiryTable, this.sms.table, reports.counters],
-        buckets: [this.data.voicemailBucket, steps.transcriptsBucket, reports.bucket],
+        buckets: [this.data.voicemailBucket, steps.transcriptsBucket, reports.bucket, consoleHosting.site],
         functions: [...Object.values(steps.functions), reportGenerator, observability.backlogMonitor],
       },
       {

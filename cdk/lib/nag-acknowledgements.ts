@@ -41,6 +41,14 @@ export function acknowledgeGrantWildcards(
       );
     }
   }
+  // CDK's singleton that copies the built console into its bucket at deploy time.
+  for (const child of stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+    const ackChild = (id: string, reason: string) => Validations.of(child).acknowledge({ id, reason });
+    ackChild('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'CDK-internal BucketDeployment handler');
+    ackChild('AwsSolutions-L1', 'CDK-internal BucketDeployment handler; its runtime is chosen by aws-cdk-lib');
+    ackChild(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`, 'Reads the console asset from the CDK bootstrap asset bucket');
+    ackChild('AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'Replaces the previous console files in the console bucket on deploy');
+  }
   // CDK's singleton handler that turns on S3 EventBridge notifications uses the basic execution policy.
   for (const child of stack.node.children.filter((c) => c.node.id.startsWith('BucketNotificationsHandler'))) {
     Validations.of(child).acknowledge({

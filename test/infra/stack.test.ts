@@ -24,8 +24,8 @@ beforeAll(() => {
 });
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
-/** CDK's own singleton that switches on S3 EventBridge notifications is not ours to constrain. */
-const isCdkInternal = (logicalId: string) => logicalId.startsWith('BucketNotificationsHandler');
+/** CDK's own singletons (S3 EventBridge notifications, console deployment) are not ours to constrain. */
+const isCdkInternal = (logicalId: string) => /^(BucketNotificationsHandler|CustomCDKBucketDeployment)/.test(logicalId);
 const resourcesOf = (type: string): Resource[] =>
   Object.entries(template.toJSON().Resources as Record<string, Resource>)
     .filter(([logicalId, r]) => r.Type === type && !isCdkInternal(logicalId))
@@ -208,5 +208,46 @@ describe('observability', () => {
 
   it('has one dashboard', () => {
     expect(resourcesOf('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+});
+
+describe('review console hosting', () => {
+  it('serves the console from a private bucket only through CloudFront with origin access control', () => {
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+        Logging: Match.objectLike({ Prefix: 'cdn/' }),
+      }),
+    });
+    const sitePolicy = resourcesOf('AWS::S3::BucketPolicy').find((p) => JSON.stringify(p.Properties).includes('cloudfront.amazonaws.com'));
+    expect(JSON.stringify(sitePolicy?.Properties)).toContain('AWS:SourceArn');
+  });
+
+  it('sends strict security headers with every console response', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'.*frame-ancestors 'none'") }),
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true }),
+          FrameOptions: Match.objectLike({ FrameOption: 'DENY' }),
+          ContentTypeOptions: Match.objectLike({ Override: true }),
+          ReferrerPolicy: Match.objectLike({ ReferrerPolicy: 'no-referrer' }),
+        }),
+      }),
+    });
+  });
+
+  it('lets the console sign in with the hosted UI using the authorization code flow (PKCE, no client secret)', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      GenerateSecret: false,
+      CallbackURLs: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'assist-1823-console' });
   });
 });
