@@ -1,13 +1,22 @@
 /**
  * `npm run assist -- <command>`: the operator CLI over the same domain code the Lambdas run.
  *   redact [--json]   text on stdin → redacted text (or { text, entities })
+ *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
+ *                     the topic report from the local store `npm start` leaves in .local-data
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
  *   help
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReportQuerySchema } from '../events/reports.ts';
+import { parseOrThrow } from '../shared/domain/validation.ts';
+import { buildReport, renderReport } from '../shared/domain/steps/topic-report.ts';
+import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
+import { topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
+import { startLocalDynamo } from './dynamo.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
-import { KNOWLEDGE_DIR } from './paths.ts';
+import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
@@ -22,11 +31,45 @@ async function main(): Promise<number> {
       process.stdout.write(flag('json') ? `${JSON.stringify(result)}\n` : result.text);
       return 0;
     }
+    case 'report': {
+      const option = (name: string) => {
+        const i = rest.indexOf(`--${name}`);
+        return i >= 0 ? rest[i + 1] : undefined;
+      };
+      const query = parseOrThrow(ReportQuerySchema, {
+        from: option('from'),
+        to: option('to'),
+        ...(option('granularity') ? { granularity: option('granularity') } : {}),
+        ...(option('format') ? { format: option('format') } : {}),
+      });
+      const dataDir = join(REPO_ROOT, '.local-data', 'dynamo');
+      if (!existsSync(dataDir)) {
+        console.error('no local store yet: run `npm start` (it leaves its data in .local-data) and try again');
+        return 1;
+      }
+      const dynamo = await startLocalDynamo(undefined, { path: dataDir }).catch((error: Error) => {
+        throw new Error(`cannot open the local store (${error.message}); stop a running \`npm start\` first`);
+      });
+      try {
+        const counters = new DynamoOutcomeCounters(dynamo.client, await dynamo.createTable('assist-report-counters'));
+        const report = await buildReport(query, counters);
+        const knowledge = await FileKnowledgeBase.load(KNOWLEDGE_DIR);
+        const { body } = renderReport(report, query.format, { topicNames: topicNamesFrom(knowledge), generatedAt: new Date().toISOString() });
+        const out = option('out');
+        if (out) {
+          writeFileSync(out, body);
+          console.error(`wrote ${query.format} report ${query.from}..${query.to} (${report.totals.count} enquiries, ${report.spikes.length} spikes) to ${out}`);
+        } else process.stdout.write(body);
+      } finally {
+        await dynamo.close();
+      }
+      return 0;
+    }
     case 'openapi':
       process.stdout.write(`${JSON.stringify(reviewApiOpenApi(), null, 2)}\n`);
       return 0;
     case 'help':
-      console.log('usage: npm run assist -- <redact [--json] | openapi | help>');
+      console.log('usage: npm run assist -- <redact [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | openapi | help>');
       return 0;
     default:
       console.error(`unknown command "${command}"; try: npm run assist -- help`);
@@ -34,4 +77,10 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  // Operator-facing: the message names the field or the problem; no stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

@@ -16,11 +16,19 @@ export interface LocalDynamo {
  * A real DynamoDB API (dynalite: in-memory LevelDB, real request validation and conditional writes) on
  * loopback, with the Enquiry table created from the same key design the CDK construct uses.
  */
-export async function startLocalDynamo(tableName = 'assist-enquiries'): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+export async function startLocalDynamo(tableName = 'assist-enquiries', options: { path?: string } = {}): Promise<LocalDynamo> {
+  // In memory by default; with `path`, LevelDB files that a later process (the report CLI) can open.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  const createIfMissing = async (send: Promise<unknown>) => {
+    try {
+      await send;
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceInUseException') throw error;
+    }
+  };
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
@@ -28,8 +36,8 @@ export async function startLocalDynamo(tableName = 'assist-enquiries'): Promise<
     maxAttempts: 3,
   });
   const { partitionKey, sortKey, statusIndex } = ENQUIRY_TABLE_KEYS;
-  await client.send(
-    new CreateTableCommand({
+  await createIfMissing(
+    client.send(new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map((name) => ({
@@ -51,14 +59,14 @@ export async function startLocalDynamo(tableName = 'assist-enquiries'): Promise<
         },
       ],
     }),
-  );
+  ));
   return {
     client,
     endpoint,
     tableName,
     createTable: async (name: string) => {
-      await client.send(
-        new CreateTableCommand({
+      await createIfMissing(
+        client.send(new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: [partitionKey, sortKey].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
@@ -67,7 +75,7 @@ export async function startLocalDynamo(tableName = 'assist-enquiries'): Promise<
             { AttributeName: sortKey, KeyType: 'RANGE' },
           ],
         }),
-      );
+      ));
       return name;
     },
     close: async () => {

@@ -57,6 +57,8 @@ export interface LocalStackOptions {
   transcriptionTimeout?: Duration;
   reviewTimeout?: Duration;
   clock?: Clock;
+  /** Keep the local DynamoDB in LevelDB files here (so the report CLI can read them); in memory when absent. */
+  dataDir?: string;
   /** Where the local SMS provider appends sent messages (JSONL); a temp file by default. */
   smsOutboxFile?: string;
   maxSmsSegments?: number;
@@ -115,7 +117,7 @@ const lambdaContext = (functionName: string): Context =>
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = options.clock ?? systemClock;
-  const dynamo = await startLocalDynamo();
+  const dynamo = await startLocalDynamo(undefined, options.dataDir ? { path: options.dataDir } : {});
   const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });

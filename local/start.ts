@@ -31,6 +31,7 @@ const { FileKnowledgeBase } = await import('../shared/adapters/local/file-knowle
 const { startConsoleServer } = await import('./server.ts');
 const { KNOWLEDGE_DIR, REPO_ROOT } = await import('./paths.ts');
 const { join } = await import('node:path');
+const { mkdirSync, rmSync } = await import('node:fs');
 
 async function waitUntilParked(enquiryIds: string[], timeoutMs = 60_000): Promise<void> {
   const parked = new Set(['awaiting_review', 'needs_manual', 'closed', 'sms_sent', 'sms_failed']);
@@ -46,7 +47,12 @@ async function waitUntilParked(enquiryIds: string[], timeoutMs = 60_000): Promis
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(6);
 console.log('1823 Assist: starting the local stack (dynalite, synthesized EnquiryWorkflow, local adapters)…');
+// A fresh local store every run (the report CLI reads it afterwards): re-running never meets stale enquiries.
+const dataDir = join(REPO_ROOT, '.local-data', 'dynamo');
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
 const stack = await startLocalStack({
+  dataDir,
   onStateEntered: (execution, state) => console.log(`${elapsed()}  ${execution.name}  → ${state}`),
 });
 console.log(`${elapsed()}  ready: DynamoDB API at ${stack.dynamo.endpoint}, state machine with ${Object.keys(stack.definition.States).length} states`);

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { reportToHtml } from '../../shared/domain/reports/html.ts';
+import { buildTopicReport } from '../../shared/domain/reports/report.ts';
+import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { launchChromium, screenshot, watchPageErrors } from './console-harness.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+describe('topic report HTML in headless Chromium', () => {
+  it('renders its charts, spike table and bilingual labels with no errors, and a screenshot is kept', async () => {
+    const history = generateSyntheticHistory({
+      seed: 7,
+      days: 60,
+      startDay: '2026-09-26',
+      dailyEnquiries: 900,
+      spikes: [{ topic: 'blocked_drain_flooding', fromDay: '2026-11-21', days: 3, multiplier: 5 }],
+    });
+    const report = buildTopicReport({ counters: history.rows, from: '2026-11-18', to: '2026-11-24', granularity: 'day' });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
+    const errors = watchPageErrors(page);
+    await page.setContent(reportToHtml(report, { generatedAt: '2026-11-25T00:00:00Z' }), { waitUntil: 'load' });
+
+    expect(await page.locator('svg.chart-series').count()).toBe(1);
+    expect(await page.locator('svg.chart-series polyline.series').count()).toBe(5);
+    expect(await page.locator('svg.chart-change rect.bar').count()).toBeGreaterThan(3);
+    expect(await page.locator('svg.chart-acceptance rect.bar').count()).toBeGreaterThan(3);
+    expect(await page.locator('tr.spike[data-topic="blocked_drain_flooding"]').count()).toBe(1);
+    // The series really has a shape on screen, not an empty box.
+    const box = await page.locator('svg.chart-series').boundingBox();
+    expect(box?.width).toBeGreaterThan(300);
+    expect(await page.locator('svg.chart-series').getAttribute('aria-label')).toBeTruthy();
+    const text = await page.locator('body').innerText();
+    expect(text).toMatch(/Enquiries/);
+    expect(text).toMatch(/查詢/);
+    await screenshot(page, 'topic-report');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
