@@ -27,9 +27,12 @@ export interface EnquiryDetail extends EnquirySummary {
     source: string;
     flags: { kind: string; detail: string }[];
     citedArticles: { id: string; title: string }[];
+    /** The short follow-up SMS rendered from the knowledge base's template; null on drafts made before it existed. */
+    smsText: string | null;
+    /** The server's preview of smsText (or of the reply when there is none). */
     sms: { encoding: string; segments: number; units: number };
   } | null;
-  decision: { decisionId: string; action: string; agentId: string; decidedAt: string; finalText?: string; reason?: string; sendSms: boolean } | null;
+  decision: { decisionId: string; action: string; agentId: string; decidedAt: string; finalText?: string; smsText?: string; reason?: string; sendSms: boolean } | null;
   sms: { messageId?: string; segments?: number; encoding?: string; failure?: string; at: string } | null;
   audit: { at: string; from: string | null; to: string; actor: string; note?: string }[];
 }

@@ -350,18 +350,33 @@ function detailView(enquiryId: string): View {
   let error: unknown;
   let text = '';
   let sendSms = false;
+  /** The SMS field: the draft's template SMS, edited by the agent. */
+  let smsText = '';
+  /** Drafts without a template SMS send the reply: until the agent edits the SMS field, it follows the reply. */
+  let smsTouched = false;
   let rejecting = false;
   let reason = '';
   let submitting = false;
   let decisionError: unknown;
   let recorded: string | undefined;
   let disposed = false;
-  const refs: { textarea?: HTMLTextAreaElement; sms?: HTMLInputElement; reason?: HTMLTextAreaElement; preview?: HTMLElement; approve?: HTMLButtonElement; edited?: HTMLElement } = {};
+  const refs: {
+    textarea?: HTMLTextAreaElement;
+    sms?: HTMLInputElement;
+    smsText?: HTMLTextAreaElement;
+    smsEdited?: HTMLElement;
+    reason?: HTMLTextAreaElement;
+    preview?: HTMLElement;
+    approve?: HTMLButtonElement;
+    edited?: HTMLElement;
+  } = {};
 
   const load = async () => {
     try {
       detail = await api<EnquiryDetail>(`/api/enquiries/${encodeURIComponent(enquiryId)}`);
       text = detail.decision?.finalText ?? detail.draft?.text ?? '';
+      smsText = detail.decision?.smsText ?? detail.draft?.smsText ?? text;
+      smsTouched = false;
       sendSms = detail.decision ? detail.decision.sendSms : detail.smsConsent && detail.status === 'awaiting_review';
       error = undefined;
     } catch (e) {
@@ -373,10 +388,15 @@ function detailView(enquiryId: string): View {
 
   const isOpen = () => detail?.status === 'awaiting_review';
   const isEdited = () => detail !== undefined && text !== (detail.draft?.text ?? '');
+  /** What the API sends when the decision carries no smsText: the draft's SMS, else the (final) reply. */
+  const defaultSms = () => detail?.draft?.smsText ?? text;
+  /** The SMS as the API will send it (it trims the agent's edit). */
+  const outgoingSms = () => smsText.trim();
+  const isSmsEdited = () => detail !== undefined && outgoingSms() !== defaultSms();
 
   const updateLive = () => {
     if (!detail) return;
-    const analysis = analyseSms(text);
+    const analysis = analyseSms(outgoingSms());
     const tooLong = analysis.segments > DEFAULT_MAX_SMS_SEGMENTS;
     if (refs.preview) {
       replaceChildren(
@@ -395,6 +415,7 @@ function detailView(enquiryId: string): View {
     }
     if (refs.approve) refs.approve.textContent = isEdited() ? t('approveEdited') : t('approve');
     if (refs.edited) refs.edited.textContent = isEdited() ? t('draftEdited', { delta: signed(text.length - (detail.draft?.text.length ?? 0)) }) : '';
+    if (refs.smsEdited) refs.smsEdited.textContent = isOpen() && detail.draft?.smsText && isSmsEdited() ? t('smsEdited') : '';
   };
 
   const decide = async (action: 'approve' | 'reject') => {
@@ -408,10 +429,16 @@ function detailView(enquiryId: string): View {
         return;
       }
       body = { action: 'reject', reason: reason.trim() };
-    } else if (isEdited() || !detail.draft) {
-      body = { action: 'edit', text, sendSms };
     } else {
-      body = { action: 'approve', sendSms };
+      if (sendSms && !outgoingSms()) {
+        decisionError = new ApiError(400, { title: 'Bad Request', status: 400, detail: t('smsTextRequired') });
+        view.render();
+        refs.smsText?.focus();
+        return;
+      }
+      body = isEdited() || !detail.draft ? { action: 'edit', text, sendSms } : { action: 'approve', sendSms };
+      // Only the agent's edit travels; otherwise the API sends the draft's SMS.
+      if (sendSms && isSmsEdited()) body['smsText'] = outgoingSms();
     }
     submitting = true;
     decisionError = undefined;
@@ -472,14 +499,34 @@ function detailView(enquiryId: string): View {
         id: 'draft-text',
         rows: 9,
         lang: d.draft?.script === 'en' ? 'en' : d.draft?.script === 'zh-Hans' ? 'zh-Hans' : d.draft ? 'zh-Hant' : undefined,
-        'aria-describedby': 'draft-edited sms-preview',
+        'aria-describedby': 'draft-edited',
         disabled: !open || submitting,
         value: text,
         oninput: (event) => {
           text = (event.target as HTMLTextAreaElement).value;
+          if (!detail?.draft?.smsText && !smsTouched) {
+            smsText = text;
+            if (refs.smsText) refs.smsText.value = smsText;
+          }
           updateLive();
         },
       });
+      const draftLang = d.draft?.script === 'en' ? 'en' : d.draft?.script === 'zh-Hans' ? 'zh-Hans' : d.draft ? 'zh-Hant' : undefined;
+      refs.smsText = h('textarea', {
+        id: 'sms-text',
+        class: 'sms-field',
+        rows: 3,
+        lang: draftLang,
+        'aria-describedby': d.smsConsent ? 'sms-edited sms-preview' : 'sms-consent-note sms-edited sms-preview',
+        disabled: !d.smsConsent || !open || submitting,
+        value: smsText,
+        oninput: (event) => {
+          smsText = (event.target as HTMLTextAreaElement).value;
+          smsTouched = true;
+          updateLive();
+        },
+      });
+      refs.smsEdited = h('p', { class: 'hint', id: 'sms-edited' });
       refs.preview = h('div', { class: 'sms-preview', id: 'sms-preview', 'aria-live': 'polite' });
       refs.edited = h('p', { class: 'hint', id: 'draft-edited' });
       refs.sms = h('input', {
@@ -523,7 +570,6 @@ function detailView(enquiryId: string): View {
         h('label', { for: 'draft-text' }, t('draftLabel')),
         refs.textarea,
         refs.edited,
-        refs.preview,
         h(
           'div',
           { class: 'decision', role: 'group', 'aria-labelledby': 'decision-title' },
@@ -533,6 +579,7 @@ function detailView(enquiryId: string): View {
           !open && !recorded ? h('p', { class: 'alert info' }, t('decisionNotOpen', { status: statusLabel(d.status) })) : null,
           h('label', { class: 'checkbox', for: 'send-sms' }, refs.sms, h('span', {}, t('sendSms'))),
           d.smsConsent ? null : h('p', { class: 'hint', id: 'sms-consent-note' }, t('smsNoConsent')),
+          h('div', { class: 'sms-block' }, h('label', { for: 'sms-text' }, t('smsLabel')), refs.smsText, refs.smsEdited, refs.preview),
           h(
             'div',
             { class: 'actions' },
@@ -673,6 +720,9 @@ function detailView(enquiryId: string): View {
           return true;
         case 'e':
           refs.textarea?.focus();
+          return true;
+        case 'm':
+          if (refs.smsText && !refs.smsText.disabled) refs.smsText.focus();
           return true;
         case 'r':
           if (!isOpen()) return true;
