@@ -49,6 +49,13 @@ export function acknowledgeGrantWildcards(
     ackChild(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`, 'Reads the console asset from the CDK bootstrap asset bucket');
     ackChild('AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'Replaces the previous console files in the console bucket on deploy');
   }
+  // CDK's AwsCustomResource singleton (Transcribe custom vocabularies); its SDK calls are scoped per resource.
+  for (const child of stack.node.children.filter((c) => c.node.id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'))) {
+    Validations.of(child).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-internal AwsCustomResource handler (creates the Transcribe vocabularies); its own policy is scoped to those vocabularies',
+    });
+  }
   // CDK's singleton handler that turns on S3 EventBridge notifications uses the basic execution policy.
   for (const child of stack.node.children.filter((c) => c.node.id.startsWith('BucketNotificationsHandler'))) {
     Validations.of(child).acknowledge({

@@ -9,6 +9,9 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { LANGUAGES } from '../../shared/domain/language.ts';
 import { AssistFunction, REPO_ROOT } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
 import type { WorkflowSteps } from './workflow.ts';
@@ -24,7 +27,7 @@ export interface PipelineStepsProps {
 
 /** Transcribe job names are `enq-<enquiry id>`: IAM and the EventBridge rule are scoped to that prefix. */
 export { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
-import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
+import { parseVocabulary, TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 /**
  * The Lambda steps of EnquiryWorkflow, the knowledge layer they read, the transcripts bucket and the
@@ -64,14 +67,19 @@ export class PipelineSteps extends Construct {
       return fn;
     };
 
+    const vocabularies = this.customVocabularies();
     const startTranscription = make('start-transcription', 'Starts the Transcribe job for a voicemail and parks the task token', {
       TRANSCRIPTS_BUCKET: this.transcriptsBucket.bucketName,
       TRANSCRIPTS_KEY_ARN: data.key.keyArn,
+      ...Object.fromEntries(Object.entries(vocabularies).map(([language, name]) => [`TRANSCRIBE_VOCABULARY_${language.replace('-', '_').toUpperCase()}`, name])),
     });
     startTranscription.addToRolePolicy(
       new PolicyStatement({
         actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
-        resources: [`arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`],
+        resources: [
+          `arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
+          ...Object.values(vocabularies).map((name) => `arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:vocabulary/${name}`),
+        ],
       }),
     );
     // Transcribe reads the audio and writes the transcript with the caller's (this function's) permissions.
@@ -130,6 +138,37 @@ export class PipelineSteps extends Construct {
       recordOutcome,
       needsManual: make('needs-manual', 'Hands a failed enquiry to agents with the reason'),
     };
+  }
+
+  /**
+   * One Transcribe custom vocabulary per language from layers/knowledge/vocabularies (Hong Kong places,
+   * department names, hotline terms). CloudFormation has no Transcribe vocabulary resource, so a custom
+   * resource calls Create/Update/DeleteVocabulary.
+   */
+  private customVocabularies(): Record<string, string> {
+    const stack = Stack.of(this);
+    const names: Record<string, string> = {};
+    for (const language of LANGUAGES) {
+      const phrases = parseVocabulary(readFileSync(join(REPO_ROOT, 'layers', 'knowledge', 'vocabularies', `${language}.txt`), 'utf8'));
+      const name = `${stack.stackName}-${language}`.toLowerCase();
+      const call = (action: string) => ({
+        service: 'Transcribe',
+        action,
+        parameters: { VocabularyName: name, LanguageCode: language, Phrases: phrases },
+        physicalResourceId: PhysicalResourceId.of(name),
+      });
+      new AwsCustomResource(this, `Vocabulary-${language}`, {
+        onCreate: call('CreateVocabulary'),
+        onUpdate: call('UpdateVocabulary'),
+        onDelete: { service: 'Transcribe', action: 'DeleteVocabulary', parameters: { VocabularyName: name } },
+        policy: AwsCustomResourcePolicy.fromSdkCalls({
+          resources: [`arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:vocabulary/${name}`],
+        }),
+        installLatestAwsSdk: false,
+      });
+      names[language] = name;
+    }
+    return names;
   }
 
   /** Grants what needs the state machine, which is created after the steps. */

@@ -46,3 +46,15 @@ export function normaliseTranscript(
     },
   };
 }
+
+/** Transcribe custom-vocabulary phrases: one per line, `#` comments; Transcribe rejects spaces, so words join with hyphens. */
+export function parseVocabulary(text: string): string[] {
+  const phrases = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  for (const phrase of phrases) {
+    if (/\s/.test(phrase) || phrase.length > 256) throw new Error(`vocabulary phrase "${phrase}" must have no spaces and at most 256 characters`);
+  }
+  return [...new Set(phrases)];
+}

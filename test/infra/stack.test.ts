@@ -24,8 +24,8 @@ beforeAll(() => {
 });
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
-/** CDK's own singletons (S3 EventBridge notifications, console deployment) are not ours to constrain. */
-const isCdkInternal = (logicalId: string) => /^(BucketNotificationsHandler|CustomCDKBucketDeployment)/.test(logicalId);
+/** CDK's own singletons (S3 EventBridge notifications, console deployment, custom resources) are not ours to constrain. */
+const isCdkInternal = (logicalId: string) => /^(BucketNotificationsHandler|CustomCDKBucketDeployment|AWS679f53fac002430cb0da5b7982bd2287)/.test(logicalId);
 const resourcesOf = (type: string): Resource[] =>
   Object.entries(template.toJSON().Resources as Record<string, Resource>)
     .filter(([logicalId, r]) => r.Type === type && !isCdkInternal(logicalId))
@@ -249,5 +249,26 @@ describe('review console hosting', () => {
       CallbackURLs: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]),
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'assist-1823-console' });
+  });
+});
+
+describe('transcription', () => {
+  it('creates a custom vocabulary per language and lets start-transcription use them', () => {
+    const vocabularies = Object.values(template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'Custom::AWS');
+    const created = vocabularies.map((r) => JSON.stringify(r.Properties?.['Create']));
+    for (const language of ['zh-HK', 'en-US', 'zh-CN']) expect(created.some((c) => c.includes(`\\"LanguageCode\\":\\"${language}\\"`))).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TRANSCRIBE_VOCABULARY_ZH_HK: 'assist1823test-zh-hk' }) },
+    });
+  });
+
+  it('resumes the workflow on Transcribe job state changes of this system\'s jobs only', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.transcribe'],
+        'detail-type': ['Transcribe Job State Change'],
+        detail: { TranscriptionJobName: [{ prefix: 'enq-' }], TranscriptionJobStatus: ['COMPLETED', 'FAILED'] },
+      },
+    });
   });
 });
