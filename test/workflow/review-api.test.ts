@@ -97,3 +97,22 @@ describe('review API', () => {
     expect(body).toEqual(committed);
   });
 });
+
+describe('supervisor reports over the API', () => {
+  it('serves the topic report as JSON and as CSV with a BOM to supervisors', async () => {
+    await stack.counters.seedRows(
+      (await import('../../shared/domain/reports/synthetic-history.ts')).generateSyntheticHistory({ seed: 3, days: 40, startDay: '2026-10-16', dailyEnquiries: 300 }).rows,
+    );
+    const json = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-18', to: '2026-11-24', granularity: 'week' } }));
+    expect(json.statusCode).toBe(200);
+    const report = JSON.parse(String(json.body)) as { totals: { count: number }; period: { from: string } };
+    expect(report.period.from).toBe('2026-11-18');
+    expect(report.totals.count).toBeGreaterThan(1000);
+    const csv = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-18', to: '2026-11-24', format: 'csv' } }));
+    expect(csv.headers?.['content-type']).toBe('text/csv; charset=utf-8');
+    expect(String(csv.body).startsWith('\uFEFFtopic_id,')).toBe(true);
+    const bad = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-24', to: '2026-11-01' } }));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(String(bad.body)).problems[0]).toEqual({ field: 'to', problem: 'must not be before from' });
+  });
+});
