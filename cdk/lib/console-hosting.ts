@@ -2,6 +2,10 @@ import { CfnOutput, DockerImage, Duration, RemovalPolicy, Stack, Validations } f
 import {
   AllowedMethods,
   Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -77,6 +81,14 @@ export class ConsoleHosting extends Construct {
       },
     });
 
+    // S3 with OAC has no directory index: the hosted UI returns to /callback, which is callback/index.html.
+    const rewrite = new CloudFrontFunction(this, 'CallbackRewrite', {
+      comment: 'Serves callback/index.html for /callback (Cognito hosted UI redirect)',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(
+        "function handler(event) { var r = event.request; if (r.uri === '/callback' || r.uri === '/callback/') { r.uri = '/callback/index.html'; } return r; }",
+      ),
+    });
     this.distribution = new Distribution(this, 'Cdn', {
       comment: '1823 Assist review console',
       defaultRootObject: 'index.html',
@@ -91,6 +103,7 @@ export class ConsoleHosting extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         responseHeadersPolicy: headers,
+        functionAssociations: [{ function: rewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
     });
     const acknowledge = (rule: string, reason: string) => Validations.of(this.distribution).acknowledge({ id: `AwsSolutions-${rule}`, reason });

@@ -71,26 +71,90 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  let response: Response;
+/**
+ * Deployed (config.json in cognito mode): `/api/...` paths go to the HTTP API at baseUrl, without the `/api`
+ * prefix, with `Authorization: Bearer <access token>` and no cookies. Locally they stay same-origin.
+ */
+export interface BearerTransport {
+  baseUrl: string;
+  token(): Promise<string | undefined>;
+}
+
+let bearer: BearerTransport | undefined;
+
+export function useBearerTransport(transport: BearerTransport): void {
+  bearer = transport;
+}
+
+/** True when the console talks to the deployed API with Cognito tokens. */
+export function bearerMode(): boolean {
+  return bearer !== undefined;
+}
+
+/** Where a console API path is served: same-origin locally, the HTTP API when deployed. */
+export function apiHref(path: string): string {
+  return bearer && path.startsWith('/api/') ? `${bearer.baseUrl}${path.slice('/api'.length)}` : path;
+}
+
+async function request(path: string, init: { method?: string; body?: unknown; accept?: string }): Promise<Response> {
+  const headers: Record<string, string> = { accept: init.accept ?? 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  let credentials: RequestCredentials = 'same-origin';
+  if (bearer && path.startsWith('/api/')) {
+    const token = await bearer.token();
+    if (!token) {
+      unauthorized();
+      throw new ApiError(401, { title: 'Unauthorized', status: 401, detail: t('signInRequired') });
+    }
+    headers['authorization'] = `Bearer ${token}`;
+    credentials = 'omit';
+  }
   try {
-    response = await fetch(path, {
+    return await fetch(apiHref(path), {
       method: init.method ?? 'GET',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      credentials: 'same-origin',
+      credentials,
     });
   } catch {
-    throw new ApiError(0, { title: 'Network error', status: 0, detail: t('errorNetwork') });
+    throw new ApiError(0, { title: 'Network error', status: 0, detail: t(bearer ? 'errorNetworkApi' : 'errorNetwork') });
   }
+}
+
+function problemOf(parsed: unknown): Problem | undefined {
+  return isRecord(parsed) && typeof parsed['title'] === 'string' ? (parsed as unknown as Problem) : undefined;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await request(path, init);
   const text = await response.text();
   const parsed: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const problem = isRecord(parsed) && typeof parsed['title'] === 'string' ? (parsed as unknown as Problem) : undefined;
     if (response.status === 401 && !path.startsWith('/dev/')) unauthorized();
-    throw new ApiError(response.status, problem);
+    throw new ApiError(response.status, problemOf(parsed));
   }
   return parsed as T;
+}
+
+/** Fetches a report with the Bearer token and saves it as a file (a plain link could not carry the token). */
+export async function download(path: string, filename: string): Promise<void> {
+  const response = await request(path, { accept: '*/*' });
+  if (!response.ok) {
+    if (response.status === 401) unauthorized();
+    throw new ApiError(response.status, problemOf(safeJson(await response.text())));
+  }
+  const url = URL.createObjectURL(await response.blob());
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } finally {
+    window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
 }
 
 function safeJson(text: string): unknown {

@@ -3,16 +3,22 @@
  * Every piece of data reaches the page through textContent or attributes, never as HTML.
  */
 import { analyseSms, DEFAULT_MAX_SMS_SEGMENTS } from '../../shared/domain/sms/encoding.ts';
-import { api, ApiError, onUnauthorized, type EnquiryDetail, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
+import { api, ApiError, onUnauthorized, useBearerTransport, type EnquiryDetail, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
 import { dashboardView } from './dashboard.ts';
 import { announce, append, byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
 import { formatAge, formatTime, languageName, localeTag, percent, statusLabel, topicName, departmentName, TOPIC_NAMES, urgencyBadge } from './format.ts';
 import { isMessageKey, locale, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
+import { isCallbackPath } from './auth.ts';
+import { CognitoSession, loadConsoleConfig } from './session.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Session, routing, static labels
 
 let session: Session | undefined;
+/** Deployed (config.json in cognito mode): the Cognito session; undefined in the local dev console. */
+let auth: CognitoSession | undefined;
+/** Signed in with Cognito, but in neither the agent nor the supervisor group. */
+let noRole = false;
 
 let currentView: View | undefined;
 
@@ -28,7 +34,11 @@ function navigate(hash: string): void {
   else window.location.hash = hash;
 }
 
-onUnauthorized(() => onSignedOut());
+onUnauthorized(() => {
+  // The API refused the token: forget it, a fresh sign-in is the only way on.
+  auth?.clear();
+  onSignedOut();
+});
 
 function onSignedOut(): void {
   session = undefined;
@@ -55,6 +65,7 @@ function applyChrome(): void {
   const nav = byId('main-nav');
   nav.hidden = !session;
   for (const item of nav.querySelectorAll<HTMLElement>('[data-supervisor-only]')) item.hidden = session?.role !== 'supervisor';
+  for (const item of nav.querySelectorAll<HTMLElement>('[data-local-only]')) item.hidden = auth !== undefined;
   byId('sign-out').hidden = !session;
   byId('session-name').textContent = session ? t('signedInAs', { name: session.name, role: t(session.role === 'agent' ? 'roleAgent' : 'roleSupervisor') }) : '';
   const name = routeOf().name;
@@ -74,13 +85,7 @@ function mount(view: View, focusHeading = true): void {
 
 async function route(): Promise<void> {
   const { name, id, query } = routeOf();
-  if (!session && name !== 'sign-in') {
-    try {
-      session = (await api<Session | null>('/dev/session')) ?? undefined;
-    } catch {
-      session = undefined;
-    }
-  }
+  if (!session && name !== 'sign-in') session = await currentSession();
   applyChrome();
   if (!session) return mount(signInView(name === 'sign-in' ? undefined : t('signInRequired')));
   switch (name) {
@@ -102,10 +107,73 @@ async function route(): Promise<void> {
 }
 
 
+async function currentSession(): Promise<Session | undefined> {
+  if (auth) {
+    const user = auth.user();
+    noRole = user !== undefined && user.role === undefined;
+    return user?.role ? { name: user.name, role: user.role } : undefined;
+  }
+  try {
+    return (await api<Session | null>('/dev/session')) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sign-in: the Cognito hosted UI when deployed
+
+function cognitoSignInView(cognito: CognitoSession, notice?: string): View {
+  let error: unknown;
+  let busy = false;
+  // Back to where the user was going (a deep link), never to the sign-in route itself.
+  const returnTo = routeOf().name === 'sign-in' ? '#/' : window.location.hash || '#/';
+  const view: View = {
+    render() {
+      replaceChildren(
+        byId('main'),
+        h(
+          'section',
+          { class: 'panel sign-in', 'aria-labelledby': 'sign-in-title' },
+          h('h1', { id: 'sign-in-title', tabindex: -1 }, t('signInCognitoTitle')),
+          noRole ? h('p', { class: 'alert error', role: 'alert', id: 'sign-in-no-role' }, t('signInNoRole')) : notice ? h('p', { class: 'alert info', role: 'status' }, notice) : null,
+          error ? h('p', { class: 'alert error', role: 'alert' }, t('signInFailed', { detail: error instanceof Error ? error.message : String(error) })) : null,
+          h('p', {}, t('signInCognitoIntro')),
+          h(
+            'div',
+            { class: 'actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                id: 'sign-in-cognito',
+                class: 'button primary',
+                disabled: busy,
+                onclick: () => {
+                  busy = true;
+                  view.render();
+                  cognito.beginSignIn(returnTo).catch((e: unknown) => {
+                    busy = false;
+                    error = e;
+                    view.render();
+                  });
+                },
+              },
+              busy ? t('signingIn') : t('signInCognitoSubmit'),
+            ),
+          ),
+        ),
+      );
+    },
+  };
+  return view;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Sign-in (DEV ONLY)
 
 function signInView(notice?: string): View {
+  if (auth) return cognitoSignInView(auth, notice);
   let role: Session['role'] = 'agent';
   let name = '';
   let error: unknown;
@@ -877,7 +945,8 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
-document.addEventListener('keydown', (event) => {
+
+function onKeyDown(event: KeyboardEvent): void {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const help = byId<HTMLDialogElement>('help');
   if (help.open) return;
@@ -894,11 +963,17 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.closest('a, button')) return;
   if (!session || !currentView?.onKey) return;
   if (currentView.onKey(event.key)) event.preventDefault();
-});
+}
 
-function start(): void {
+function storedLocale(): void {
   const stored = window.localStorage.getItem('assist.locale');
   setLocale(stored === 'zh-Hant' ? 'zh-Hant' : 'en');
+}
+
+function start(): void {
+  document.addEventListener('keydown', onKeyDown);
+  byId('dev-banner').hidden = auth !== undefined;
+  storedLocale();
   applyStaticLabels();
   byId('language-toggle').addEventListener('click', () => {
     const next: Locale = locale() === 'en' ? 'zh-Hant' : 'en';
@@ -909,11 +984,10 @@ function start(): void {
     currentView?.render();
   });
   byId('sign-out').addEventListener('click', () => {
-    void api('/dev/sign-out', { method: 'POST', body: {} }).finally(() => {
-      queueState.loaded = false;
-      queueState.items = [];
-      onSignedOut();
-    });
+    queueState.loaded = false;
+    queueState.items = [];
+    if (auth) return auth.signOut();
+    void api('/dev/sign-out', { method: 'POST', body: {} }).finally(() => onSignedOut());
   });
   byId('skip-link').addEventListener('click', (event) => {
     event.preventDefault();
@@ -923,4 +997,45 @@ function start(): void {
   void route();
 }
 
-start();
+/** A page of text only (no chrome): the callback page and a broken config.json. */
+function bareMessage(text: string, link?: { href: string; label: string }): void {
+  replaceChildren(byId('main'), h('div', { class: 'panel' }, h('p', { class: 'alert error', role: 'alert', id: 'auth-error' }, text), link ? h('p', {}, h('a', { href: link.href }, link.label)) : null));
+}
+
+/**
+ * On /callback (the hosted UI's redirect): trade the code for tokens, then load the console at `/` with the
+ * hash the user was going to. The code leaves the address bar and the history at once.
+ */
+async function completeSignIn(cognito: CognitoSession): Promise<void> {
+  const search = window.location.search;
+  window.history.replaceState(null, '', window.location.pathname);
+  try {
+    const returnTo = await cognito.completeSignIn(search);
+    window.location.replace(`/${returnTo}`);
+  } catch (error) {
+    document.documentElement.lang = locale();
+    bareMessage(t('signInFailed', { detail: error instanceof Error ? error.message : String(error) }), { href: '/', label: t('signInAgain') });
+  }
+}
+
+async function boot(): Promise<void> {
+  storedLocale();
+  let config: Awaited<ReturnType<typeof loadConsoleConfig>>;
+  try {
+    config = await loadConsoleConfig();
+  } catch (error) {
+    return bareMessage(t('configError', { detail: error instanceof Error ? error.message : String(error) }));
+  }
+  if (config) {
+    const cognito = (auth = new CognitoSession(config));
+    if (isCallbackPath(window.location.pathname)) return completeSignIn(cognito);
+    useBearerTransport({ baseUrl: config.apiUrl, token: () => cognito.accessToken() });
+    cognito.onExpired(() => onSignedOut());
+  } else if (isCallbackPath(window.location.pathname)) {
+    // The local console has no hosted UI to come back from.
+    return window.location.replace('/');
+  }
+  start();
+}
+
+void boot();

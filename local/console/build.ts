@@ -1,19 +1,23 @@
 /**
  * Builds the review console into local/console/dist with esbuild (~50 ms): app.ts bundled to app.js,
- * styles.css and index.html copied. Topic and department names come from layers/knowledge at build time,
+ * styles.css, index.html and callback/index.html copied. The last is the page the Cognito hosted UI returns
+ * to (`<origin>/callback`): the deployed bucket has no SPA rewrite, so it is a file of its own that loads
+ * the same app.js. Topic and department names come from layers/knowledge at build time,
  * so the page loads nothing but its own three files. `npx tsx local/console/build.ts` builds by hand;
  * startConsoleServer() builds on start when dist is missing or older than any input.
  */
 import { build } from 'esbuild';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const CONSOLE_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(CONSOLE_DIR, '..', '..');
 export const CONSOLE_DIST_DIR = join(CONSOLE_DIR, 'dist');
 const KNOWLEDGE_DIR = join(REPO_ROOT, 'layers', 'knowledge');
 const META_FILE = 'build-meta.json';
-const OUTPUTS = ['index.html', 'styles.css', 'app.js'];
+/** Static files copied as they are, by path relative to the console directory (and to dist). */
+const STATIC_FILES = ['index.html', 'styles.css', join('callback', 'index.html')];
+const OUTPUTS = [...STATIC_FILES, 'app.js'];
 
 interface BuildMeta {
   builtAt: number;
@@ -74,11 +78,13 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
   });
   await mkdir(CONSOLE_DIST_DIR, { recursive: true });
   for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
-  for (const file of ['index.html', 'styles.css']) await writeAtomically(join(CONSOLE_DIST_DIR, file), await readFile(join(CONSOLE_DIR, file)));
+  for (const file of STATIC_FILES) {
+    await mkdir(dirname(join(CONSOLE_DIST_DIR, file)), { recursive: true });
+    await writeAtomically(join(CONSOLE_DIST_DIR, file), await readFile(join(CONSOLE_DIR, file)));
+  }
   const inputs = [
     ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('<')).map((input) => resolve(process.cwd(), input)),
-    join(CONSOLE_DIR, 'index.html'),
-    join(CONSOLE_DIR, 'styles.css'),
+    ...STATIC_FILES.map((file) => join(CONSOLE_DIR, file)),
     join(CONSOLE_DIR, 'build.ts'),
     ...names.inputs,
   ];

@@ -3,7 +3,7 @@
  * chart, spikes and acceptance per topic, plus the needs-manual backlog and links to the CSV/HTML files.
  */
 import type { TopicReport } from '../../shared/domain/reports/report.ts';
-import { api, ApiError, isRecord } from './api.ts';
+import { api, apiHref, ApiError, bearerMode, download, isRecord } from './api.ts';
 import { append, byId, h, heading, replaceChildren, s, type Child, type View } from './dom.ts';
 import { percent, topicName } from './format.ts';
 import { t, type MessageKey } from './i18n.ts';
@@ -107,7 +107,17 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
     if (!disposed) view.render();
   };
 
-  const downloadHref = (format: 'csv' | 'html') => `/api/reports/topics?${new URLSearchParams({ ...params, format })}`;
+  const downloadPath = (format: 'csv' | 'html') => `/api/reports/topics?${new URLSearchParams({ ...params, format })}`;
+  const downloadHref = (format: 'csv' | 'html') => apiHref(downloadPath(format));
+  /** Deployed, a link cannot carry the Bearer token: fetch the report and save it instead. */
+  const downloadWithToken = (format: 'csv' | 'html') => (event: Event) => {
+    if (!bearerMode()) return;
+    event.preventDefault();
+    void download(downloadPath(format), `topic-report-${params.from}-${params.to}.${format}`).catch((e: unknown) => {
+      error = e;
+      if (!disposed) view.render();
+    });
+  };
 
   const forbiddenView = () => {
     const problem = error instanceof ApiError ? error.problem : undefined;
@@ -197,8 +207,8 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
             h(
               'ul',
               {},
-              h('li', {}, h('a', { href: downloadHref('csv'), download: `topic-report-${params.from}-${params.to}.csv`, id: 'download-csv' }, t('downloadCsv'))),
-              h('li', {}, h('a', { href: downloadHref('html'), target: '_blank', rel: 'noopener', id: 'download-html' }, t('downloadHtml'))),
+              h('li', {}, h('a', { href: downloadHref('csv'), download: `topic-report-${params.from}-${params.to}.csv`, id: 'download-csv', onclick: downloadWithToken('csv') }, t('downloadCsv'))),
+              h('li', {}, h('a', { href: downloadHref('html'), target: '_blank', rel: 'noopener', id: 'download-html', onclick: downloadWithToken('html') }, t('downloadHtml'))),
             ),
           ),
         ),

@@ -1,5 +1,5 @@
 /** DOM building with text only: data reaches the page through text nodes and attributes, never HTML. */
-import { ApiError } from './api.ts';
+import { ApiError, bearerMode } from './api.ts';
 import { t } from './i18n.ts';
 
 
@@ -68,7 +68,7 @@ export function problemAlert(error: unknown): HTMLElement {
   return h(
     'div',
     { class: 'alert error', role: 'alert' },
-    h('p', {}, error instanceof ApiError && error.status === 0 ? t('errorNetwork') : t('errorGeneric', { detail })),
+    h('p', {}, error instanceof ApiError && error.status === 0 ? t(bearerMode() ? 'errorNetworkApi' : 'errorNetwork') : t('errorGeneric', { detail })),
     problem?.problems?.length ? h('ul', {}, ...problem.problems.map((p) => h('li', {}, `${p.field}: ${p.problem}`))) : null,
   );
 }

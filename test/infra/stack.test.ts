@@ -272,3 +272,12 @@ describe('transcription', () => {
     });
   });
 });
+
+describe('console sign-in redirect', () => {
+  it('maps /callback to callback/index.html at the edge so the hosted UI can return to the console', () => {
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: Match.stringLikeRegexp("/callback/index.html"),
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+    });
+  });
+});
