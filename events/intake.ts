@@ -38,6 +38,8 @@ export const WrittenEnquirySchema = z.strictObject({
   channel: z.enum(WRITTEN_CHANNELS),
   text: z
     .string()
+    // A JSON escape like \ud800 decodes to a lone surrogate: not encodable as UTF-8, so it would be mangled downstream.
+    .refine((value) => value.isWellFormed(), 'must be valid Unicode text (no lone surrogates)')
     .trim()
     .min(1, 'must not be empty')
     .max(MAX_ENQUIRY_TEXT_CHARS, `must be at most ${MAX_ENQUIRY_TEXT_CHARS} characters`),

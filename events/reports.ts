@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+/** A real calendar date: Date.parse would roll 2026-02-30 over to March, so round-trip it. */
+const DaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((day) => {
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+  }, 'must be a real calendar date');
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -17,8 +24,8 @@ export const ReportQuerySchema = z
   })
   .superRefine((query, ctx) => {
     const days = (Date.parse(`${query.to}T00:00:00Z`) - Date.parse(`${query.from}T00:00:00Z`)) / 86_400_000 + 1;
-    if (Number.isNaN(days)) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be a real calendar date' });
-    else if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (Number.isNaN(days)) return; // a bad date is already reported on its own field
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
     else if (days > MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_REPORT_DAYS} days after from` });
   });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;

@@ -1,6 +1,9 @@
 /**
  * `npm run assist -- <command>`: the operator CLI over the same domain code the Lambdas run.
  *   redact [--json]   text on stdin → redacted text (or { text, entities })
+ *   classify          one enquiry per line on stdin → one JSON topic result per line (local classifier)
+ *   eval --train TRAIN.jsonl --test TEST.jsonl [--oos-label LABEL] [--json]
+ *                     trains the local classifier on any {"text","label"} JSONL and reports its quality
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
@@ -14,6 +17,8 @@ import { buildReport, renderReport } from '../shared/domain/steps/topic-report.t
 import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
 import { topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
 import { startLocalDynamo } from './dynamo.ts';
+import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
+import { evaluateClassifier, parseLabelledJsonl } from '../shared/domain/classification/evaluate.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
@@ -21,6 +26,10 @@ import { reviewApiOpenApi } from '../events/openapi.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 const flag = (name: string) => rest.includes(`--${name}`);
+const option = (name: string) => {
+  const i = rest.indexOf(`--${name}`);
+  return i >= 0 ? rest[i + 1] : undefined;
+};
 
 async function main(): Promise<number> {
   switch (command) {
@@ -31,11 +40,37 @@ async function main(): Promise<number> {
       process.stdout.write(flag('json') ? `${JSON.stringify(result)}\n` : result.text);
       return 0;
     }
+    case 'classify': {
+      const classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
+      for (const line of readFileSync(0, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        process.stdout.write(`${JSON.stringify(await classifier.classify({ text: line }))}\n`);
+      }
+      return 0;
+    }
+    case 'eval': {
+      const trainPath = option('train');
+      const testPath = option('test');
+      if (!trainPath || !testPath) {
+        console.error('usage: npm run assist -- eval --train TRAIN.jsonl --test TEST.jsonl [--oos-label LABEL] [--json]');
+        return 2;
+      }
+      const oosLabel = option('oos-label');
+      const report = evaluateClassifier(parseLabelledJsonl(readFileSync(trainPath, 'utf8'), trainPath), parseLabelledJsonl(readFileSync(testPath, 'utf8'), testPath), {
+        ...(oosLabel ? { oosLabel } : {}),
+      });
+      if (flag('json')) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return 0;
+      }
+      const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+      console.log(`trained on ${report.trainExamples} examples (${report.labels} labels), tested on ${report.testExamples}`);
+      console.log(`accuracy ${pct(report.accuracy)}  macro-F1 ${pct(report.macroF1)}`);
+      if (oosLabel) console.log(`in-scope accuracy ${pct(report.inScopeAccuracy)}  out-of-scope recall ${pct(report.oosRecall)}  precision ${pct(report.oosPrecision)}`);
+      console.log(`training ${report.trainingMs.toFixed(0)} ms; prediction p50 ${report.latencyP50Ms.toFixed(3)} ms, p99 ${report.latencyP99Ms.toFixed(3)} ms`);
+      return 0;
+    }
     case 'report': {
-      const option = (name: string) => {
-        const i = rest.indexOf(`--${name}`);
-        return i >= 0 ? rest[i + 1] : undefined;
-      };
       const query = parseOrThrow(ReportQuerySchema, {
         from: option('from'),
         to: option('to'),
@@ -69,7 +104,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify(reviewApiOpenApi(), null, 2)}\n`);
       return 0;
     case 'help':
-      console.log('usage: npm run assist -- <redact [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | openapi | help>');
+      console.log('usage: npm run assist -- <redact [--json] | classify | eval --train T --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | openapi | help>');
       return 0;
     default:
       console.error(`unknown command "${command}"; try: npm run assist -- help`);

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, type Problem } from '#events/review.ts';
 import { EnquiryIdSchema } from '#events/workflow.ts';
 import type { Enquiry } from '#domain/enquiry.ts';
@@ -83,6 +84,20 @@ async function detailOf(enquiry: Enquiry, deps: ReviewApiDeps, now: Date) {
   };
 }
 
+const PathSchema = z.object({ id: EnquiryIdSchema });
+const enquiryIdFrom = (event: APIGatewayProxyEventV2WithJWTAuthorizer): string => parseOrThrow(PathSchema, { id: event.pathParameters?.['id'] }).id;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** Base64 bodies must decode to valid UTF-8: a lossy decode would put U+FFFD into a reply sent to a caller. */
+function bodyText(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  if (!event.isBase64Encoded) return event.body ?? '';
+  try {
+    return strictUtf8.decode(Buffer.from(event.body ?? '', 'base64'));
+  } catch {
+    throw new ValidationError([{ field: '(body)', problem: 'is not valid UTF-8' }]);
+  }
+}
+
 function requireGroup(groups: Group[], allowed: Group[]): Response | undefined {
   if (groups.length === 0) return problem(401, 'Unauthorized', { detail: 'sign in: no agent or supervisor group in the token' });
   if (!groups.some((g) => allowed.includes(g))) return problem(403, 'Forbidden', { detail: `this route is for: ${allowed.join(', ')}` });
@@ -116,15 +131,15 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
       case 'GET /enquiries/{id}': {
         const denied = requireGroup(groups, ['agent', 'supervisor']);
         if (denied) return denied;
-        const enquiryId = parseOrThrow(EnquiryIdSchema, event.pathParameters?.['id']);
+        const enquiryId = enquiryIdFrom(event);
         const enquiry = await deps.store.get(enquiryId);
         return enquiry ? json(200, await detailOf(enquiry, deps, now)) : problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
       }
       case 'POST /enquiries/{id}/decision': {
         const denied = requireGroup(groups, ['agent']);
         if (denied) return denied;
-        const enquiryId = parseOrThrow(EnquiryIdSchema, event.pathParameters?.['id']);
-        const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+        const enquiryId = enquiryIdFrom(event);
+        const raw = bodyText(event);
         const body = parseJsonOrThrow(DecisionRequestSchema, raw);
         const result = await decideEnquiry({ enquiryId, agentId, body }, deps);
         if (result.ok) {

@@ -1,7 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseSmsOutboxMessage } from '#domain/sms/message.ts';
+import { SmsOutboxMessageSchema } from '#domain/sms/message.ts';
+import { parseJsonOrThrow } from '#domain/validation.ts';
 import { sendFollowUpSms, SmsPermanentError, type SendFollowUpSmsDeps } from '#domain/sms/send.ts';
 import { StatusConflictError, type EnquiryStore } from '#ports/enquiry-store.ts';
 import type { MessageDeferral } from '#ports/message-deferral.ts';
@@ -34,7 +35,7 @@ async function recordDelivery(deps: SendSmsDeps, enquiryId: string, to: 'sms_sen
 }
 
 async function handleRecord(record: SQSRecord, deps: SendSmsDeps): Promise<void> {
-  const message = parseSmsOutboxMessage(JSON.parse(record.body));
+  const message = parseJsonOrThrow(SmsOutboxMessageSchema, record.body);
   const context = { enquiryId: message.enquiryId, decisionId: message.decisionId, correlationId: message.correlationId };
   let result;
   try {

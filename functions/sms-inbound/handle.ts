@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { handleInboundSms, type HandleInboundSmsDeps } from '#domain/sms/send.ts';
+import { parseJsonOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 
 /**
@@ -11,7 +13,7 @@ export async function handleInboundSmsEvent(event: SNSEvent, deps: HandleInbound
   const failures: Error[] = [];
   for (const record of event.Records) {
     try {
-      const result = await handleInboundSms(JSON.parse(record.Sns.Message), deps);
+      const result = await handleInboundSms(parseJsonOrThrow(z.unknown(), record.Sns.Message), deps);
       // The action only: never the number or the message text.
       logger.info('inbound SMS handled', { snsMessageId: record.Sns.MessageId, action: result.action });
       if (result.action !== 'ignored') metrics.addMetric(result.action === 'opted_out' ? 'SmsOptOut' : 'SmsOptIn', MetricUnit.Count, 1);

@@ -15,6 +15,8 @@ function plainProblem(issue: z.core.$ZodIssue): string {
     return issue.message.endsWith('received undefined') ? 'is required' : `must be ${article(issue.expected)} ${issue.expected}`;
   }
   if (issue.code === 'unrecognized_keys') return `has unknown field(s): ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_value' && issue.values.length > 0) return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
   return issue.message;
 }
 

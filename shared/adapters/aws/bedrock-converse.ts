@@ -1,6 +1,7 @@
 import type { BedrockRuntimeClient, ConverseCommand, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 
-const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException']);
+/** Faults that pass with time: throttling and a briefly unavailable service or model. */
+const RETRYABLE_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailableException', 'ModelNotReadyException']);
 
 /** Bedrock cannot be used now (throttling exhausted, service down, misconfigured): callers fall back to local. */
 export class BedrockUnavailable extends Error {
@@ -29,7 +30,7 @@ export interface ConverseRetryOptions {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One Converse call; throttling retried with bounded jittered backoff, anything else (or exhaustion) is BedrockUnavailable. */
+/** One Converse call; retryable faults retried with bounded jittered backoff, anything else (or exhaustion) is BedrockUnavailable. */
 export async function converseWithRetry(
   bedrock: BedrockRuntimeClient,
   command: ConverseCommand,
@@ -41,7 +42,7 @@ export async function converseWithRetry(
       return await bedrock.send(command);
     } catch (error) {
       const name = (error as Error).name;
-      if (!THROTTLING_ERRORS.has(name) || retry >= maxRetries) throw new BedrockUnavailable(name, { cause: error });
+      if (!RETRYABLE_ERRORS.has(name) || retry >= maxRetries) throw new BedrockUnavailable(name, { cause: error });
       const delayMs = backoffDelayMs(retry + 1, options.backoffBaseMs ?? 250, options.backoffCapMs ?? 4000, options.random ?? Math.random);
       options.onThrottled?.(retry + 1, delayMs);
       await (options.sleep ?? defaultSleep)(delayMs);

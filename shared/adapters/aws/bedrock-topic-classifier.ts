@@ -5,12 +5,13 @@ import {
   classificationUserMessage,
   classifyToolJsonSchema,
 } from '../../domain/classification/classification-prompt.ts';
-import { departmentOf, type Taxonomy } from '../../domain/classification/taxonomy.ts';
+import { departmentOf, urgencyOf, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { TopicResultSchema, type TopicResult } from '../../domain/classification/topic-result.ts';
 import type { Language } from '../../domain/language.ts';
+import { URGENCIES, type Urgency } from '../../domain/topics.ts';
 import { fieldProblems } from '../../domain/validation.ts';
 import type { TopicClassifier } from '../../ports/topic-classifier.ts';
-import { converseWithRetry, type ConverseRetryOptions } from './bedrock-converse.ts';
+import { BedrockUnavailable, converseWithRetry, type ConverseRetryOptions } from './bedrock-converse.ts';
 
 export interface BedrockClassifierDeps extends ConverseRetryOptions {
   /** Build it with `maxAttempts: 1`: throttling is retried here, with backoff and an upper bound. */
@@ -22,6 +23,8 @@ export interface BedrockClassifierDeps extends ConverseRetryOptions {
 }
 
 /** Invalid output is retried once (2 attempts), then the local classifier answers. */
+
+const higherUrgency = (a: Urgency, b: Urgency): Urgency => (URGENCIES.indexOf(a) >= URGENCIES.indexOf(b) ? a : b);
 const MODEL_ATTEMPTS = 2;
 
 /**
@@ -45,7 +48,7 @@ export class BedrockTopicClassifier implements TopicClassifier {
           onThrottled: (retry, delayMs) => this.deps.onEvent?.({ type: 'throttled', detail: `retry ${retry} after ${delayMs} ms` }),
         });
       } catch (error) {
-        this.deps.onEvent?.({ type: 'fallback', detail: (error as Error).name });
+        this.deps.onEvent?.({ type: 'fallback', detail: error instanceof BedrockUnavailable ? error.errorName : (error as Error).name });
         return { ...(await this.deps.fallback.classify(input)), degraded: true, ...(usage.inputTokens ? { usage } : {}) };
       }
       usage.inputTokens += response.usage?.inputTokens ?? 0;
@@ -57,6 +60,8 @@ export class BedrockTopicClassifier implements TopicClassifier {
         return {
           ...result,
           department: departmentOf(this.deps.taxonomy, result.topic),
+          // The taxonomy's urgency rules are a floor: enquiry text cannot talk the model into lowering them.
+          urgency: higherUrgency(result.urgency, urgencyOf(this.deps.taxonomy, result.topic, input.text)),
           language: input.language ?? result.language,
           source: 'bedrock',
           usage: { ...usage },

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, Enquiry, EnquiryContact } from '../../domain/enquiry.ts';
-import { TransientError } from '../../domain/errors.ts';
+import { TransientError, ValidationError } from '../../domain/errors.ts';
 import { StatusConflictError, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
 import { ENQUIRY_TABLE_KEYS, enquiryPk, statusPk } from './dynamo-table.ts';
 
@@ -197,5 +197,5 @@ function decodeCursor(cursor: string): Record<string, unknown> {
   } catch {
     // fall through to the error below
   }
-  throw new Error('cursor is not a cursor this API returned');
+  throw new ValidationError([{ field: 'cursor', problem: 'is not a cursor this API returned' }]);
 }

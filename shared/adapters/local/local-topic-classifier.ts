@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LocalTopicModel } from '../../domain/classification/local-topic-model.ts';
 import { TaxonomySchema, type Taxonomy } from '../../domain/classification/taxonomy.ts';
@@ -32,6 +33,11 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<{ taxonomy: 
   return { taxonomy: taxonomyResult.data, examples };
 }
 
+/** `KNOWLEDGE_DIR` (the Lambda layer mounts it at /opt/knowledge), else the repository's layers/knowledge. */
+export function defaultKnowledgeDir(): string {
+  return process.env.KNOWLEDGE_DIR ?? fileURLToPath(new URL('../../../layers/knowledge', import.meta.url));
+}
+
 const models = new Map<string, Promise<LocalTopicModel>>();
 
 /**
@@ -41,7 +47,7 @@ const models = new Map<string, Promise<LocalTopicModel>>();
 export class LocalTopicClassifier implements TopicClassifier {
   private constructor(private readonly model: LocalTopicModel) {}
 
-  static async load(dir: string, options: { rejectBelow?: number } = {}): Promise<LocalTopicClassifier> {
+  static async load(dir: string = defaultKnowledgeDir(), options: { rejectBelow?: number } = {}): Promise<LocalTopicClassifier> {
     const key = `${dir}#${options.rejectBelow ?? ''}`;
     let model = models.get(key);
     if (!model) {

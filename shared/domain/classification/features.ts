@@ -15,9 +15,51 @@ export interface FeatureOptions {
   /** Latin in-word character n-gram sizes, e.g. [3, 4]; empty disables them. */
   latinNgramSizes: number[];
   wordBigrams: boolean;
+  /**
+   * Optional lexicon: group name → terms (already normalised). Any term found adds `k:<group>`. Terms in
+   * several languages share one feature, so an English example teaches the model about Chinese enquiries
+   * on the same subject; the weight of each group is still learned from the labelled data.
+   */
+  keywordGroups?: Record<string, string[]>;
+  /** Multiplier on keyword features before length normalisation (they are few among many n-grams). */
+  keywordWeight?: number;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { hanNgramMax: 3, latinNgramSizes: [3, 4], wordBigrams: true };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { hanNgramMax: 3, latinNgramSizes: [3, 4], wordBigrams: true, keywordWeight: 3 };
+
+interface CompiledGroup {
+  feature: string;
+  latin: RegExp | undefined;
+  others: string[];
+}
+
+const compiledGroups = new WeakMap<Record<string, string[]>, CompiledGroup[]>();
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Latin terms match at word starts (so "flood" finds "flooding"); Han terms match anywhere. */
+function compileGroups(groups: Record<string, string[]>): CompiledGroup[] {
+  const cached = compiledGroups.get(groups);
+  if (cached) return cached;
+  const compiled = Object.entries(groups).map(([group, terms]) => {
+    const latinTerms = terms.filter((term) => !/\p{Script=Han}/u.test(term));
+    return {
+      feature: `k:${group}`,
+      latin: latinTerms.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${latinTerms.map(escapeRegExp).join('|')})`, 'gu') : undefined,
+      others: terms.filter((term) => /\p{Script=Han}/u.test(term)),
+    };
+  });
+  compiledGroups.set(groups, compiled);
+  return compiled;
+}
+
+function keywordFeatures(text: string, groups: Record<string, string[]>, out: string[]): void {
+  for (const group of compileGroups(groups)) {
+    const latinHits = group.latin ? (text.match(group.latin)?.length ?? 0) : 0;
+    const otherHits = group.others.filter((term) => text.includes(term)).length;
+    for (let i = 0; i < latinHits + otherHits; i += 1) out.push(group.feature);
+  }
+}
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const LATIN_WORD = /^\p{Script=Latin}+$/u;
@@ -64,5 +106,6 @@ export function extractFeatures(normalisedText: string, options: FeatureOptions 
     latinNgrams(word, options.latinNgramSizes, features);
   });
   hanNgrams(normalisedText, options.hanNgramMax, features);
+  if (options.keywordGroups) keywordFeatures(normalisedText, options.keywordGroups, features);
   return features;
 }

@@ -2,7 +2,7 @@ import type { Language } from '../language.ts';
 import type { TopicId } from '../topics.ts';
 import { trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
 import { detectLanguage } from './language-detection.ts';
-import { departmentOf, urgencyOf, type Taxonomy } from './taxonomy.ts';
+import { departmentOf, keywordGroupsOf, urgencyOf, type Taxonomy } from './taxonomy.ts';
 import type { TopicResult } from './topic-result.ts';
 
 /** Below this calibrated confidence the enquiry is out of scope rather than a guess (configurable). */
@@ -17,7 +17,7 @@ export class LocalTopicModel {
     examples: LabelledText[],
     private readonly options: ClassifierOptions & { rejectBelow?: number } = {},
   ) {
-    this.model = trainClassifier(examples, options);
+    this.model = trainClassifier(examples, { keywordGroups: keywordGroupsOf(taxonomy), ...options });
   }
 
   classify(text: string, language?: Language): TopicResult {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEPARTMENT_IDS, TOPIC_IDS, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
-import { normaliseForClassification } from './text-features.ts';
+import { normaliseEnquiryText } from './normalise.ts';
 
 const NamesSchema = z.object({ en: z.string().min(1), 'zh-Hant': z.string().min(1), 'zh-Hans': z.string().min(1) });
 
@@ -15,6 +15,8 @@ export const TaxonomySchema = z.object({
         defaultUrgency: z.enum(URGENCIES),
         // Per language group ({ en: [...], zh: [...] }) or one list; either way any match escalates.
         urgentKeywords: z.union([z.array(z.string().min(1)), z.record(z.string(), z.array(z.string().min(1)))]),
+        /** Bilingual topic lexicon: extra cross-language features for the local classifier. */
+        keywords: z.record(z.string(), z.array(z.string().min(1))).optional(),
       }),
     )
     .min(30),
@@ -31,7 +33,12 @@ export function departmentOf(taxonomy: Taxonomy, topic: TopicId): DepartmentId {
 export function urgencyOf(taxonomy: Taxonomy, topic: TopicId, text: string): Urgency {
   const rule = taxonomy.topics.find((t) => t.id === topic);
   if (!rule) return 'routine';
-  const normalised = normaliseForClassification(text);
+  const normalised = normaliseEnquiryText(text);
   const keywords = [...Object.values(taxonomy.urgentKeywords ?? {}).flat(), ...[rule.urgentKeywords].flatMap((k) => (Array.isArray(k) ? k : Object.values(k).flat()))];
-  return keywords.some((keyword) => normalised.includes(normaliseForClassification(keyword))) ? 'urgent' : rule.defaultUrgency;
+  return keywords.some((keyword) => normalised.includes(normaliseEnquiryText(keyword))) ? 'urgent' : rule.defaultUrgency;
+}
+
+/** The taxonomy's topic lexicons as classifier keyword groups (topic id → terms in every language). */
+export function keywordGroupsOf(taxonomy: Taxonomy): Record<string, string[]> {
+  return Object.fromEntries(taxonomy.topics.filter((t) => t.keywords).map((t) => [t.id, Object.values(t.keywords ?? {}).flat()]));
 }

@@ -32,7 +32,7 @@ export interface TrainingOptions {
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
-  epochs: 25,
+  epochs: 15,
   learningRate: 0.5,
   l2: 1e-5,
   seed: 1823,
@@ -80,6 +80,8 @@ export const SerialisedModelSchema = z.object({
     hanNgramMax: z.number().int().min(0),
     latinNgramSizes: z.array(z.number().int().positive()),
     wordBigrams: z.boolean(),
+    keywordGroups: z.record(z.string(), z.array(z.string())).optional(),
+    keywordWeight: z.number().positive().optional(),
   }),
 });
 export type SerialisedModel = z.infer<typeof SerialisedModelSchema>;
@@ -119,12 +121,13 @@ function buildVocabulary(documents: Map<string, number>[], minDocumentFrequency:
 }
 
 /** Sublinear TF × IDF, L2-normalised: long enquiries do not outvote short ones. */
-function vectorise(counts: Map<string, number>, vocabulary: Vocabulary): SparseVector {
+function vectorise(counts: Map<string, number>, vocabulary: Vocabulary, keywordWeight = 1): SparseVector {
   const pairs: [number, number][] = [];
   for (const [feature, count] of counts) {
     const i = vocabulary.index.get(feature);
     if (i === undefined) continue;
-    pairs.push([i, (1 + Math.log(count)) * (vocabulary.idf[i] as number)]);
+    const boost = feature.startsWith('k:') ? keywordWeight : 1;
+    pairs.push([i, (1 + Math.log(count)) * (vocabulary.idf[i] as number) * boost]);
   }
   pairs.sort((a, b) => a[0] - b[0]);
   const norm = Math.sqrt(pairs.reduce((sum, [, value]) => sum + value * value, 0)) || 1;
@@ -304,10 +307,25 @@ export class TextClassifier {
 
   /** Uncalibrated scores; used to fit the temperature. */
   logits(text: string): Float64Array {
-    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary);
+    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary, this.featureOptions.keywordWeight);
     const out = new Float64Array(this.labels.length);
     logitsInto(out, x, this.weights, this.bias);
     return out;
+  }
+
+  /** The features of `text` that pushed most towards `label`, strongest first (for rationales). */
+  evidence(text: string, label: string, limit = 4): string[] {
+    const k = this.labels.indexOf(label);
+    if (k < 0) return [];
+    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary, this.featureOptions.keywordWeight);
+    const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * (this.weights[f * this.labels.length + k] as number) }));
+    return contributions
+      // Whole words, word pairs and Chinese n-grams read well in a rationale; sub-word pieces do not.
+      .filter((c) => c.weight > 0 && /^[wbc]:/.test(c.name))
+      .sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : 1))
+      .map((c) => c.name.slice(2).replace('_', ' '))
+      .filter((name, i, all) => all.indexOf(name) === i)
+      .slice(0, limit);
   }
 
   /** Calibrated probability of every label, in `labels` order. */
@@ -348,7 +366,7 @@ function prepare(examples: readonly LabelledText[], labels: string[], featureOpt
 
 function fitOnPrepared(prepared: PreparedSet, options: TrainingOptions, temperature: number): TextClassifier {
   const vocabulary = buildVocabulary(prepared.counts, options.minDocumentFrequency);
-  const vectors = prepared.counts.map((counts) => vectorise(counts, vocabulary));
+  const vectors = prepared.counts.map((counts) => vectorise(counts, vocabulary, options.features.keywordWeight));
   const { weights, bias } = fitWeights(vectors, prepared.targets, vocabulary.index.size, prepared.labels.length, options);
   return TextClassifier.assemble({ labels: prepared.labels, vocabulary, weights, bias, temperature, featureOptions: options.features });
 }

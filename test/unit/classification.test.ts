@@ -1,0 +1,184 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { TieredTopicClassifier } from '../../shared/adapters/aws/bedrock-topic-classifier.ts';
+import { LocalTopicClassifier, loadTaxonomyAndExamples, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { trainClassifier } from '../../shared/domain/classification/classifier.ts';
+import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
+import { LocalTopicModel } from '../../shared/domain/classification/local-topic-model.ts';
+import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';
+import { stratifiedSplit } from '../../shared/domain/classification/random.ts';
+import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
+import { TextClassifier, trainClassifier as trainTextClassifier } from '../../shared/domain/classification/text-classifier.ts';
+import { TopicResultSchema, type TopicResult } from '../../shared/domain/classification/topic-result.ts';
+import { toSimplified } from '../../shared/domain/drafting/script.ts';
+import type { TopicClassifier } from '../../shared/ports/topic-classifier.ts';
+import { KNOWLEDGE_DIR } from '../../local/paths.ts';
+
+let taxonomy: Taxonomy;
+let examples: TopicExample[];
+let classifier: LocalTopicClassifier;
+
+beforeAll(async () => {
+  ({ taxonomy, examples } = await loadTaxonomyAndExamples(KNOWLEDGE_DIR));
+  classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
+});
+
+describe('text normalisation', () => {
+  it('folds full-width characters, case and whitespace', () => {
+    expect(normaliseEnquiryText('  ＡＢＣ　１２３ Street\tLIGHT ')).toBe('abc 123 street light');
+    expect(normaliseEnquiryText('ＷＡＴＥＲ！')).toBe('water!');
+  });
+
+  it('gives Simplified and Traditional (including variant forms) the same text', () => {
+    expect(normaliseEnquiryText('楼上渗水，卫生间天花板滴水')).toBe(normaliseEnquiryText('樓上滲水，衞生間天花板滴水'));
+    expect(normaliseEnquiryText('衛生')).toBe(normaliseEnquiryText('衞生'));
+    expect(normaliseEnquiryText('Rubbish 垃圾')).toBe('rubbish 垃圾');
+  });
+});
+
+describe('local topic classifier', () => {
+  it.each([
+    '我哋屋苑樓下啲街燈壞咗成個禮拜，夜晚黑蒙蒙好危險。',
+    '屯門公園隔籬有棵大樹斜得好犀利，樹幹仲有裂痕。',
+    '請問薪俸稅報稅表幾時寄出？我搬咗屋要點樣通知稅務局？',
+    '隔籬地盤夜晚十一點仲打樁，嘈到瞓唔到。',
+  ])('gives the same topic and confidence for %s in Traditional and Simplified script', async (traditional) => {
+    const simplified = toSimplified(traditional);
+    expect(simplified).not.toBe(traditional);
+    const [a, b] = await Promise.all([classifier.classify({ text: traditional }), classifier.classify({ text: simplified })]);
+    expect(b.topic).toBe(a.topic);
+    expect(b.confidence).toBe(a.confidence);
+  });
+
+  it.each([
+    ['啲 rubbish 成日冇人收，垃圾站臭到上嚟', 'refuse_collection'],
+    ['條街啲 street light 壞咗成個禮拜，好 dark', 'street_light_fault'],
+    ['隔籬屋成晚 party 好 noisy，嘈到瞓唔到', 'noise_neighbourhood'],
+    ['屋企個 water bill 貴咗好多，想 check 吓個錶', 'water_bill'],
+    ['The 水管 burst outside our building and water is everywhere', 'water_main_burst'],
+  ])('handles Cantonese-English code-mixing: %s', async (text, topic) => {
+    const result = await classifier.classify({ text });
+    expect(result.topic).toBe(topic);
+  });
+
+  it('returns a result that satisfies the schema, with department and urgency from the taxonomy', async () => {
+    const result = await classifier.classify({ text: 'A big tree has fallen across the road and is blocking traffic.' });
+    expect(TopicResultSchema.safeParse(result).success).toBe(true);
+    expect(result).toMatchObject({ topic: 'tree_risk', department: 'DEVB', urgency: 'urgent', language: 'en-US', source: 'local' });
+    expect(result.rationale.length).toBeLessThanOrEqual(500);
+  });
+
+  it('keeps the default urgency when no urgent keyword is present, and escalates on Simplified keywords too', async () => {
+    expect((await classifier.classify({ text: 'How can I pay my water bill online?' })).urgency).toBe('routine');
+    expect((await classifier.classify({ text: '屋后的斜坡山泥倾泻，泥石冲到路上' })).urgency).toBe('urgent');
+  });
+
+  it('uses the caller language when it is given', async () => {
+    expect((await classifier.classify({ text: 'street light broken', language: 'zh-HK' })).language).toBe('zh-HK');
+  });
+
+  it('rejects low-confidence enquiries as out of scope, with a configurable threshold', () => {
+    const model = new LocalTopicModel(taxonomy, examples);
+    const nonsense = model.classify('qwzx plorf zintak vebble');
+    expect(nonsense.topic).toBe('out_of_scope');
+    expect(nonsense.department).toBe('EFFO');
+
+    const text = 'The street lights outside the bus stop have been out for days.';
+    expect(model.classify(text).topic).toBe('street_light_fault');
+    const strict = new LocalTopicModel(taxonomy, examples, { rejectBelow: 0.999_999 });
+    expect(strict.classify(text).topic).toBe('out_of_scope');
+  });
+});
+
+describe('text classifier', () => {
+  const tiny = [
+    { text: 'hello there', label: 'greet' },
+    { text: 'good morning to you', label: 'greet' },
+    { text: 'hi, how are you', label: 'greet' },
+    { text: '早晨，你好', label: 'greet' },
+    { text: 'goodbye for now', label: 'bye' },
+    { text: 'see you later', label: 'bye' },
+    { text: 'bye bye, take care', label: 'bye' },
+    { text: '拜拜，再見', label: 'bye' },
+  ];
+
+  it('trains on any labels', () => {
+    const model = trainClassifier(tiny);
+    expect([...model.labels].sort()).toEqual(['bye', 'greet']);
+    expect(model.predict('hello, good morning').label).toBe('greet');
+    expect(model.predict('再见').label).toBe('bye');
+  });
+
+  it('is deterministic: training twice gives the same model, byte for byte', () => {
+    const { train } = stratifiedSplit(examples, 0.5, 7);
+    expect(JSON.stringify(trainTextClassifier(train))).toBe(JSON.stringify(trainTextClassifier(train)));
+  });
+
+  it('serialises to JSON and back without changing a prediction', () => {
+    const model = trainTextClassifier(examples.slice(0, 400));
+    const reloaded = TextClassifier.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    for (const example of examples.slice(400, 440)) expect(reloaded.predict(example.text)).toEqual(model.predict(example.text));
+  });
+
+  it('predicts well under a millisecond', () => {
+    const model = trainTextClassifier(examples);
+    const texts = examples.slice(0, 200).map((example) => example.text);
+    texts.forEach((text) => model.predict(text)); // warm up
+    const started = performance.now();
+    texts.forEach((text) => model.predict(text));
+    const meanMs = (performance.now() - started) / texts.length;
+    console.log(`mean prediction latency ${meanMs.toFixed(3)} ms`);
+    expect(meanMs).toBeLessThan(5); // generous bound for slow CI; typical is ~0.1-0.3 ms
+  });
+});
+
+describe('language detection', () => {
+  it.each([
+    ['The street light outside my flat is broken.', 'en-US'],
+    ['Please fix the street light at 旺角 Nathan Road near the MTR exit', 'en-US'],
+    ['我哋條街啲街燈壞咗', 'zh-HK'],
+    ['啲 rubbish 成日冇人收', 'zh-HK'],
+    ['本人單位天花板出現滲水情況，懇請派員調查。', 'zh-HK'],
+    ['楼上渗水，请派人调查。', 'zh-CN'],
+    ['我哋条街啲街灯坏咗', 'zh-HK'], // Cantonese written in Simplified is still a Cantonese caller
+    ['我想问一下薪俸税的报税表什么时候寄出', 'zh-CN'],
+  ] as const)('%s → %s', (text, language) => {
+    expect(detectLanguage(text)).toBe(language);
+  });
+});
+
+describe('tiered strategy', () => {
+  const result = (overrides: Partial<TopicResult>): TopicResult => ({
+    topic: 'street_light_fault',
+    department: 'HyD',
+    urgency: 'routine',
+    confidence: 0.9,
+    language: 'en-US',
+    rationale: 'test',
+    source: 'local',
+    ...overrides,
+  });
+  const fake = (answer: TopicResult): TopicClassifier & { classify: ReturnType<typeof vi.fn> } => ({ classify: vi.fn(async () => answer) });
+
+  it('accepts a confident local answer without asking Bedrock', async () => {
+    const local = fake(result({ confidence: 0.92 }));
+    const remote = fake(result({ source: 'bedrock' }));
+    const answer = await new TieredTopicClassifier(local, remote, 0.8).classify({ text: 'x' });
+    expect(answer.source).toBe('local');
+    expect(remote.classify).not.toHaveBeenCalled();
+  });
+
+  it('asks Bedrock when the local model is under the threshold', async () => {
+    const local = fake(result({ confidence: 0.55 }));
+    const remote = fake(result({ source: 'bedrock', topic: 'road_damage', department: 'HyD' }));
+    const answer = await new TieredTopicClassifier(local, remote, 0.8).classify({ text: 'x', language: 'en-US' });
+    expect(answer).toMatchObject({ source: 'bedrock', topic: 'road_damage' });
+    expect(remote.classify).toHaveBeenCalledWith({ text: 'x', language: 'en-US' });
+  });
+
+  it('asks Bedrock for a second opinion before calling anything out of scope', async () => {
+    const local = fake(result({ topic: 'out_of_scope', department: 'EFFO', confidence: 0.95 }));
+    const remote = fake(result({ source: 'bedrock' }));
+    await new TieredTopicClassifier(local, remote, 0.8).classify({ text: 'x' });
+    expect(remote.classify).toHaveBeenCalledOnce();
+  });
+});
