@@ -1,0 +1,306 @@
+/**
+ * Bundle size and cold init per Lambda. Each functions/<name>/handler.ts is bundled with esbuild's JS API
+ * exactly as CDK's NodejsFunction does for AssistFunction (cdk/lib/assist-function.ts), then a fresh
+ * `node` process imports the bundle with dummy configuration, as a Lambda init does, and reports how long
+ * the import took. The baseline is an empty ESM handler bundled and measured the same way in the same run.
+ */
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { KNOWLEDGE_DIR, REPO_ROOT } from '../local/paths.ts';
+import { localStepTimings, type LocalStepTimings } from './local-steps.ts';
+import { median, round, sig, type BenchOptions, type Scale, type Table } from './lib.ts';
+
+/** cdk/lib/assist-function.ts bundling, as CDK passes it to esbuild (plus a metafile for the input sizes). */
+const CDK_LIKE: BuildOptions & { metafile: true } = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  external: ['@aws-sdk/*'],
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  metafile: true,
+  logLevel: 'silent',
+};
+
+const EMPTY = '(empty handler)';
+const EMPTY_HANDLER = 'export const handler = async () => ({ statusCode: 200 });';
+
+/** Everything any handler reads at import (shared/config.ts), set to harmless dummy values. */
+const DUMMY_ENV: Record<string, string> = {
+  AWS_REGION: 'ap-east-1',
+  AWS_ACCESS_KEY_ID: 'bench-dummy',
+  AWS_SECRET_ACCESS_KEY: 'bench-dummy',
+  ENQUIRY_TABLE_NAME: 'bench-enquiries',
+  STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:000000000000:stateMachine:bench',
+  INTAKE_DLQ_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/bench-intake-dlq',
+  TRANSCRIPTS_BUCKET: 'bench-transcripts',
+  TRANSCRIPTS_KEY_ARN: 'arn:aws:kms:ap-east-1:000000000000:key/bench',
+  BEDROCK_MODEL_ID: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+  BEDROCK_REGION: 'ap-northeast-1',
+  SMS_OUTBOX_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/bench-sms-outbox',
+  SMS_TABLE_NAME: 'bench-sms',
+  SMS_ORIGINATION_IDENTITY: 'arn:aws:sms-voice:ap-east-1:000000000000:pool/bench',
+  REPORT_COUNTERS_TABLE_NAME: 'bench-counters',
+  REPORTS_BUCKET: 'bench-reports',
+  REPORTS_KEY_ARN: 'arn:aws:kms:ap-east-1:000000000000:key/bench',
+  SPIKE_TOPIC_ARN: 'arn:aws:sns:ap-east-1:000000000000:bench-spikes',
+  KNOWLEDGE_DIR,
+  POWERTOOLS_METRICS_NAMESPACE: 'Assist1823',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+const RUNS: Record<Scale, number> = { tiny: 1, quick: 1, full: 4 };
+
+export interface InputWeight {
+  input: string;
+  kb: number;
+}
+
+export interface BundleMeasurement {
+  fn: string;
+  kb: number;
+  utf8Kb: number;
+  mapKb: number;
+  heaviest: InputWeight[];
+  importMs: number;
+  processMs: number;
+  /** Process wall time (node start + import) vs the empty handler's. */
+  processRatio: number;
+  /** Import alone vs the empty handler's import. */
+  importRatio: number;
+  /** Import without --enable-source-maps (full scale only): what source-map support costs at init. */
+  importNoSourceMapsMs: number | null;
+  rssMb: number;
+  /** The handler module exported a function named `handler`. */
+  exportsHandler: boolean;
+  error?: string;
+}
+
+export interface BundlesData {
+  runs: number;
+  empty: { importMs: number; processMs: number; kb: number };
+  bundles: BundleMeasurement[];
+  localSteps: LocalStepTimings | { error: string };
+}
+
+export function handlerFolders(): string[] {
+  const functionsDir = join(REPO_ROOT, 'functions');
+  return readdirSync(functionsDir)
+    .filter((name) => statSync(join(functionsDir, name, 'handler.ts'), { throwIfNoEntry: false })?.isFile())
+    .sort();
+}
+
+/** Package (or repo folder) an esbuild input belongs to: what a reader can act on. */
+export function ownerOf(input: string): string {
+  const at = input.lastIndexOf('node_modules/');
+  if (at >= 0) {
+    const parts = input.slice(at + 'node_modules/'.length).split('/');
+    return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? input);
+  }
+  return input.split('/').slice(0, -1).join('/') || input;
+}
+
+/** Top inputs by bytes in the output, grouped by package / folder. */
+export function heaviestInputs(metafile: Metafile, top = 5): InputWeight[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const owner = ownerOf(input);
+      totals.set(owner, (totals.get(owner) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, bytes]) => ({ input, kb: round(bytes / 1024, 1) }));
+}
+
+interface Built {
+  fn: string;
+  file: string;
+  kb: number;
+  /** Size with esbuild `charset: 'utf8'`: the default escapes every CJK character as \uXXXX (6 bytes, not 3). */
+  utf8Kb: number;
+  mapKb: number;
+  heaviest: InputWeight[];
+}
+
+async function bundle(fn: string, outdir: string): Promise<Built> {
+  const outfile = join(outdir, fn, 'index.mjs');
+  const entry: BuildOptions =
+    fn === EMPTY ? { stdin: { contents: EMPTY_HANDLER, loader: 'ts', resolveDir: REPO_ROOT } } : { entryPoints: [join(REPO_ROOT, 'functions', fn, 'handler.ts')] };
+  const result = await build({ ...CDK_LIKE, ...entry, absWorkingDir: REPO_ROOT, outfile });
+  if (!result.metafile) throw new Error('esbuild returned no metafile');
+  const utf8 = await build({ ...CDK_LIKE, ...entry, absWorkingDir: REPO_ROOT, outfile, charset: 'utf8', sourcemap: false, write: false });
+  return {
+    fn,
+    file: outfile,
+    kb: round(statSync(outfile).size / 1024, 1),
+    utf8Kb: round((utf8.outputFiles.find((f) => f.path.endsWith('.mjs'))?.contents.byteLength ?? 0) / 1024, 1),
+    mapKb: round(statSync(`${outfile}.map`).size / 1024, 1),
+    heaviest: heaviestInputs(result.metafile),
+  };
+}
+
+interface ImportSample {
+  importMs: number;
+  processMs: number;
+  rssMb: number;
+  exportsHandler: boolean;
+}
+
+// Runs in the fresh process: the import is the init phase of a Lambda cold start (module scope builds the
+// clients and loads the knowledge layer).
+const CHILD = `
+const started = performance.now();
+const module = await import(process.argv[1]);
+const importMs = performance.now() - started;
+console.log(JSON.stringify({ importMs, rssMb: process.memoryUsage().rss / 1048576, exportsHandler: typeof module.handler === 'function' }));
+`;
+
+/** One fresh `node` importing the bundle, with Lambda's NODE_OPTIONS (source maps) unless told otherwise. */
+export function importInFreshNode(file: string, sourceMaps = true): Promise<ImportSample> {
+  const args = [...(sourceMaps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', CHILD, pathToFileURL(file).href];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...DUMMY_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const processMs = performance.now() - started;
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`import failed (exit ${code}): ${stderr.trim().split('\n').slice(0, 3).join(' ')}`));
+      const parsed = JSON.parse(line) as Omit<ImportSample, 'processMs'>;
+      resolve({ ...parsed, processMs });
+    });
+  });
+}
+
+interface Samples {
+  withMaps: ImportSample[];
+  withoutMaps: ImportSample[];
+  error?: string;
+}
+
+/** Round-robin over bundles so drift on a noisy machine spreads evenly instead of biasing the last ones. */
+async function sampleImports(built: Built[], runs: number, withoutMaps: boolean): Promise<Map<string, Samples>> {
+  const samples = new Map<string, Samples>(built.map((b) => [b.fn, { withMaps: [], withoutMaps: [] }]));
+  for (let run = 0; run < runs; run++) {
+    for (const b of built) {
+      const entry = samples.get(b.fn);
+      if (!entry || entry.error) continue;
+      try {
+        entry.withMaps.push(await importInFreshNode(b.file, true));
+        if (withoutMaps) entry.withoutMaps.push(await importInFreshNode(b.file, false));
+      } catch (error) {
+        entry.error = error instanceof Error ? error.message : String(error);
+      }
+    }
+  }
+  return samples;
+}
+
+/** A temp dir whose node_modules points at the repo's, so the bundles find @aws-sdk/* as Lambda's runtime provides it. */
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'assist-bench-bundles-'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+const FUNCTIONS_AT: Record<Scale, (all: string[]) => string[]> = {
+  tiny: (all) => all.filter((fn) => fn === 'needs-manual'),
+  quick: (all) => all,
+  full: (all) => all,
+};
+
+export async function benchBundles(options: BenchOptions): Promise<{ tables: Table[]; data: BundlesData }> {
+  const dir = scratchDir();
+  try {
+    const functions = FUNCTIONS_AT[options.scale](handlerFolders());
+    const built = await Promise.all([EMPTY, ...functions].map((fn) => bundle(fn, dir)));
+    const runs = RUNS[options.scale];
+    const samples = await sampleImports(built, runs, options.scale === 'full');
+    const localSteps = await localStepTimings(options.scale).catch((error: unknown) => ({ error: String(error) }));
+    const data = summarise(built, samples, runs, localSteps);
+    return { tables: [bundleTable(data)], data };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summarise(built: Built[], samples: Map<string, Samples>, runs: number, localSteps: BundlesData['localSteps']): BundlesData {
+  const medianOf = (list: ImportSample[], key: 'importMs' | 'processMs' | 'rssMb') => median(list.map((s) => s[key]));
+  const emptySamples = samples.get(EMPTY)?.withMaps ?? [];
+  const empty = { importMs: round(medianOf(emptySamples, 'importMs'), 2), processMs: round(medianOf(emptySamples, 'processMs'), 1), kb: built[0]?.kb ?? 0 };
+  const bundles = built
+    .filter((b) => b.fn !== EMPTY)
+    .map((b): BundleMeasurement => {
+      const s = samples.get(b.fn) ?? { withMaps: [], withoutMaps: [] };
+      const importMs = medianOf(s.withMaps, 'importMs');
+      const processMs = medianOf(s.withMaps, 'processMs');
+      return {
+        fn: b.fn,
+        kb: b.kb,
+        utf8Kb: b.utf8Kb,
+        mapKb: b.mapKb,
+        heaviest: b.heaviest,
+        importMs: round(importMs, 1),
+        processMs: round(processMs, 1),
+        processRatio: round(processMs / empty.processMs, 2),
+        importRatio: round(importMs / Math.max(empty.importMs, 0.01), 0),
+        importNoSourceMapsMs: s.withoutMaps.length ? round(medianOf(s.withoutMaps, 'importMs'), 1) : null,
+        rssMb: round(medianOf(s.withMaps, 'rssMb'), 0),
+        exportsHandler: s.withMaps.every((x) => x.exportsHandler),
+        ...(s.error ? { error: s.error } : {}),
+      };
+    });
+  return { runs, empty, bundles, localSteps };
+}
+
+function localHandleCell(localSteps: BundlesData['localSteps'], fn: string): string | null {
+  if ('error' in localSteps) return null;
+  const step = localSteps.steps.find((s) => s.step === fn);
+  return step ? `${sig(step.firstMs, 3)} / ${sig(step.warmMs, 3)}` : null;
+}
+
+function bundleTable(data: BundlesData): Table {
+  const { empty } = data;
+  const rows = data.bundles.map((b) => [
+    b.fn,
+    b.kb,
+    b.utf8Kb,
+    b.error ? `failed: ${b.error.slice(0, 80)}` : b.importMs,
+    b.error ? null : b.importNoSourceMapsMs,
+    b.error ? null : b.processMs,
+    b.error ? null : `${b.processRatio}×`,
+    b.error ? null : b.rssMb,
+    localHandleCell(data.localSteps, b.fn),
+    b.heaviest.map((h) => `${h.input} ${h.kb}`).join(', '),
+  ]);
+  const stepsNote =
+    'error' in data.localSteps
+      ? `local handle times not measured: ${data.localSteps.error}`
+      : `local handle = handle.ts with local adapters + dynalite, first call / warm median (${data.localSteps.classifierSource})`;
+  return {
+    title: 'Bundles and cold init',
+    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'RSS MB', 'local handle ms', 'heaviest inputs (KB in bundle)'],
+    rows,
+    notes: [
+      `empty ESM handler: ${empty.kb} KB, import ${empty.importMs} ms, process ${empty.processMs} ms; medians of ${data.runs} fresh processes each, interleaved`,
+      'import = init phase (module scope: config, clients, knowledge layer) in a fresh node with --enable-source-maps as Lambda sets it; @aws-sdk/* is external (the runtime provides it) and its load counts',
+      '"vs empty" = process wall time (node start + import) over the empty handler\'s',
+      stepsNote,
+    ],
+  };
+}
