@@ -25,6 +25,7 @@ const CDK_LIKE: BuildOptions & { metafile: true } = {
   sourcemap: true,
   external: ['@aws-sdk/*'],
   mainFields: ['module', 'main'],
+  charset: 'utf8', // as AssistFunction bundles (cdk/lib/assist-function.ts)
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   metafile: true,
   logLevel: 'silent',
