@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTaxonomyAndExamples, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import { LocalTopicModel } from '../../shared/domain/classification/local-topic-model.ts';
-import { stratifiedSplit } from '../../shared/domain/classification/random.ts';
+import { stratifiedSplit } from '../../shared/domain/random.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 

@@ -152,7 +152,17 @@ describe('Bedrock reply drafter', () => {
     const draft = await drafter().draft(request);
     expect(draft).toMatchObject({ source: 'local', degraded: true, script: 'zh-Hant', citedArticleIds: ['KB-REFUSE-COLLECTION-01'], flags: [] });
     expect(draft.usage).toBeUndefined();
-    expect(events).toEqual([{ type: 'fallback', reason: 'unavailable', errorName: 'ServiceUnavailableException' }]);
+    // A 503 is retried with backoff like throttling (bounded), then the local drafter stands in.
+    expect(events.filter((e) => e.type === 'throttled')).toHaveLength(3);
+    expect(events.at(-1)).toEqual({ type: 'fallback', reason: 'unavailable', errorName: 'ServiceUnavailableException' });
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(4);
+  });
+
+  it('falls back at once on an error retrying cannot fix (access denied)', async () => {
+    bedrock.on(ConverseCommand).rejects(Object.assign(new Error('not authorised'), { name: 'AccessDeniedException' }));
+    const draft = await drafter().draft(request);
+    expect(draft).toMatchObject({ source: 'local', degraded: true });
+    expect(events).toEqual([{ type: 'fallback', reason: 'unavailable', errorName: 'AccessDeniedException' }]);
   });
 
   describe('prompt injection in the enquiry', () => {

@@ -5,7 +5,7 @@ import { trainClassifier } from '../../shared/domain/classification/classifier.t
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import { LocalTopicModel } from '../../shared/domain/classification/local-topic-model.ts';
 import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';
-import { stratifiedSplit } from '../../shared/domain/classification/random.ts';
+import { stratifiedSplit } from '../../shared/domain/random.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { TextClassifier, trainClassifier as trainTextClassifier } from '../../shared/domain/classification/text-classifier.ts';
 import { TopicResultSchema, type TopicResult } from '../../shared/domain/classification/topic-result.ts';

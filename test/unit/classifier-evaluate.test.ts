@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { evaluateClassifier, macroF1, parseLabelledJsonl, percentile } from '../../shared/domain/classification/evaluate.ts';
-import { seededRandom } from '../../shared/domain/classification/random.ts';
+import { seededRandom } from '../../shared/domain/random.ts';
 
 /**
  * `npm run assist -- eval` runs evaluateClassifier on arbitrary JSONL: these tests use a seeded synthetic

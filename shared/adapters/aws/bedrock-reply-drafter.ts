@@ -1,3 +1,4 @@
+import { BedrockUnavailable, converseWithRetry } from './bedrock-converse.ts';
 import { ConverseCommand, type BedrockRuntimeClient, type ConverseCommandOutput, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
 import type { DraftReply, TokenUsage } from '../../domain/drafting/draft-reply.ts';
 import { hasBlockingFlag, validateDraft, type DraftValidatorOptions } from '../../domain/drafting/draft-validator.ts';
@@ -44,28 +45,10 @@ export interface BedrockDrafterDeps {
   onEvent?: (event: DrafterEvent) => void;
 }
 
-const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException']);
 /** Invalid output is retried once (2 attempts in all), then the local drafter writes the draft. */
 const MODEL_ATTEMPTS = 2;
 
-class BedrockUnavailable extends Error {
-  override readonly name = 'BedrockUnavailable';
-  constructor(
-    readonly errorName: string,
-    options: { cause: unknown },
-  ) {
-    super(`Bedrock unavailable: ${errorName}`, options);
-  }
-}
-
 type AttemptOutcome = { ok: true; draft: DraftReply } | { ok: false; problems: string[] };
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Full-jitter exponential backoff: spreads retries of many throttled workers instead of synchronising them. */
-export function backoffDelayMs(retry: number, baseMs: number, capMs: number, random: () => number): number {
-  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (retry - 1)));
-}
 
 /**
  * Drafts with Bedrock Converse, grounded in retrieved articles, structured output through a forced
@@ -80,7 +63,7 @@ export class BedrockReplyDrafter implements ReplyDrafter {
     private readonly deps: BedrockDrafterDeps,
     private readonly settings: BedrockDrafterSettings,
   ) {
-    this.sleep = deps.sleep ?? defaultSleep;
+    this.sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = deps.random ?? Math.random;
   }
 
@@ -131,20 +114,16 @@ export class BedrockReplyDrafter implements ReplyDrafter {
     });
   }
 
-  /** One Converse call; throttling retried with bounded backoff, anything else (or exhaustion) is "unavailable". */
-  private async converse(command: ConverseCommand): Promise<ConverseCommandOutput> {
-    const maxRetries = this.settings.maxThrottleRetries ?? 3;
-    for (let retry = 0; ; retry += 1) {
-      try {
-        return await this.deps.bedrock.send(command);
-      } catch (error) {
-        const name = (error as Error).name;
-        if (!THROTTLING_ERRORS.has(name) || retry >= maxRetries) throw new BedrockUnavailable(name, { cause: error });
-        const delayMs = backoffDelayMs(retry + 1, this.settings.backoffBaseMs ?? 250, this.settings.backoffCapMs ?? 4000, this.random);
-        this.deps.onEvent?.({ type: 'throttled', retry: retry + 1, delayMs });
-        await this.sleep(delayMs);
-      }
-    }
+  /** One Converse call; throttling retried with bounded jittered backoff, anything else (or exhaustion) is "unavailable". */
+  private converse(command: ConverseCommand): Promise<ConverseCommandOutput> {
+    return converseWithRetry(this.deps.bedrock, command, {
+      maxThrottleRetries: this.settings.maxThrottleRetries ?? 3,
+      backoffBaseMs: this.settings.backoffBaseMs ?? 250,
+      backoffCapMs: this.settings.backoffCapMs ?? 4000,
+      random: this.random,
+      sleep: this.sleep,
+      onThrottled: (retry, delayMs) => this.deps.onEvent?.({ type: 'throttled', retry, delayMs }),
+    });
   }
 
   private interpret(response: ConverseCommandOutput, request: DraftRequest, grounding: KnowledgeArticle[], usage: TokenUsage): AttemptOutcome {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
 import { normaliseEnquiryText } from './normalise.ts';
-import { seededRandom, shuffled, stratifiedSplit } from './random.ts';
+import { seededRandom, shuffled, stratifiedSplit } from '../random.ts';
 
 /*
  * A general text classifier: multinomial logistic regression (softmax) over sparse TF-IDF features

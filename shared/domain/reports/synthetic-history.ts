@@ -1,3 +1,4 @@
+import { seededRandom } from '../random.ts';
 import { LANGUAGES, type Language } from '../language.ts';
 import type { DepartmentId, TopicId } from '../topics.ts';
 import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from './counters.ts';
@@ -152,17 +153,8 @@ const DEFAULT_LANGUAGE_MIX: Readonly<Record<Language, number>> = { 'zh-HK': 0.7,
 
 export type Random = () => number;
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; uniform in [0, 1). */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared with the classifier's seeded training): uniform in [0, 1). */
+export const mulberry32: (seed: number) => Random = seededRandom;
 
 /** Poisson sample: Knuth's product of uniforms for small means, Hörmann's PTRS (exact, O(1)) above 30. */
 export function samplePoisson(random: Random, mean: number): number {
