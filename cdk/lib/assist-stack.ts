@@ -86,7 +86,7 @@ export class AssistStack extends Stack {
       },
       {
         smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),
-        transcribeJobResource: `arn:<AWS::Partition>:transcribe:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
+        transcribeJobResource: `arn:${Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition}:transcribe:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
       },
     );
   }

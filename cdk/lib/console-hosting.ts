@@ -11,7 +11,6 @@ import {
   HttpVersion,
   PriceClass,
   ResponseHeadersPolicy,
-  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -94,7 +93,6 @@ export class ConsoleHosting extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_200,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cdn/',
@@ -109,7 +107,7 @@ export class ConsoleHosting extends Construct {
     const acknowledge = (rule: string, reason: string) => Validations.of(this.distribution).acknowledge({ id: `AwsSolutions-${rule}`, reason });
     acknowledge('CFR1', 'Staff work from Hong Kong and on duty travel; access is controlled by Cognito sign-in with MFA, not geography');
     acknowledge('CFR2', 'Static files only; every API call is authorised by the Cognito JWT authorizer. Attach the organisation WAF web ACL at deploy if required');
-    acknowledge('CFR4', 'The default CloudFront certificate allows older TLS; deploy with a custom domain certificate to enforce TLSv1.2_2021 (minimumProtocolVersion is set)');
+    acknowledge('CFR4', 'The default CloudFront certificate fixes the policy at TLSv1; deploy with a custom domain and ACM certificate (minimumProtocolVersion TLSv1.2_2021) to enforce TLS 1.2+');
 
     new CfnOutput(this, 'ConsoleUrl', { value: this.url });
   }

@@ -13,6 +13,11 @@ export function acknowledgeGrantWildcards(
   resources: { tables: Construct[]; buckets: Construct[]; functions: Construct[] },
   options: { smsIdentityScoped: boolean; transcribeJobResource: string },
 ): void {
+  // cdk-nag prints unresolved values as <AWS::AccountId>/<AWS::Region>/<AWS::Partition> (e.g. offline
+  // `cdk synth`), and literals where cdk.json's enablePartitionLiterals or a concrete env resolves them.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const ack = (id: string, reason: string) => Validations.of(stack).acknowledge({ id: `AwsSolutions-IAM5[${id}]`, reason });
   ack('Resource::*', 'X-Ray trace writes and Step Functions vended log delivery (logs:*LogDelivery*) support no resource-level permissions (AWS requires "*"); test/infra asserts no other statement uses "*"');
   ack('Action::kms:ReEncrypt*', 'CDK key grant: the envelope-encryption actions on the one data key (the resource is that key ARN)');
@@ -30,13 +35,10 @@ export function acknowledgeGrantWildcards(
     ack(`Resource::<${logicalIdOf(fn)}.Arn>:*`, 'Step Functions or EventBridge Scheduler invokes this function\'s versions/aliases (CDK invoke grant)');
   }
   ack(`Resource::${options.transcribeJobResource}`, 'Transcribe jobs are named enq-<enquiry id>: the prefix scopes the grant to this system\'s jobs');
-  // cdk-nag prints unresolved account/region as <AWS::AccountId>/<AWS::Region> (e.g. offline `cdk synth`).
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   if (!options.smsIdentityScoped) {
     for (const kind of ['pool', 'phone-number']) {
       ack(
-        `Resource::arn:<AWS::Partition>:sms-voice:${region}:${account}:${kind}/*`,
+        `Resource::arn:${partition}:sms-voice:${region}:${account}:${kind}/*`,
         'Origination identity unknown at synth; deploy with -c smsOriginationIdentityArn=... to scope sending to one number or pool',
       );
     }
@@ -46,7 +48,7 @@ export function acknowledgeGrantWildcards(
     const ackChild = (id: string, reason: string) => Validations.of(child).acknowledge({ id, reason });
     ackChild('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'CDK-internal BucketDeployment handler');
     ackChild('AwsSolutions-L1', 'CDK-internal BucketDeployment handler; its runtime is chosen by aws-cdk-lib');
-    ackChild(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`, 'Reads the console asset from the CDK bootstrap asset bucket');
+    ackChild(`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`, 'Reads the console asset from the CDK bootstrap asset bucket');
     ackChild('AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'Replaces the previous console files in the console bucket on deploy');
   }
   // CDK's AwsCustomResource singleton (Transcribe custom vocabularies); its SDK calls are scoped per resource.
