@@ -62,6 +62,11 @@ describe('logs of a run over PII-laden samples', () => {
     expect(leaked).toEqual([]);
   });
 
+  it('contain no task tokens (they resume executions, so they are secrets)', () => {
+    expect(captured).not.toMatch(/local:(StartTranscription|AwaitAgentReview):/);
+    expect(captured).not.toContain('taskToken');
+  });
+
   it('left the redacted text free of it as well', async () => {
     const texts = await Promise.all(stack.runtime.allExecutions().map(async (e) => (await stack.store.get(e.name))?.redactedText ?? ''));
     const leaked = RAW_VALUES.filter((value) => texts.some((text) => text.includes(value)));
