@@ -38,12 +38,38 @@ beforeAll(async () => {
     };
     restores.push(() => (console[method] = original));
   }
-  const { startHarness, intakeUntil } = await import('./harness.ts');
-  stack = await startHarness();
-  await intakeUntil(
+  const { startHarness, intakeUntil, apiEvent, waitFor } = await import('./harness.ts');
+  // 14:00 Hong Kong time, so follow-up SMS are sent rather than deferred.
+  const clock = { now: () => new Date('2026-11-24T06:00:00Z') };
+  stack = await startHarness({ clock });
+  const enquiries = await intakeUntil(
     stack,
     loadSamples().map((s) => s.body),
   );
+  // Every other handler too: review API (list, detail, decisions), QueueSms, send-sms, RecordOutcome,
+  // inbound STOP, the topic report and the backlog monitor, all at DEBUG.
+  const awaiting = enquiries.filter((e) => e.status === 'awaiting_review');
+  const decide = (id: string, body: object) => stack.reviewApi(apiEvent('POST /enquiries/{id}/decision', { id, groups: ['agent'], body }));
+  await stack.reviewApi(apiEvent('GET /enquiries', { groups: ['agent'] }));
+  for (const [i, enquiry] of awaiting.entries()) {
+    await stack.reviewApi(apiEvent('GET /enquiries/{id}', { id: enquiry.enquiryId, groups: ['agent'] }));
+    const consented = (await stack.store.get(enquiry.enquiryId))?.smsConsent;
+    await decide(enquiry.enquiryId, i % 3 === 2 ? { action: 'reject', reason: 'duplicate report' } : { action: 'approve', sendSms: Boolean(consented) });
+  }
+  await waitFor(
+    async () => stack.runtime.allExecutions().filter((e) => e.status === 'RUNNING').length,
+    (running) => running === 0,
+  );
+  await stack.processSmsOutbox();
+  const { handleInboundSmsEvent } = await import('../../functions/sms-inbound/handle.ts');
+  const stop = { originationNumber: '+85291234567', destinationNumber: '+85260001823', messageBody: 'STOP', inboundMessageId: 'in-1' };
+  await handleInboundSmsEvent({ Records: [{ Sns: { MessageId: 'sns-1', Message: JSON.stringify(stop) } }] } as never, { optOuts: stack.optOuts, clock });
+  const { handleTopicReport } = await import('../../functions/topic-report/handle.ts');
+  const { InMemorySpikeNotifier } = await import('../../shared/adapters/local/local-report-outputs.ts');
+  await handleTopicReport({ from: '2026-11-24', to: '2026-11-24' }, { counters: stack.counters, store: { put: async () => undefined }, notifier: new InMemorySpikeNotifier(), clock });
+  const { handleBacklogMonitor } = await import('../../functions/backlog-monitor/handle.ts');
+  await handleBacklogMonitor({ store: stack.store, clock });
+  expect(stack.smsSent().length).toBeGreaterThan(0);
 });
 
 afterAll(async () => {
@@ -53,8 +79,25 @@ afterAll(async () => {
 
 describe('logs of a run over PII-laden samples', () => {
   it('were produced (the capture works)', () => {
-    expect(captured).toContain('enquiry accepted');
-    expect(captured).toContain('personal data redacted');
+    for (const message of [
+      'enquiry accepted',
+      'transcription job started',
+      'transcription job ended',
+      'personal data redacted',
+      'enquiry classified',
+      'reply drafted',
+      'draft awaiting agent review',
+      'agent decision recorded',
+      'follow-up SMS queued',
+      'SMS delivery handled',
+      'outcome recorded',
+      'enquiry handed to agents for manual handling',
+      'inbound SMS handled',
+      'topic report published',
+      'review backlog measured',
+    ]) {
+      expect(captured, message).toContain(message);
+    }
   });
 
   it('contain none of the raw personal data', () => {
