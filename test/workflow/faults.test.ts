@@ -231,9 +231,9 @@ describe('Bedrock faults', () => {
     expect(stored.topic).toMatchObject({ source: 'local', degraded: true });
     expect(stored.draft).toMatchObject({ degraded: true });
     expect(stored.draft?.text.length).toBeGreaterThan(0);
-    // Throttling is bounded (1 + 3 retries), a 503 is not retried at all.
+    // Throttling and 503s are both retried, bounded (1 + 3 retries), then the local model stands in.
     expect(calls.record_topic).toBe(4);
-    expect(calls.submit_draft).toBe(1);
+    expect(calls.submit_draft).toBe(4);
     const list = await stack!.reviewApi(apiEvent('GET /enquiries', { groups: ['agent'] }));
     expect(JSON.parse(String(list.body))).toMatchObject({ items: [{ enquiryId: enquiry.enquiryId, degraded: true }] });
   });
