@@ -1,5 +1,4 @@
-import type { Duration} from 'aws-cdk-lib';
-import { Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Stack, type Duration, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DataPlane } from './data-plane.ts';
@@ -86,7 +85,7 @@ export class AssistStack extends Stack {
       },
       {
         smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),
-        transcribeJobResource: `arn:${Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition}:transcribe:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
+        transcribeJobPrefix: TRANSCRIBE_JOB_PREFIX,
       },
     );
   }

@@ -11,7 +11,7 @@ const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).getLo
 export function acknowledgeGrantWildcards(
   stack: Stack,
   resources: { tables: Construct[]; buckets: Construct[]; functions: Construct[] },
-  options: { smsIdentityScoped: boolean; transcribeJobResource: string },
+  options: { smsIdentityScoped: boolean; transcribeJobPrefix: string },
 ): void {
   // cdk-nag prints unresolved values as <AWS::AccountId>/<AWS::Region>/<AWS::Partition> (e.g. offline
   // `cdk synth`), and literals where cdk.json's enablePartitionLiterals or a concrete env resolves them.
@@ -34,7 +34,7 @@ export function acknowledgeGrantWildcards(
   for (const fn of resources.functions) {
     ack(`Resource::<${logicalIdOf(fn)}.Arn>:*`, 'Step Functions or EventBridge Scheduler invokes this function\'s versions/aliases (CDK invoke grant)');
   }
-  ack(`Resource::${options.transcribeJobResource}`, 'Transcribe jobs are named enq-<enquiry id>: the prefix scopes the grant to this system\'s jobs');
+  ack(`Resource::arn:${partition}:transcribe:${region}:${account}:transcription-job/${options.transcribeJobPrefix}*`, 'Transcribe jobs are named enq-<enquiry id>: the prefix scopes the grant to this system\'s jobs');
   if (!options.smsIdentityScoped) {
     for (const kind of ['pool', 'phone-number']) {
       ack(

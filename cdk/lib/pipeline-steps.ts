@@ -26,7 +26,6 @@ export interface PipelineStepsProps {
 }
 
 /** Transcribe job names are `enq-<enquiry id>`: IAM and the EventBridge rule are scoped to that prefix. */
-export { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 import { parseVocabulary, TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 /**
@@ -68,6 +67,8 @@ export class PipelineSteps extends Construct {
       return fn;
     };
 
+    // Jobs are named enq-<enquiry id>: both Transcribe functions are scoped to this system's jobs.
+    const transcriptionJobs = `arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`;
     const vocabularies = this.customVocabularies();
     const startTranscription = make('start-transcription', 'Starts the Transcribe job for a voicemail and parks the task token', {
       TRANSCRIPTS_BUCKET: this.transcriptsBucket.bucketName,
@@ -78,7 +79,7 @@ export class PipelineSteps extends Construct {
       new PolicyStatement({
         actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
         resources: [
-          `arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`,
+          transcriptionJobs,
           ...Object.values(vocabularies).map((name) => `arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:vocabulary/${name}`),
         ],
       }),
@@ -94,7 +95,7 @@ export class PipelineSteps extends Construct {
     this.transcriptionComplete.addToRolePolicy(
       new PolicyStatement({
         actions: ['transcribe:GetTranscriptionJob'],
-        resources: [`arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`],
+        resources: [transcriptionJobs],
       }),
     );
     new Rule(this, 'TranscribeJobEnded', {
