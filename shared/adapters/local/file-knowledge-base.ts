@@ -1,41 +1,20 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArticleFile, type KnowledgeArticle } from '../../domain/drafting/knowledge-article.ts';
 import { InMemoryKnowledgeBase } from '../../domain/drafting/knowledge-index.ts';
 import { parseReplyTemplates, type ReplyTemplates } from '../../domain/drafting/templates.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { defaultKnowledgeDir, readArticleFiles, readJson } from './knowledge-files.ts';
+
+export { defaultKnowledgeDir };
 
 /*
- * The knowledge layer as files: `<dir>/articles/<topicId>.json` (an array of articles) and
- * `<dir>/templates.json`. In Lambda the layer is mounted at /opt/knowledge (KNOWLEDGE_DIR); locally the
- * same files are read from the repo. Loaded once per directory and cached: warm invocations reuse it.
+ * The knowledge layer as files (see knowledge-files.ts for the layout): every article validated and
+ * indexed, plus the reply templates. Loaded once per directory and cached: warm invocations reuse it.
+ * Code that needs only the public hotline numbers reads them with public-hotlines.ts instead.
  */
 
-const REPO_KNOWLEDGE_DIR = fileURLToPath(new URL('../../../layers/knowledge', import.meta.url));
-
-export function defaultKnowledgeDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KNOWLEDGE_DIR ?? REPO_KNOWLEDGE_DIR;
-}
-
-async function readJson(path: string, source: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ValidationError([{ field: source, problem: `is not valid JSON (${(error as Error).message})` }]);
-  }
-}
-
 async function readArticles(dir: string): Promise<KnowledgeArticle[]> {
-  const files = (await readdir(join(dir, 'articles'))).filter((name) => name.endsWith('.json')).sort();
-  const perFile = await Promise.all(
-    files.map(async (name) => {
-      const source = `articles/${name}`;
-      return parseArticleFile(await readJson(join(dir, 'articles', name), source), source, basename(name, '.json'));
-    }),
-  );
-  return perFile.flat();
+  const files = await readArticleFiles(dir);
+  return files.flatMap(({ source, topic, json }) => parseArticleFile(json, source, topic));
 }
 
 export class FileKnowledgeBase extends InMemoryKnowledgeBase {

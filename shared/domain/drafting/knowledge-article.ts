@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts';
 import type { Script } from '../language.ts';
 import { DEPARTMENT_IDS, TOPIC_IDS, type TopicId } from '../topics.ts';
 import { fieldProblems } from '../validation.ts';
+import { HotlineSchema } from './hotlines.ts';
 import { traditionalInScript } from './script.ts';
 
 /** Text authored in English and Traditional Chinese; Simplified is derived (see script.ts). */
@@ -31,8 +32,7 @@ export const KnowledgeArticleSchema = z
     title: AuthoredTextSchema,
     /** What the department does, what the caller should prepare. */
     body: AuthoredTextSchema,
-    /** A public hotline as dialled in Hong Kong: "2868 0000", "187 8022" or "1823". */
-    hotline: z.string().regex(/^\d{3,4}( \d{4})?$/, 'must be a Hong Kong number such as "2868 0000" or "1823"'),
+    hotline: HotlineSchema,
     web: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
     processingTime: AuthoredTextSchema,
     fees: z.array(FeeSchema).optional(),

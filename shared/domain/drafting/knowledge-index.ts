@@ -1,10 +1,8 @@
 import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
 import type { TopicId } from '../topics.ts';
+import { publicContactNumbers } from './hotlines.ts';
 import { assertUniqueArticleIds, type KnowledgeArticle } from './knowledge-article.ts';
 import { buildRetrievalIndex, searchIndex, type RetrievalIndex, type ScoredArticle, type SearchOptions } from './retrieval.ts';
-
-/** 1823's own number: always a valid contact in a reply. */
-export const HOTLINE_1823 = '1823';
 
 /** A knowledge base over validated articles held in memory; adapters decide where the articles come from. */
 export class InMemoryKnowledgeBase implements KnowledgeBase {
@@ -31,8 +29,7 @@ export class InMemoryKnowledgeBase implements KnowledgeBase {
   }
 
   publicContactNumbers(): string[] {
-    const numbers = new Set([HOTLINE_1823, ...[...this.byId.values()].map((article) => article.hotline)]);
-    return [...numbers].sort();
+    return publicContactNumbers([...this.byId.values()].map((article) => article.hotline));
   }
 
   allArticles(): KnowledgeArticle[] {
