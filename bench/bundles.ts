@@ -5,18 +5,17 @@
  * the import took. The baseline is an empty ESM handler bundled and measured the same way in the same run.
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../local/paths.ts';
+import { loadTaxonomyAndExamples, TOPIC_MODEL_FILE, trainingDigest } from '../shared/adapters/local/local-topic-classifier.ts';
 import { localStepTimings, type LocalStepTimings } from './local-steps.ts';
-import { median, round, sig, type BenchOptions, type Scale, type Table } from './lib.ts';
+import { errorMessage, freshNodeJson, median, round, sig, type BenchOptions, type Scale, type Table } from './lib.ts';
 
 /** cdk/lib/assist-function.ts bundling, as CDK passes it to esbuild (plus a metafile for the input sizes). */
-const CDK_LIKE: BuildOptions & { metafile: true } = {
+export const CDK_LIKE: BuildOptions & { metafile: true } = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -90,6 +89,24 @@ export interface BundlesData {
   empty: { importMs: number; processMs: number; kb: number };
   bundles: BundleMeasurement[];
   localSteps: LocalStepTimings | { error: string };
+  /** What the classify bundle's init does with KNOWLEDGE_DIR's topic model (null when classify was not measured). */
+  classifyModel: ClassifyModel | null;
+}
+
+/** As LocalTopicClassifier.load decides: 'shipped' loads model/topic-model.json, the others train at init. */
+export interface ClassifyModel {
+  origin: 'shipped' | 'trained-missing' | 'trained-stale';
+  modelMb: number | null;
+}
+
+/** Whether the classify init (LocalTopicClassifier.load of KNOWLEDGE_DIR) loads the shipped model or trains. */
+export async function classifyModelAt(dir: string): Promise<ClassifyModel> {
+  const file = join(dir, TOPIC_MODEL_FILE);
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  if (size === undefined) return { origin: 'trained-missing', modelMb: null };
+  const { trainedOn } = JSON.parse(readFileSync(file, 'utf8')) as { trainedOn?: string };
+  const current = trainedOn === trainingDigest(await loadTaxonomyAndExamples(dir));
+  return { origin: current ? 'shipped' : 'trained-stale', modelMb: round(size / 1048576, 1) };
 }
 
 export function handlerFolders(): string[] {
@@ -168,24 +185,12 @@ console.log(JSON.stringify({ importMs, rssMb: process.memoryUsage().rss / 104857
 `;
 
 /** One fresh `node` importing the bundle, with Lambda's NODE_OPTIONS (source maps) unless told otherwise. */
-export function importInFreshNode(file: string, sourceMaps = true): Promise<ImportSample> {
+export async function importInFreshNode(file: string, sourceMaps = true): Promise<ImportSample> {
   const args = [...(sourceMaps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', CHILD, pathToFileURL(file).href];
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...DUMMY_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const processMs = performance.now() - started;
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`import failed (exit ${code}): ${stderr.trim().split('\n').slice(0, 3).join(' ')}`));
-      const parsed = JSON.parse(line) as Omit<ImportSample, 'processMs'>;
-      resolve({ ...parsed, processMs });
-    });
+  const { value, processMs } = await freshNodeJson<Omit<ImportSample, 'processMs'>>(args, DUMMY_ENV).catch((error: unknown) => {
+    throw new Error(errorMessage(error).replace('fresh node failed', 'import failed'));
   });
+  return { ...value, processMs };
 }
 
 interface Samples {
@@ -233,14 +238,15 @@ export async function benchBundles(options: BenchOptions): Promise<{ tables: Tab
     const runs = RUNS[options.scale];
     const samples = await sampleImports(built, runs, options.scale === 'full');
     const localSteps = await localStepTimings(options.scale).catch((error: unknown) => ({ error: String(error) }));
-    const data = summarise(built, samples, runs, localSteps);
+    const classifyModel = functions.includes('classify') ? await classifyModelAt(KNOWLEDGE_DIR) : null;
+    const data = summarise(built, samples, runs, localSteps, classifyModel);
     return { tables: [bundleTable(data)], data };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function summarise(built: Built[], samples: Map<string, Samples>, runs: number, localSteps: BundlesData['localSteps']): BundlesData {
+function summarise(built: Built[], samples: Map<string, Samples>, runs: number, localSteps: BundlesData['localSteps'], classifyModel: ClassifyModel | null): BundlesData {
   const medianOf = (list: ImportSample[], key: 'importMs' | 'processMs' | 'rssMb') => median(list.map((s) => s[key]));
   const emptySamples = samples.get(EMPTY)?.withMaps ?? [];
   const empty = { importMs: round(medianOf(emptySamples, 'importMs'), 2), processMs: round(medianOf(emptySamples, 'processMs'), 1), kb: built[0]?.kb ?? 0 };
@@ -266,7 +272,7 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
         ...(s.error ? { error: s.error } : {}),
       };
     });
-  return { runs, empty, bundles, localSteps };
+  return { runs, empty, bundles, localSteps, classifyModel };
 }
 
 function localHandleCell(localSteps: BundlesData['localSteps'], fn: string): string | null {
@@ -302,6 +308,13 @@ function bundleTable(data: BundlesData): Table {
       'import = init phase (module scope: config, clients, knowledge layer) in a fresh node with --enable-source-maps as Lambda sets it; @aws-sdk/* is external (the runtime provides it) and its load counts',
       '"vs empty" = process wall time (node start + import) over the empty handler\'s',
       stepsNote,
+      ...(data.classifyModel ? [classifyModelNote(data.classifyModel)] : []),
     ],
   };
+}
+
+function classifyModelNote({ origin, modelMb }: ClassifyModel): string {
+  const where = `KNOWLEDGE_DIR=layers/knowledge (the layer mounts at /opt/knowledge)`;
+  if (origin === 'shipped') return `classify init loads the shipped ${TOPIC_MODEL_FILE} (${modelMb} MB) + glossary from ${where}; it does not train`;
+  return `classify init TRAINS the topic model (${origin}: ${TOPIC_MODEL_FILE} ${origin === 'trained-missing' ? 'missing' : 'stale'} in ${where}); run npm run assist -- train-model`;
 }

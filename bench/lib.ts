@@ -2,6 +2,7 @@
  * Shared pieces of the benchmarks: scale, result shape, timing and statistics, markdown tables.
  * Machines here are noisy, so every bench reports ratios against a baseline measured in the same run.
  */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 /** tiny: the smoke test (seconds); quick: `--quick` (~30 s in all); full: `npm run bench` (< 5 min on 2 cores). */
@@ -82,6 +83,28 @@ export function round(value: number, digits = 1): number {
 /** Significant-figure rounding for money and tiny durations, where fixed decimals hide everything. */
 export function sig(value: number, digits = 3): number {
   return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(digits));
+}
+
+/**
+ * Runs `node ARGS` in a fresh process with only `env` (plus PATH), as a Lambda init starts clean, and parses
+ * the last line it prints as JSON. processMs is the wall time of the whole process.
+ */
+export function freshNodeJson<T>(args: string[], env: Record<string, string>): Promise<{ value: T; processMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const processMs = performance.now() - started;
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`fresh node failed (exit ${code}): ${stderr.trim().split('\n').slice(0, 3).join(' ')}`));
+      resolve({ value: JSON.parse(line) as T, processMs });
+    });
+  });
 }
 
 export const errorMessage = (error: unknown): string => (error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error)).slice(0, 240);

@@ -1,6 +1,6 @@
 /**
- * Modules that other engineers are still writing (the classifier, its evaluator, the Bedrock classifier
- * prompt). Benches import them at run time so they start measuring the day the code lands and say
+ * Modules that other engineers are still writing (the Bedrock classifier prompt, the local analysis
+ * adapters). Benches import them at run time so they start measuring the day the code lands and say
  * "not available yet" until then, instead of failing to compile or crash.
  */
 import { existsSync } from 'node:fs';
@@ -12,8 +12,6 @@ import { NotAvailableError } from './lib.ts';
 export type ModuleExports = Record<string, unknown>;
 
 export const OPTIONAL_MODULES = {
-  localClassifier: 'shared/adapters/local/local-topic-classifier.ts',
-  evaluate: 'shared/domain/classification/evaluate.ts',
   bedrockClassifier: 'shared/adapters/aws/bedrock-topic-classifier.ts',
   analysisAdapters: 'local/analysis-adapters.ts',
 } as const;

@@ -6,6 +6,8 @@
  *                     trains the local classifier on any {"text","label"} JSONL and reports its quality
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
+ *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.json)
+ *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
  *   help
  */
@@ -17,7 +19,16 @@ import { buildReport, renderReport } from '../shared/domain/steps/topic-report.t
 import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
 import { topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
 import { startLocalDynamo } from './dynamo.ts';
-import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
+import {
+  GLOSSARY_FILE,
+  loadGlossary,
+  loadTaxonomyAndExamples,
+  LocalTopicClassifier,
+  shippedModelFile,
+  TOPIC_MODEL_FILE,
+} from '../shared/adapters/local/local-topic-classifier.ts';
+import { LocalTopicModel } from '../shared/domain/classification/local-topic-model.ts';
+import { buildGlossary, glossaryFile } from './build-glossary.ts';
 import { evaluateClassifier, parseLabelledJsonl } from '../shared/domain/classification/evaluate.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
@@ -58,6 +69,8 @@ async function main(): Promise<number> {
       const oosLabel = option('oos-label');
       const report = evaluateClassifier(parseLabelledJsonl(readFileSync(trainPath, 'utf8'), trainPath), parseLabelledJsonl(readFileSync(testPath, 'utf8'), testPath), {
         ...(oosLabel ? { oosLabel } : {}),
+        // The glossary is general Chinese/English vocabulary, so it serves any labelled set.
+        training: { glossary: await loadGlossary(KNOWLEDGE_DIR) },
       });
       if (flag('json')) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -100,11 +113,27 @@ async function main(): Promise<number> {
       }
       return 0;
     }
+    case 'train-model': {
+      const knowledge = await loadTaxonomyAndExamples(KNOWLEDGE_DIR);
+      const started = performance.now();
+      const model = LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary });
+      const file = shippedModelFile(knowledge, model);
+      writeFileSync(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), file);
+      console.error(`trained on ${knowledge.examples.length} examples in ${(performance.now() - started).toFixed(0)} ms; wrote ${TOPIC_MODEL_FILE} (${(file.length / 1e6).toFixed(1)} MB)`);
+      return 0;
+    }
+    case 'build-glossary': {
+      const supplementPath = join(KNOWLEDGE_DIR, 'glossary', 'cantonese-hk.tsv');
+      const glossary = buildGlossary(readFileSync(supplementPath, 'utf8'), 'glossary/cantonese-hk.tsv');
+      writeFileSync(join(KNOWLEDGE_DIR, GLOSSARY_FILE), glossaryFile(glossary));
+      console.error(`wrote ${GLOSSARY_FILE} (${glossary.size} words); retrain the topic model: npm run assist -- train-model`);
+      return 0;
+    }
     case 'openapi':
       process.stdout.write(`${JSON.stringify(reviewApiOpenApi(), null, 2)}\n`);
       return 0;
     case 'help':
-      console.log('usage: npm run assist -- <redact [--json] | classify | eval --train T --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | openapi | help>');
+      console.log('usage: npm run assist -- <redact [--json] | classify | eval --train T --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | build-glossary | openapi | help>');
       return 0;
     default:
       console.error(`unknown command "${command}"; try: npm run assist -- help`);

@@ -10,8 +10,10 @@ import { systemClock } from '#ports/clock.ts';
 import { handleClassify } from './handle.ts';
 
 const config = loadConfig();
-// Trained once per container from the knowledge layer (cold start), reused by warm invocations.
+// The model shipped in the knowledge layer, loaded once per container and reused by warm invocations.
 const local = await LocalTopicClassifier.load(config.KNOWLEDGE_DIR);
+// Only when the layer's examples changed without `train-model`: the container trained for seconds.
+if (local.origin !== 'shipped') logger.warn('local topic model trained at cold start', { origin: local.origin });
 const bedrock = new BedrockTopicClassifier(
   {
     // One SDK attempt: the classifier retries throttling itself with bounded, jittered backoff.

@@ -51,3 +51,20 @@ export function stratifiedSplit<T extends { label: string }>(
   }
   return { train, holdout };
 }
+
+/** Stratified k-fold partition: each label's items, shuffled with the seed, dealt round-robin into k folds. */
+export function stratifiedFolds<T extends { label: string }>(items: readonly T[], k: number, seed: number): T[][] {
+  const random = seededRandom(seed);
+  const folds: T[][] = Array.from({ length: k }, () => []);
+  const byLabel = new Map<string, T[]>();
+  for (const item of items) byLabel.set(item.label, [...(byLabel.get(item.label) ?? []), item]);
+  let next = 0;
+  for (const group of byLabel.values()) {
+    // Continuing the deal across labels keeps fold sizes within one of each other.
+    for (const item of shuffled(group, random)) {
+      (folds[next % k] as T[]).push(item);
+      next += 1;
+    }
+  }
+  return folds;
+}

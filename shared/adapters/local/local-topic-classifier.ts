@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
 import { LocalTopicModel } from '../../domain/classification/local-topic-model.ts';
+import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
 import { TaxonomySchema, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LANGUAGES, type Language } from '../../domain/language.ts';
@@ -13,8 +16,22 @@ import type { TopicClassifier, TopicResult } from '../../ports/topic-classifier.
 const ExampleSchema = z.object({ text: z.string().min(1), label: z.enum(TOPIC_IDS), language: z.enum(LANGUAGES) });
 export type TopicExample = z.infer<typeof ExampleSchema>;
 
-/** Reads `taxonomy.json` and `examples/*.jsonl` from the knowledge layer, validating every line. */
-export async function loadTaxonomyAndExamples(dir: string): Promise<{ taxonomy: Taxonomy; examples: TopicExample[] }> {
+export interface ClassifierKnowledge {
+  taxonomy: Taxonomy;
+  examples: TopicExample[];
+  glossary: Glossary;
+}
+
+/** The Chinese → English glossary shipped in the layer (glossary/zh-en.tsv, built by `npm run assist -- build-glossary`). */
+export async function loadGlossary(dir: string): Promise<Glossary> {
+  return glossaryFromTsv(await readFile(join(dir, GLOSSARY_FILE), 'utf8'), GLOSSARY_FILE);
+}
+
+export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
+export const TOPIC_MODEL_FILE = 'model/topic-model.json';
+
+/** Reads `taxonomy.json`, `examples/*.jsonl` and the glossary from the knowledge layer, validating every line. */
+export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKnowledge> {
   const taxonomyResult = TaxonomySchema.safeParse(JSON.parse(await readFile(join(dir, 'taxonomy.json'), 'utf8')));
   if (!taxonomyResult.success) {
     throw new ValidationError(fieldProblems(taxonomyResult.error).map((p) => ({ ...p, field: `taxonomy.json:${p.field}` })));
@@ -30,7 +47,52 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<{ taxonomy: 
       examples.push(parsed.data);
     });
   }
-  return { taxonomy: taxonomyResult.data, examples };
+  return { taxonomy: taxonomyResult.data, examples, glossary: await loadGlossary(dir) };
+}
+
+/**
+ * Identifies what a topic model was trained from: examples, taxonomy keywords, glossary and training
+ * settings. The shipped model records it; a layer whose files no longer match gets a freshly trained model.
+ */
+export function trainingDigest({ taxonomy, examples, glossary }: ClassifierKnowledge): string {
+  const { features, ...settings } = DEFAULT_TRAINING_OPTIONS;
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        examples: examples.map(({ text, label }) => [text, label]),
+        keywords: taxonomy.topics.map((topic) => [topic.id, topic.keywords ?? null]),
+        glossary: glossaryDigest(glossary),
+        settings,
+        features,
+      }),
+    )
+    .digest('hex');
+}
+
+const ShippedModelSchema = z.object({ trainedOn: z.string().regex(/^[0-9a-f]{64}$/), model: z.unknown() });
+
+/** The file `npm run assist -- train-model` writes into the layer. */
+export function shippedModelFile(knowledge: ClassifierKnowledge, model: LocalTopicModel): string {
+  return `${JSON.stringify({ trainedOn: trainingDigest(knowledge), model: model.toJSON() })}\n`;
+}
+
+/** How the local model was obtained: loaded from the layer, or trained now because the shipped one was missing or stale. */
+export type ModelOrigin = 'shipped' | 'trained-missing' | 'trained-stale';
+
+async function loadOrTrain(dir: string, options: { rejectBelow?: number }): Promise<{ model: LocalTopicModel; origin: ModelOrigin }> {
+  const knowledge = await loadTaxonomyAndExamples(dir);
+  let raw: string;
+  try {
+    raw = await readFile(join(dir, TOPIC_MODEL_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return { model: LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary, ...options }), origin: 'trained-missing' };
+  }
+  const shipped = ShippedModelSchema.parse(JSON.parse(raw));
+  if (shipped.trainedOn !== trainingDigest(knowledge)) {
+    return { model: LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary, ...options }), origin: 'trained-stale' };
+  }
+  return { model: LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary }, options), origin: 'shipped' };
 }
 
 /** `KNOWLEDGE_DIR` (the Lambda layer mounts it at /opt/knowledge), else the repository's layers/knowledge. */
@@ -38,24 +100,30 @@ export function defaultKnowledgeDir(): string {
   return process.env.KNOWLEDGE_DIR ?? fileURLToPath(new URL('../../../layers/knowledge', import.meta.url));
 }
 
-const models = new Map<string, Promise<LocalTopicModel>>();
+const models = new Map<string, Promise<{ model: LocalTopicModel; origin: ModelOrigin }>>();
 
 /**
- * The local classifier as a TopicClassifier: trained once per knowledge directory and process (cold start),
- * then reused by warm invocations. Local default, production first pass, and Bedrock's fallback.
+ * The local classifier as a TopicClassifier: the model shipped in the knowledge layer, loaded once per
+ * process (cold start) and reused by warm invocations; trained on the spot when the shipped model is
+ * missing or does not match the layer's examples. Local default, production first pass, Bedrock's fallback.
  */
 export class LocalTopicClassifier implements TopicClassifier {
-  private constructor(private readonly model: LocalTopicModel) {}
+  private constructor(
+    private readonly model: LocalTopicModel,
+    /** Reported by the classify handler at cold start: a stale model costs seconds of training there. */
+    readonly origin: ModelOrigin,
+  ) {}
 
   static async load(dir: string = defaultKnowledgeDir(), options: { rejectBelow?: number } = {}): Promise<LocalTopicClassifier> {
     const key = `${dir}#${options.rejectBelow ?? ''}`;
     let model = models.get(key);
     if (!model) {
-      model = loadTaxonomyAndExamples(dir).then(({ taxonomy, examples }) => new LocalTopicModel(taxonomy, examples, options));
+      model = loadOrTrain(dir, options);
       models.set(key, model);
       model.catch(() => models.delete(key));
     }
-    return new LocalTopicClassifier(await model);
+    const loaded = await model;
+    return new LocalTopicClassifier(loaded.model, loaded.origin);
   }
 
   get taxonomy(): Taxonomy {

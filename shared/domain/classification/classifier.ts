@@ -1,6 +1,7 @@
 import { normaliseEnquiryText } from './normalise.ts';
 import { DEFAULT_FEATURE_OPTIONS } from './features.ts';
-import { trainClassifier as trainTextClassifier, type TrainingOptions } from './text-classifier.ts';
+import type { Glossary } from './glossary.ts';
+import { TextClassifier, trainClassifier as trainTextClassifier, type SerialisedModel, type TrainingOptions } from './text-classifier.ts';
 
 /*
  * The classifier API the rest of the app uses (local topic model, bench, evaluation). The model itself
@@ -25,6 +26,8 @@ export interface Prediction {
 export interface TrainedClassifier {
   labels: string[];
   predict(text: string): Prediction;
+  /** The model as JSON (weights included); `loadClassifier` restores it exactly. */
+  toJSON(): SerialisedModel;
 }
 
 export interface ClassifierOptions {
@@ -39,31 +42,35 @@ export interface ClassifierOptions {
    * group becomes one cross-language feature whose weight is learned from the examples.
    */
   keywordGroups?: Record<string, string[]>;
+  /** Chinese → English glossary bridging the two languages (see glossary.ts); general, not hotline-specific. */
+  glossary?: Glossary;
+  /** Features seen in fewer training texts are dropped (default 1: keep all). */
+  minDocumentFrequency?: number;
 }
 
 function engineOptions(options: ClassifierOptions): Partial<TrainingOptions> {
-  const { epochs, learningRate, l2, seed, calibrationShare, keywordGroups } = options;
+  const { epochs, learningRate, l2, seed, calibrationShare, keywordGroups, glossary, minDocumentFrequency } = options;
   return {
     ...(epochs === undefined ? {} : { epochs }),
     ...(learningRate === undefined ? {} : { learningRate }),
     ...(l2 === undefined ? {} : { l2 }),
     ...(seed === undefined ? {} : { seed }),
     ...(calibrationShare === undefined ? {} : { calibrationFraction: calibrationShare }),
-    ...(keywordGroups
-      ? {
-          features: {
-            ...DEFAULT_FEATURE_OPTIONS,
+    ...(minDocumentFrequency === undefined ? {} : { minDocumentFrequency }),
+    features: {
+      ...DEFAULT_FEATURE_OPTIONS,
+      ...(keywordGroups
+        ? {
             // Normalised like the text they are matched against, so script and case do not matter.
             keywordGroups: Object.fromEntries(Object.entries(keywordGroups).map(([group, terms]) => [group, terms.map(normaliseEnquiryText).filter(Boolean)])),
-          },
-        }
-      : {}),
+          }
+        : {}),
+      ...(glossary ? { glossary } : {}),
+    },
   };
 }
 
-/** Trains on any labelled set. Deterministic for the same data and options. */
-export function trainClassifier(data: LabelledText[], options: ClassifierOptions = {}): TrainedClassifier {
-  const model = trainTextClassifier(data, engineOptions(options));
+function wrap(model: TextClassifier): TrainedClassifier {
   return {
     labels: [...model.labels],
     predict(text: string): Prediction {
@@ -75,5 +82,16 @@ export function trainClassifier(data: LabelledText[], options: ClassifierOptions
         evidence: model.evidence(text, label),
       };
     },
+    toJSON: () => model.toJSON(),
   };
+}
+
+/** Trains on any labelled set. Deterministic for the same data and options. */
+export function trainClassifier(data: LabelledText[], options: ClassifierOptions = {}): TrainedClassifier {
+  return wrap(trainTextClassifier(data, engineOptions(options)));
+}
+
+/** Restores a model saved with `toJSON`; a model trained with a glossary needs the same glossary. */
+export function loadClassifier(json: unknown, resources: { glossary?: Glossary } = {}): TrainedClassifier {
+  return wrap(TextClassifier.fromJSON(json, resources));
 }

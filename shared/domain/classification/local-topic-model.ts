@@ -1,6 +1,7 @@
 import type { Language } from '../language.ts';
 import type { TopicId } from '../topics.ts';
-import { trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
+import { loadClassifier, trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
+import type { Glossary } from './glossary.ts';
 import { detectLanguage } from './language-detection.ts';
 import { departmentOf, keywordGroupsOf, urgencyOf, type Taxonomy } from './taxonomy.ts';
 import type { TopicResult } from './topic-result.ts';
@@ -18,17 +19,33 @@ export const DEFAULT_REJECT_BELOW = 0.25;
 
 /** The local classifier over the hotline taxonomy: topic from the trained model, department and urgency from the taxonomy. */
 export class LocalTopicModel {
-  private readonly model: TrainedClassifier;
-
   private readonly topicIds: RegExp;
 
-  constructor(
+  private constructor(
     readonly taxonomy: Taxonomy,
-    examples: LabelledText[],
-    private readonly options: ClassifierOptions & { rejectBelow?: number } = {},
+    private readonly model: TrainedClassifier,
+    private readonly options: { rejectBelow?: number },
   ) {
-    this.model = trainClassifier(examples, { keywordGroups: keywordGroupsOf(taxonomy), ...options });
     this.topicIds = new RegExp(`\\b(${taxonomy.topics.map((t) => t.id).join('|')})\\b`, 'giu');
+  }
+
+  /** Trains on labelled examples, with the taxonomy's keywords as a cross-language lexicon. */
+  static train(taxonomy: Taxonomy, examples: LabelledText[], options: ClassifierOptions & { rejectBelow?: number } = {}): LocalTopicModel {
+    const { rejectBelow, ...training } = options;
+    const model = trainClassifier(examples, { keywordGroups: keywordGroupsOf(taxonomy), ...training });
+    return new LocalTopicModel(taxonomy, model, { rejectBelow });
+  }
+
+  /** A model trained earlier (`toJSON`), e.g. the one shipped in the knowledge layer. */
+  static fromJSON(taxonomy: Taxonomy, json: unknown, resources: { glossary?: Glossary } = {}, options: { rejectBelow?: number } = {}): LocalTopicModel {
+    const model = loadClassifier(json, resources);
+    const unknown = model.labels.filter((label) => !taxonomy.topics.some((topic) => topic.id === label));
+    if (unknown.length > 0) throw new Error(`topic model predicts labels the taxonomy does not have: ${unknown.join(', ')}`);
+    return new LocalTopicModel(taxonomy, model, options);
+  }
+
+  toJSON(): ReturnType<TrainedClassifier['toJSON']> {
+    return this.model.toJSON();
   }
 
   classify(text: string, language?: Language): TopicResult {

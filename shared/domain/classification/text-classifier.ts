@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
+import { glossaryDigest, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
 import { seededRandom, shuffled, stratifiedSplit } from '../random.ts';
 
@@ -68,12 +69,14 @@ const MODEL_FORMAT = '1823-assist/text-classifier';
 
 export const SerialisedModelSchema = z.object({
   format: z.literal(MODEL_FORMAT),
-  version: z.literal(1),
+  version: z.literal(2),
   labels: z.array(z.string()).min(1),
   features: z.array(z.string()),
   idf: z.array(z.number()),
-  /** Feature-major: weight of feature f for label k at f * labels.length + k. */
-  weights: z.array(z.number()),
+  /** Feature-major int8, base64: weight of feature f for label k is weights[f * labels.length + k] × weightScales[f]. */
+  weights: z.string(),
+  /** One float32 (little-endian, base64) per feature. */
+  weightScales: z.string(),
   bias: z.array(z.number()),
   temperature: z.number().positive(),
   featureOptions: z.object({
@@ -82,9 +85,62 @@ export const SerialisedModelSchema = z.object({
     wordBigrams: z.boolean(),
     keywordGroups: z.record(z.string(), z.array(z.string())).optional(),
     keywordWeight: z.number().positive().optional(),
+    glossWeight: z.number().positive().optional(),
+    /** sha256 of the glossary the model was trained with (the glossary itself ships separately). */
+    glossaryDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   }),
 });
 export type SerialisedModel = z.infer<typeof SerialisedModelSchema>;
+
+/*
+ * Weights are stored as int8 with one float32 scale per feature (symmetric quantisation): a quarter of
+ * float32's size for the model shipped in the layer. Training ends by quantising the in-memory weights
+ * the same way, so a reloaded model scores exactly like the one that was trained.
+ */
+interface QuantisedWeights {
+  levels: Int8Array;
+  scales: Float32Array;
+}
+
+function quantise(weights: Float64Array, labelCount: number): QuantisedWeights {
+  const featureCount = weights.length / labelCount;
+  const levels = new Int8Array(weights.length);
+  const scales = new Float32Array(featureCount);
+  for (let f = 0; f < featureCount; f += 1) {
+    let largest = 0;
+    for (let k = 0; k < labelCount; k += 1) largest = Math.max(largest, Math.abs(weights[f * labelCount + k] as number));
+    const scale = Math.fround(largest / 127);
+    scales[f] = scale;
+    if (scale === 0) continue;
+    for (let k = 0; k < labelCount; k += 1) levels[f * labelCount + k] = Math.round((weights[f * labelCount + k] as number) / scale);
+  }
+  return { levels, scales };
+}
+
+function dequantise({ levels, scales }: QuantisedWeights, labelCount: number): Float64Array {
+  const weights = new Float64Array(levels.length);
+  for (let j = 0; j < levels.length; j += 1) weights[j] = (levels[j] as number) * (scales[Math.floor(j / labelCount)] as number);
+  return weights;
+}
+
+function quantisedToBase64({ levels, scales }: QuantisedWeights): { weights: string; weightScales: string } {
+  return {
+    weights: Buffer.from(levels.buffer, levels.byteOffset, levels.byteLength).toString('base64'),
+    weightScales: Buffer.from(scales.buffer, scales.byteOffset, scales.byteLength).toString('base64'),
+  };
+}
+
+function quantisedFromBase64(levels64: string, scales64: string, labelCount: number): QuantisedWeights {
+  const levelBytes = Buffer.from(levels64, 'base64');
+  const scaleBytes = Buffer.from(scales64, 'base64');
+  if (scaleBytes.length % 4 !== 0 || levelBytes.length !== (scaleBytes.length / 4) * labelCount) {
+    throw new Error('serialised classifier has inconsistent array lengths');
+  }
+  return {
+    levels: new Int8Array(levelBytes.buffer, levelBytes.byteOffset, levelBytes.length),
+    scales: new Float32Array(scaleBytes.buffer.slice(scaleBytes.byteOffset, scaleBytes.byteOffset + scaleBytes.length)),
+  };
+}
 
 interface SparseVector {
   indices: Int32Array;
@@ -121,12 +177,12 @@ function buildVocabulary(documents: Map<string, number>[], minDocumentFrequency:
 }
 
 /** Sublinear TF × IDF, L2-normalised: long enquiries do not outvote short ones. */
-function vectorise(counts: Map<string, number>, vocabulary: Vocabulary, keywordWeight = 1): SparseVector {
+function vectorise(counts: Map<string, number>, vocabulary: Vocabulary, options: FeatureOptions): SparseVector {
   const pairs: [number, number][] = [];
   for (const [feature, count] of counts) {
     const i = vocabulary.index.get(feature);
     if (i === undefined) continue;
-    const boost = feature.startsWith('k:') ? keywordWeight : 1;
+    const boost = feature.startsWith('k:') ? (options.keywordWeight ?? 1) : feature.startsWith('g:') ? (options.glossWeight ?? 1) : 1;
     pairs.push([i, (1 + Math.log(count)) * (vocabulary.idf[i] as number) * boost]);
   }
   pairs.sort((a, b) => a[0] - b[0]);
@@ -197,9 +253,9 @@ function fitWeights(
       }
     }
   }
-  for (let j = 0; j < weights.length; j += 1) weights[j] = roundWeight((weights[j] as number) * scale);
+  for (let j = 0; j < weights.length; j += 1) weights[j] = (weights[j] as number) * scale;
   for (let k = 0; k < labelCount; k += 1) bias[k] = roundWeight(bias[k] as number);
-  return { weights, bias };
+  return { weights: dequantise(quantise(weights, labelCount), labelCount), bias };
 }
 
 function meanNegativeLogLikelihood(logits: Float64Array[], targets: number[], temperature: number): number {
@@ -274,40 +330,51 @@ export class TextClassifier {
     return new TextClassifier(parts.labels, names, parts.vocabulary.idf, parts.weights, parts.bias, parts.temperature, parts.featureOptions);
   }
 
-  static fromJSON(json: unknown): TextClassifier {
+  /**
+   * Rebuilds a serialised model. A model trained with a glossary needs that same glossary (checked by
+   * digest): with another one its glossary features would silently mean something else.
+   */
+  static fromJSON(json: unknown, resources: { glossary?: Glossary } = {}): TextClassifier {
     const model = SerialisedModelSchema.parse(json);
     const labelCount = model.labels.length;
-    if (model.idf.length !== model.features.length || model.weights.length !== model.features.length * labelCount || model.bias.length !== labelCount) {
+    const weights = dequantise(quantisedFromBase64(model.weights, model.weightScales, labelCount), labelCount);
+    if (model.idf.length !== model.features.length || weights.length !== model.features.length * labelCount || model.bias.length !== labelCount) {
       throw new Error('serialised classifier has inconsistent array lengths');
+    }
+    const { glossaryDigest: expectedDigest, ...featureOptions } = model.featureOptions;
+    if (expectedDigest !== undefined) {
+      if (!resources.glossary) throw new Error('serialised classifier was trained with a glossary; pass the same glossary to load it');
+      if (glossaryDigest(resources.glossary) !== expectedDigest) throw new Error('serialised classifier was trained with a different glossary; retrain it');
     }
     return new TextClassifier(
       model.labels,
       model.features,
       Float64Array.from(model.idf),
-      Float64Array.from(model.weights),
+      weights,
       Float64Array.from(model.bias),
       model.temperature,
-      model.featureOptions,
+      expectedDigest === undefined ? featureOptions : { ...featureOptions, glossary: resources.glossary as Glossary },
     );
   }
 
   toJSON(): SerialisedModel {
+    const { glossary, ...featureOptions } = this.featureOptions;
     return {
       format: MODEL_FORMAT,
-      version: 1,
+      version: 2,
       labels: [...this.labels],
       features: [...this.featureNames],
       idf: Array.from(this.vocabulary.idf),
-      weights: Array.from(this.weights),
+      ...quantisedToBase64(quantise(this.weights, this.labels.length)),
       bias: Array.from(this.bias),
       temperature: this.temperature,
-      featureOptions: this.featureOptions,
+      featureOptions: glossary ? { ...featureOptions, glossaryDigest: glossaryDigest(glossary) } : featureOptions,
     };
   }
 
   /** Uncalibrated scores; used to fit the temperature. */
   logits(text: string): Float64Array {
-    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary, this.featureOptions.keywordWeight);
+    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary, this.featureOptions);
     const out = new Float64Array(this.labels.length);
     logitsInto(out, x, this.weights, this.bias);
     return out;
@@ -317,7 +384,7 @@ export class TextClassifier {
   evidence(text: string, label: string, limit = 4): string[] {
     const k = this.labels.indexOf(label);
     if (k < 0) return [];
-    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary, this.featureOptions.keywordWeight);
+    const x = vectorise(countFeatures(extractFeatures(normaliseEnquiryText(text), this.featureOptions)), this.vocabulary, this.featureOptions);
     const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * (this.weights[f * this.labels.length + k] as number) }));
     return contributions
       // Whole words, word pairs and Chinese n-grams read well in a rationale; sub-word pieces do not.
@@ -366,7 +433,7 @@ function prepare(examples: readonly LabelledText[], labels: string[], featureOpt
 
 function fitOnPrepared(prepared: PreparedSet, options: TrainingOptions, temperature: number): TextClassifier {
   const vocabulary = buildVocabulary(prepared.counts, options.minDocumentFrequency);
-  const vectors = prepared.counts.map((counts) => vectorise(counts, vocabulary, options.features.keywordWeight));
+  const vectors = prepared.counts.map((counts) => vectorise(counts, vocabulary, options.features));
   const { weights, bias } = fitWeights(vectors, prepared.targets, vocabulary.index.size, prepared.labels.length, options);
   return TextClassifier.assemble({ labels: prepared.labels, vocabulary, weights, bias, temperature, featureOptions: options.features });
 }

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GLOSSARY_FILE, loadGlossary } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { englishStems, glossaryDigest, glossaryFromTsv, glossaryToTsv, glossFeatures, stemsOfSenses, type Glossary } from '../../shared/domain/classification/glossary.ts';
+import { extractFeatures } from '../../shared/domain/classification/features.ts';
+import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';
+import { buildGlossary, glossaryFile, parseSupplement } from '../../local/build-glossary.ts';
+import { KNOWLEDGE_DIR } from '../../local/paths.ts';
+
+const gFeatures = (text: string, glossary: Glossary = new Map([['水喉', ['water', 'pipe']], ['爆', ['burst']], ['爆水', ['spurt']]])) => {
+  const out: string[] = [];
+  const normalised = normaliseEnquiryText(text);
+  glossFeatures(normalised, normalised.split(' '), glossary, out);
+  return out;
+};
+
+describe('glossary features', () => {
+  it('stems English words and drops stop words', () => {
+    expect(englishStems(['The', 'pipes', 'burst', 'and', 'FLOODED', 'it', 'x', 'Nathan2'])).toEqual(['pipe', 'burst', 'flood']);
+  });
+
+  it('matches the longest Chinese words first, so a Chinese and an English enquiry share features', () => {
+    expect(gFeatures('爆水喉')).toEqual(['g:spurt']); // 爆水 is the longest match at the start, then 喉 is unknown
+    expect(gFeatures('個水喉爆咗')).toEqual(['g:water', 'g:pipe', 'g:burst']);
+    expect(gFeatures('burst water pipes')).toEqual(['g:burst', 'g:water', 'g:pipe']);
+  });
+
+  it('turns dictionary senses into stems, skipping classifiers, names, cross-references and explanations', () => {
+    expect(stemsOfSenses(['street lamp', 'street light', 'CL:盞|盏[zhan3]'])).toEqual(['street', 'lamp', 'light']);
+    expect(stemsOfSenses(['surname Wang', 'Beijing', 'variant of 燈|灯[deng1]'])).toEqual([]);
+    expect(stemsOfSenses(['(of water) to seep', 'a long explanation of a rare literary usage in poems'])).toEqual(['seep']);
+  });
+
+  it('round-trips through the shipped TSV form and names a malformed line', () => {
+    const glossary = new Map([['路燈', ['street', 'lamp']], ['水', ['water']]]);
+    expect(glossaryFromTsv(glossaryToTsv(glossary))).toEqual(new Map([['水', ['water']], ['路燈', ['street', 'lamp']]]));
+    expect(() => glossaryFromTsv('# ok\n水\twater\n燈 lamp\n', 'glossary/x.tsv')).toThrow(/glossary\/x\.tsv:3: expected/);
+    expect(() => parseSupplement('水\tWater!\n', 'cantonese-hk.tsv')).toThrow(/cantonese-hk\.tsv:1/);
+    expect(glossaryDigest(glossary)).toBe(glossaryDigest(new Map(glossary)));
+    expect(glossaryDigest(glossary)).not.toBe(glossaryDigest(new Map([['水', ['water']]])));
+  });
+
+  it('adds glossary features to the extracted features only when a glossary is given', () => {
+    const text = normaliseEnquiryText('樓上漏水');
+    const glossary = new Map([['漏水', ['leak']]]);
+    expect(extractFeatures(text, { hanNgramMax: 1, latinNgramSizes: [], wordBigrams: false, glossary })).toContain('g:leak');
+    expect(extractFeatures(text, { hanNgramMax: 1, latinNgramSizes: [], wordBigrams: false }).some((f) => f.startsWith('g:'))).toBe(false);
+  });
+});
+
+describe('the shipped glossary', () => {
+  it('is what build-glossary makes from CC-CEDICT and the Hong Kong supplement (rerun it after editing either)', () => {
+    const supplement = readFileSync(join(KNOWLEDGE_DIR, 'glossary', 'cantonese-hk.tsv'), 'utf8');
+    expect(glossaryFile(buildGlossary(supplement, 'cantonese-hk.tsv'))).toBe(readFileSync(join(KNOWLEDGE_DIR, GLOSSARY_FILE), 'utf8'));
+  });
+
+  it('knows Cantonese and Hong Kong words through the supplement, in either script', async () => {
+    const glossary = await loadGlossary(KNOWLEDGE_DIR);
+    expect(glossary.size).toBeGreaterThan(80_000);
+    expect(glossary.get(normaliseEnquiryText('瞓'))).toContain('sleep');
+    expect(gFeatures('啲垃圾冇人收', glossary)).toEqual(expect.arrayContaining(['g:garbag', 'g:without', 'g:collect']));
+    expect(gFeatures('樓上冷氣機滴水', glossary)).toEqual(gFeatures('楼上冷气机滴水', glossary));
+  });
+});
