@@ -321,6 +321,7 @@ function glossaryTable(data: ClassifierData): Table {
     title: 'Glossary effect (with vs without, same run)',
     columns: ['set', 'Δ accuracy', 'Δ macro-F1', 'train time ×', 'p50 ×', 'p99 ×'],
     rows: data.glossaryEffect.map((e) => [e.set, signed(e.accuracyDelta), signed(e.macroF1Delta), `${e.trainRatio}×`, `${e.p50Ratio}×`, `${e.p99Ratio}×`]),
+    notes: ['p99 over a few hundred predictions is one of the slowest handful, i.e. whichever prediction met a GC pause (varies several ms run to run): compare p50'],
   };
 }
 

@@ -38,6 +38,11 @@ describe('the topic model shipped in the knowledge layer', () => {
     expect(retrained === shipped, 'training is no longer reproducible, or the training code changed: run npm run assist -- train-model').toBe(true);
   });
 
+  it('uses the strong cross-language stem weight, chosen by the trainer on its calibration fold', async () => {
+    const shipped = JSON.parse(await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8')) as { model: { featureOptions: { glossWeight?: number } } };
+    expect(shipped.model.featureOptions.glossWeight).toBe(4);
+  });
+
   it('is what the classifier loads, and it classifies like the freshly trained model', async () => {
     const loaded = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
     expect(loaded.origin).toBe('shipped');

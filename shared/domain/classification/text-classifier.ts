@@ -30,6 +30,13 @@ export interface TrainingOptions {
   /** Features seen in fewer training texts are dropped (keeps big training sets compact). */
   minDocumentFrequency: number;
   features: FeatureOptions;
+  /**
+   * Stem-feature weights (`features.glossWeight`) tried on the calibration fold; the most accurate is
+   * kept (ties: lower calibrated log loss). Data in two languages wants a strong bridge, one language a
+   * weak one: measured 4 best on the hotline examples (+5 points over 1), 1 best on CLINC150 (+1.7 over 4).
+   * Empty, or calibration off: `features.glossWeight` as given.
+   */
+  glossWeightCandidates: number[];
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
@@ -40,6 +47,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   calibrationFraction: 0.2,
   minDocumentFrequency: 1,
   features: DEFAULT_FEATURE_OPTIONS,
+  glossWeightCandidates: [1, 4],
 };
 
 /** A label with its calibrated probability. */
@@ -456,17 +464,37 @@ export function trainClassifier(examples: readonly LabelledText[], options: Part
   const settings: TrainingOptions = { ...DEFAULT_TRAINING_OPTIONS, ...options };
   // Labels in first-seen order: deterministic, and the trained model lists them the way the data does.
   const labels = [...new Set(examples.map((example) => example.label))];
+  let features = settings.features;
   let temperature = 1;
   if (settings.calibrationFraction > 0 && labels.length > 1) {
     const { train, holdout } = stratifiedSplit(examples, settings.calibrationFraction, settings.seed);
     if (holdout.length > 0 && train.length > 0) {
-      const provisional = fitOnPrepared(prepare(train, labels, settings.features), settings, 1);
-      const labelIndex = new Map(labels.map((label, i) => [label, i]));
-      temperature = fitTemperature(
-        holdout.map((example) => provisional.logits(example.text)),
-        holdout.map((example) => labelIndex.get(example.label) as number),
-      );
+      ({ features, temperature } = calibrate(settings, prepare(train, labels, settings.features), holdout));
     }
   }
-  return fitOnPrepared(prepare(examples, labels, settings.features), settings, temperature);
+  return fitOnPrepared(prepare(examples, labels, features), { ...settings, features }, temperature);
+}
+
+/** Fits a provisional model per candidate stem weight on the training fold; keeps the best on the calibration fold. */
+function calibrate(settings: TrainingOptions, train: PreparedSet, holdout: readonly LabelledText[]): { features: FeatureOptions; temperature: number } {
+  const labelIndex = new Map(train.labels.map((label, i) => [label, i]));
+  const targets = holdout.map((example) => labelIndex.get(example.label) as number);
+  const candidates = settings.glossWeightCandidates.length > 0 ? settings.glossWeightCandidates : [settings.features.glossWeight ?? 1];
+  let best: { features: FeatureOptions; temperature: number; correct: number; loss: number } | undefined;
+  for (const glossWeight of candidates) {
+    const features = { ...settings.features, glossWeight };
+    const provisional = fitOnPrepared(train, { ...settings, features }, 1);
+    const logits = holdout.map((example) => provisional.logits(example.text));
+    const temperature = fitTemperature(logits, targets);
+    const correct = logits.filter((row, i) => argmax(row) === targets[i]).length;
+    const loss = meanNegativeLogLikelihood(logits, targets, temperature);
+    if (!best || correct > best.correct || (correct === best.correct && loss < best.loss)) best = { features, temperature, correct, loss };
+  }
+  return best as { features: FeatureOptions; temperature: number };
+}
+
+function argmax(values: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k += 1) if ((values[k] as number) > (values[best] as number)) best = k;
+  return best;
 }
