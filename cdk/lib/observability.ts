@@ -89,6 +89,8 @@ export class Observability extends Construct {
     alarm('ReviewBacklogAge', 'A draft has waited too long for an agent', backlogAge, (props.reviewBacklogLimit ?? Duration.hours(4)).toMinutes());
     const smsFailed = metric('SmsFailed', 'send-sms', 'Sum');
     alarm('SmsFailures', 'Follow-up SMS failed', smsFailed);
+    const smsDeliveryUnknown = metric('SmsDeliveryUnknown', 'send-sms', 'Sum');
+    alarm('SmsDeliveryUnknown', 'A follow-up SMS send crashed midway; an agent must check whether it arrived (never resent automatically)', smsDeliveryUnknown);
 
     new Dashboard(this, 'Dashboard', {
       dashboardName: '1823-Assist',
@@ -107,7 +109,7 @@ export class Observability extends Construct {
           }),
           new GraphWidget({
             title: 'SMS',
-            left: [metric('SmsSent', 'send-sms', 'Sum'), smsFailed, metric('SmsDuplicateSuppressed', 'send-sms', 'Sum')],
+            left: [metric('SmsSent', 'send-sms', 'Sum'), smsFailed, smsDeliveryUnknown, metric('SmsDuplicateSuppressed', 'send-sms', 'Sum')],
           }),
         ],
         [

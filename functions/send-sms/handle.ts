@@ -50,7 +50,8 @@ async function handleRecord(record: SQSRecord, deps: SendSmsDeps): Promise<void>
   }
   switch (result.outcome) {
     case 'sent':
-      if (!result.ledgerRecorded) logger.warn('SMS sent but the ledger write failed; a stale claim may allow a resend', context);
+      // A redelivery then finds the unfinished claim and reports delivery_unknown; it never resends.
+      if (!result.ledgerRecorded) logger.warn('SMS sent but the ledger write failed', context);
       await recordDelivery(deps, message.enquiryId, 'sms_sent', { messageId: result.messageId, segments: result.segments, encoding: result.encoding });
       metrics.addMetric('SmsSent', MetricUnit.Count, 1);
       metrics.addMetric('SmsSegments', MetricUnit.Count, result.segments);
@@ -59,6 +60,12 @@ async function handleRecord(record: SQSRecord, deps: SendSmsDeps): Promise<void>
       // Sent by an earlier delivery whose status write may have failed: make sure the enquiry shows it.
       await recordDelivery(deps, message.enquiryId, 'sms_sent', { note: 'sent by an earlier delivery' });
       metrics.addMetric('SmsDuplicateSuppressed', MetricUnit.Count, 1);
+      break;
+    case 'delivery_unknown':
+      // For the agent: check the provider's delivery record (or the caller) before sending again by hand.
+      await recordDelivery(deps, message.enquiryId, 'sms_failed', { failure: result.outcome });
+      metrics.addMetric('SmsDeliveryUnknown', MetricUnit.Count, 1);
+      logger.warn('SMS may or may not have gone out (ambiguous provider answer or a crashed delivery); not resent', context);
       break;
     case 'skipped_opted_out':
     case 'skipped_not_callers_number':

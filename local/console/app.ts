@@ -395,6 +395,12 @@ function queueView(): View {
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
+/** Known SMS failure reasons in the agent's language; an unknown one is shown as stored. */
+function smsFailureLabel(failure: string): string {
+  const key = `smsFailure-${failure}`;
+  return isMessageKey(key) ? t(key) : failure;
+}
+
 function actionLabel(action: string): string {
   const key = `action${action}`;
   return isMessageKey(key) ? t(key) : action;
@@ -748,7 +754,7 @@ function detailView(enquiryId: string): View {
         { class: 'panel', 'aria-labelledby': 'audit-title' },
         h('h2', { id: 'audit-title' }, t('sectionAudit')),
         decisionNote,
-        d.sms ? h('p', {}, t('smsStatus', { detail: d.sms.failure ?? `${d.sms.encoding ?? ''} ×${d.sms.segments ?? '?'} · ${formatTime(d.sms.at)}` })) : null,
+        d.sms ? h('p', {}, t('smsStatus', { detail: d.sms.failure !== undefined ? smsFailureLabel(d.sms.failure) : `${d.sms.encoding ?? ''} ×${d.sms.segments ?? '?'} · ${formatTime(d.sms.at)}` })) : null,
         h(
           'ol',
           { class: 'audit' },

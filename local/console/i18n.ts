@@ -202,6 +202,14 @@ const en = {
   'status-sms_failed': 'SMS failed',
   'status-closed': 'Closed',
   'status-needs_manual': 'Needs manual handling',
+  'smsFailure-delivery_unknown': 'delivery unknown: the provider may have sent it. Check its delivery record or call the caller before sending again.',
+  'smsFailure-skipped_opted_out': 'not sent: the number has opted out (STOP).',
+  'smsFailure-skipped_not_callers_number': 'not sent: not the number the enquiry came from.',
+  'smsFailure-opted_out_at_carrier': 'not sent: the number opted out at the carrier.',
+  'smsFailure-rejected': 'refused by the SMS provider.',
+  'smsFailure-invalid_request': 'refused by the SMS provider (invalid request).',
+  'smsFailure-access_denied': 'refused by the SMS provider (no permission).',
+  'smsFailure-not_found': 'refused by the SMS provider (sender not found).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -399,6 +407,14 @@ const zhHant: Record<MessageKey, string> = {
   'status-sms_failed': '短訊發送失敗',
   'status-closed': '已結束',
   'status-needs_manual': '需人手處理',
+  'smsFailure-delivery_unknown': '發送結果不明：供應商可能已發出。再發送前請先查看發送記錄或致電來電者。',
+  'smsFailure-skipped_opted_out': '未發送：該號碼已選擇停止接收（STOP）。',
+  'smsFailure-skipped_not_callers_number': '未發送：並非查詢來電的號碼。',
+  'smsFailure-opted_out_at_carrier': '未發送：該號碼已在電訊商停止接收。',
+  'smsFailure-rejected': '短訊供應商拒絕發送。',
+  'smsFailure-invalid_request': '短訊供應商拒絕發送（請求無效）。',
+  'smsFailure-access_denied': '短訊供應商拒絕發送（沒有權限）。',
+  'smsFailure-not_found': '短訊供應商拒絕發送（找不到發送號碼）。',
 };
 
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-Hant': zhHant };

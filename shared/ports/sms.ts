@@ -22,7 +22,7 @@ export interface OptOutRegistry {
   optIn(number: string, at: string): Promise<void>;
 }
 
-export type LedgerClaim = 'claimed' | 'already_sent' | 'in_progress';
+export type LedgerClaim = 'claimed' | 'already_sent' | 'in_progress' | 'outcome_unknown';
 
 /**
  * The idempotency record of follow-up SMS, keyed by enquiry id + decision id: at most one send per key,
@@ -31,10 +31,15 @@ export type LedgerClaim = 'claimed' | 'already_sent' | 'in_progress';
 export interface SentSmsLedger {
   /**
    * Atomically takes the right to send. 'claimed': go ahead; 'already_sent': it went out before;
-   * 'in_progress': another delivery holds a fresh claim (a stale one, left by a crash, is taken over).
+   * 'in_progress': another delivery holds a fresh claim; 'outcome_unknown': an earlier send got an
+   * ambiguous answer (markOutcomeUnknown), or its claim is older than any live send (the delivery crashed
+   * mid-send). Whether that SMS went out is unknown (the provider has no idempotency token), so such a
+   * claim is never taken over: at most once.
    */
   claim(key: string, at: string): Promise<LedgerClaim>;
   markSent(key: string, messageId: string, at: string): Promise<void>;
+  /** After an ambiguous provider answer: the claim stays, and later claims get 'outcome_unknown' at once. */
+  markOutcomeUnknown(key: string, at: string): Promise<void>;
   /** Gives an in-progress claim back after a send that did not happen; never undoes a 'sent' record. */
   release(key: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { analyseSms } from '../../shared/domain/sms/encoding.ts';
+import { SmsOutcomeUnknownError } from '../../shared/domain/sms/send.ts';
 import { synthesizeWorkflowDefinition, type StateMachineDefinition } from '../../local/definition.ts';
 import { decideAsAgent, launchChromium, screenshot, startConsoleEnvironment, watchPageErrors, type ConsoleEnvironment } from './console-harness.ts';
 
@@ -122,6 +123,27 @@ describe('review console in headless Chromium', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: oldest.callerNumber, text: smsEdit, encoding: 'GSM-7' });
     expect(sent.filter((message) => message.to === oldest.callerNumber)).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('tells the agent when an SMS may or may not have gone out, in their language, and nothing is resent', async () => {
+    const { page, errors, env } = await openConsole();
+    const send = env.stack.smsSender.send.bind(env.stack.smsSender);
+    env.stack.smsSender.send = async (to, text, options) => {
+      await send(to, text, options);
+      throw new SmsOutcomeUnknownError('SMS provider outcome unknown: TimeoutError');
+    };
+    const sample = env.samples.find((candidate) => candidate.smsConsent)!;
+    await decideAsAgent(env.stack, sample.enquiryId, { action: 'approve', sendSms: true });
+    await expect.poll(() => env.stack.smsOutbox.depth, { timeout: 15_000 }).toBe(1);
+    await env.stack.processSmsOutbox();
+    await expect.poll(async () => (await env.stack.store.get(sample.enquiryId))?.status, { timeout: 15_000 }).toBe('sms_failed');
+
+    await signIn(page, 'agent', 'Chan Tai Man');
+    await page.goto(`${page.url().split('#')[0]}#/enquiry/${sample.enquiryId}`);
+    await page.getByRole('heading', { name: `Enquiry ${sample.enquiryId}` }).waitFor();
+    await expect.poll(() => page.locator('body').textContent()).toContain('SMS: delivery unknown: the provider may have sent it.');
+    expect(env.stack.smsSent()).toHaveLength(1);
     expect(errors).toEqual([]);
   });
 

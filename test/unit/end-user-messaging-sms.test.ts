@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EndUserMessagingSmsSender } from '../../shared/adapters/aws/end-user-messaging-sms.ts';
 import { TransientError } from '../../shared/domain/errors.ts';
-import { SmsPermanentError } from '../../shared/domain/sms/send.ts';
+import { SmsOutcomeUnknownError, SmsPermanentError } from '../../shared/domain/sms/send.ts';
 
 const sms = mockClient(PinpointSMSVoiceV2Client);
 const POOL = 'arn:aws:sms-voice:ap-east-1:111122223333:pool/pool-0123456789abcdef0123456789abcdef';
@@ -52,18 +52,30 @@ describe('End User Messaging SMS sender', () => {
 
   it.each([
     ['ThrottlingException', new ThrottlingException({ message: 'Rate exceeded', ...meta })],
-    ['InternalServerException', new InternalServerException({ message: 'Internal error', ...meta })],
     [
       'ServiceQuotaExceededException',
       new ServiceQuotaExceededException({ message: 'Quota', Reason: 'MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT', ...meta }),
     ],
-    ['an HTTP 503', Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })],
-    ['a network timeout', Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })],
-  ])('maps %s to a TransientError so the message is retried', async (_label, error) => {
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    ['a DNS failure', Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' })],
+  ])('maps %s (nothing was sent) to a TransientError so the message is retried', async (_label, error) => {
     sms.on(SendTextMessageCommand).rejects(error);
     const sender = new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({}));
     const sending = sender.send('+85291234567', 'Hello');
     await expect(sending).rejects.toBeInstanceOf(TransientError);
+    await expect(sending).rejects.toMatchObject({ cause: error });
+  });
+
+  it.each([
+    ['InternalServerException', new InternalServerException({ message: 'Internal error', ...meta })],
+    ['an HTTP 503', Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } })],
+    ['a timeout waiting for the answer', Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })],
+    ['a dropped connection', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+  ])('maps %s (the SMS may have gone out) to SmsOutcomeUnknownError, never to a retry', async (_label, error) => {
+    sms.on(SendTextMessageCommand).rejects(error);
+    const sender = new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({}));
+    const sending = sender.send('+85291234567', 'Hello');
+    await expect(sending).rejects.toBeInstanceOf(SmsOutcomeUnknownError);
     await expect(sending).rejects.toMatchObject({ cause: error });
   });
 

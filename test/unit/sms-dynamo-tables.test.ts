@@ -41,11 +41,29 @@ describe('DynamoDB sent-SMS ledger', () => {
     await expect(ledger.claim(key, later(1))).resolves.toBe('claimed');
   });
 
-  it('takes over a claim abandoned for longer than the stale period, not before', async () => {
+  it('reports a claim unfinished for longer than the stale period as abandoned, and never hands it over', async () => {
     const key = 'ENQ-20261124-CCCCCCCCCCCC#decision-1';
     await expect(ledger.claim(key, T0)).resolves.toBe('claimed');
     await expect(ledger.claim(key, later(299))).resolves.toBe('in_progress');
-    await expect(ledger.claim(key, later(301))).resolves.toBe('claimed');
+    await expect(ledger.claim(key, later(301))).resolves.toBe('outcome_unknown');
+    await expect(ledger.claim(key, later(3600))).resolves.toBe('outcome_unknown');
+    await ledger.markSent(key, 'msg-late', later(3601));
+    await expect(ledger.claim(key, later(3602))).resolves.toBe('already_sent');
+  });
+
+  it('records an ambiguous send at once, and never downgrades a sent record', async () => {
+    const key = 'ENQ-20261124-GGGGGGGGGGGG#decision-1';
+    await expect(ledger.claim(key, T0)).resolves.toBe('claimed');
+    await ledger.markOutcomeUnknown(key, later(1));
+    await expect(ledger.claim(key, later(2))).resolves.toBe('outcome_unknown');
+    await ledger.release(key); // only an in-progress claim can be given back
+    await expect(ledger.claim(key, later(3))).resolves.toBe('outcome_unknown');
+
+    const sentKey = 'ENQ-20261124-HHHHHHHHHHHH#decision-1';
+    await ledger.claim(sentKey, T0);
+    await ledger.markSent(sentKey, 'msg-1', later(1));
+    await ledger.markOutcomeUnknown(sentKey, later(2));
+    await expect(ledger.claim(sentKey, later(3))).resolves.toBe('already_sent');
   });
 
   it('gives exactly one of many concurrent claims', async () => {

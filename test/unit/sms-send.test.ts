@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { TransientError, ValidationError } from '../../shared/domain/errors.ts';
 import { SmsTooLongError } from '../../shared/domain/sms/encoding.ts';
 import { idempotencyKeyFor, type SmsOutboxMessage } from '../../shared/domain/sms/message.ts';
-import { handleInboundSms, sendFollowUpSms, SmsPermanentError, type SendFollowUpSmsDeps } from '../../shared/domain/sms/send.ts';
+import { handleInboundSms, sendFollowUpSms, SmsOutcomeUnknownError, SmsPermanentError, type SendFollowUpSmsDeps } from '../../shared/domain/sms/send.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { LedgerClaim, OptOutRegistry, SentSmsLedger, SmsSender } from '../../shared/ports/sms.ts';
 
 // ----- in-memory ports, with the same semantics the DynamoDB adapters give -----
 
 class InMemoryLedger implements SentSmsLedger {
-  readonly records = new Map<string, { state: 'in_progress' | 'sent'; claimedAt: string; messageId?: string }>();
+  readonly records = new Map<string, { state: 'in_progress' | 'sent' | 'unknown'; claimedAt: string; messageId?: string }>();
   failMarkSent = false;
 
   // No await before the check-and-set: atomic on the event loop, like a conditional put.
@@ -24,7 +24,14 @@ class InMemoryLedger implements SentSmsLedger {
       this.records.set(key, { state: 'in_progress', claimedAt: at });
       return 'claimed';
     }
-    return record.state === 'sent' ? 'already_sent' : 'in_progress';
+    if (record.state === 'sent') return 'already_sent';
+    if (record.state === 'unknown') return 'outcome_unknown';
+    return Date.parse(at) - Date.parse(record.claimedAt) > 300_000 ? 'outcome_unknown' : 'in_progress';
+  }
+
+  async markOutcomeUnknown(key: string): Promise<void> {
+    const record = this.records.get(key);
+    if (record?.state === 'in_progress') this.records.set(key, { ...record, state: 'unknown' });
   }
 
   async markSent(key: string, messageId: string, at: string): Promise<void> {
@@ -190,9 +197,28 @@ describe('sending a follow-up SMS', () => {
     const { sender, ledger, deps } = setup();
     ledger.failMarkSent = true;
     await expect(sendFollowUpSms(message, deps)).resolves.toMatchObject({ outcome: 'sent', ledgerRecorded: false });
-    // The claim is still held, so a redelivery does not send again.
+    // The claim is still held, so a redelivery does not send again: not while it could be live...
     await expect(sendFollowUpSms(message, deps)).rejects.toBeInstanceOf(TransientError);
+    // ...and not once it is abandoned either: the outcome is unknown to this delivery, so it is reported.
+    await expect(sendFollowUpSms(message, { ...deps, clock: fixedClock('2026-11-24T03:00:00Z') })).resolves.toEqual({ outcome: 'delivery_unknown' });
     expect(sender.delivered).toHaveLength(1);
+  });
+
+  it('keeps the claim and reports delivery_unknown when the provider may have accepted the SMS; redeliveries do not send', async () => {
+    const { sender, deps } = setup();
+    sender.failures.push(new SmsOutcomeUnknownError('SMS provider outcome unknown: TimeoutError'));
+    await expect(sendFollowUpSms(message, deps)).resolves.toEqual({ outcome: 'delivery_unknown' });
+    await expect(sendFollowUpSms(message, deps)).resolves.toEqual({ outcome: 'delivery_unknown' });
+    expect(sender.attempts).toBe(1);
+  });
+
+  it('never takes over a claim left by a delivery that crashed mid-send: reports delivery_unknown, sends nothing', async () => {
+    const { sender, ledger, deps } = setup();
+    // A delivery claimed at 10:00 and died (Lambda timeout or crash) before recording anything.
+    await ledger.claim(idempotencyKeyFor(message), OFFICE_HOURS);
+    await expect(sendFollowUpSms(message, { ...deps, clock: fixedClock('2026-11-24T02:03:00Z') })).rejects.toBeInstanceOf(TransientError);
+    await expect(sendFollowUpSms(message, { ...deps, clock: fixedClock('2026-11-24T02:10:00Z') })).resolves.toEqual({ outcome: 'delivery_unknown' });
+    expect(sender.attempts).toBe(0);
   });
 
   it('rejects a reply over the segment limit and an invalid message before anything else', async () => {

@@ -23,6 +23,8 @@
  * | SMS provider TransientError ×2, then accepts                     | redelivered; one SMS, sms_sent, outbox DLQ empty                     |
  * | SMS provider SmsPermanentError every time                        | 5 receives, then sms-outbox DLQ; enquiry sms_failed ("rejected");    |
  * |                                                                  | nothing sent                                                         |
+ * | SMS provider accepts, then the answer is lost (timeout / 5xx)    | one SMS, never resent by redeliveries; sms_failed "delivery_unknown" |
+ * |                                                                  | for the agent to check                                               |
  * | No agent decision within the review timeout (1 s)                | needs_manual, "a step did not finish in time"; a late decision → 409 |
  */
 import {
@@ -45,7 +47,7 @@ import { LocalTopicClassifier } from '../../shared/adapters/local/local-topic-cl
 import { TemplateReplyDrafter } from '../../shared/adapters/local/template-reply-drafter.ts';
 import type { Enquiry } from '../../shared/domain/enquiry.ts';
 import { TransientError } from '../../shared/domain/errors.ts';
-import { SmsPermanentError } from '../../shared/domain/sms/send.ts';
+import { SmsOutcomeUnknownError, SmsPermanentError } from '../../shared/domain/sms/send.ts';
 import { StatusConflictError } from '../../shared/ports/enquiry-store.ts';
 import {
   afternoon,
@@ -390,6 +392,25 @@ describe('SMS faults', () => {
     expect(stack!.smsSent()).toHaveLength(1);
     expect(stack!.smsOutboxDlq.depth).toBe(0);
     expect(stack!.smsOutbox.depth).toBe(0);
+  });
+
+  it('provider accepts but its answer is lost: one SMS, redeliveries do not resend, the enquiry says delivery_unknown', async () => {
+    const enquiry = await awaitingFrom('written-en-noise.json');
+    const send = stack!.smsSender.send.bind(stack!.smsSender);
+    stack!.smsSender.send = async (to, text, options) => {
+      await send(to, text, options);
+      throw new SmsOutcomeUnknownError('SMS provider outcome unknown: TimeoutError');
+    };
+    await approvedWithSms(enquiry);
+    const [queued] = stack!.smsOutbox.peek();
+    await stack!.processSmsOutbox();
+    stack!.smsOutbox.send(queued!.body, queued!.attributes); // a late redelivery of the same message
+    await stack!.processSmsOutbox();
+    const stored = await statusOf(stack!, enquiry.enquiryId, ['sms_failed']);
+    expect(stored.sms?.failure).toBe('delivery_unknown');
+    expect(stack!.smsSent()).toHaveLength(1);
+    expect(duplicateSms(stack!)).toEqual([]);
+    expect(stack!.smsOutboxDlq.depth).toBe(0);
   });
 
   it('provider refusing for good: the message ends in the outbox DLQ after 5 receives and the enquiry is sms_failed', async () => {

@@ -89,8 +89,8 @@ export class DynamoOptOutRegistry implements OptOutRegistry {
 
 export interface SentSmsLedgerOptions {
   /**
-   * How long an unfinished claim blocks other deliveries before it counts as abandoned (a crashed send).
-   * Longer than the send-sms function timeout, so a live send is never taken over.
+   * How old an unfinished claim must be to count as abandoned (a crashed send) rather than in progress.
+   * Longer than the send-sms function timeout, so a live send is never reported as abandoned.
    */
   staleAfterSeconds?: number;
 }
@@ -116,9 +116,7 @@ export class DynamoSentSmsLedger implements SentSmsLedger {
           new PutCommand({
             TableName: this.tableName,
             Item: { ...sentSmsKey(key), state: 'in_progress', claimedAt: at },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND #claimedAt < :staleBefore)',
-            ExpressionAttributeNames: { '#state': 'state', '#claimedAt': 'claimedAt' },
-            ExpressionAttributeValues: { ':inProgress': 'in_progress', ':staleBefore': staleBefore },
+            ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );
@@ -131,7 +129,9 @@ export class DynamoSentSmsLedger implements SentSmsLedger {
     const { Item } = await guard(() =>
       this.documents.send(new GetCommand({ TableName: this.tableName, Key: sentSmsKey(key), ConsistentRead: true })),
     );
-    return Item?.state === 'sent' ? 'already_sent' : 'in_progress';
+    if (Item?.state === 'sent') return 'already_sent';
+    if (Item?.state === 'unknown') return 'outcome_unknown';
+    return typeof Item?.claimedAt === 'string' && Item.claimedAt < staleBefore ? 'outcome_unknown' : 'in_progress';
   }
 
   async markSent(key: string, messageId: string, at: string): Promise<void> {
@@ -147,6 +147,26 @@ export class DynamoSentSmsLedger implements SentSmsLedger {
         }),
       ),
     );
+  }
+
+  async markOutcomeUnknown(key: string, at: string): Promise<void> {
+    try {
+      await guard(() =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: sentSmsKey(key),
+            UpdateExpression: 'SET #state = :unknown, #unknownAt = :at',
+            // Never downgrade a 'sent' record (a concurrent markSent knows better).
+            ConditionExpression: '#state = :inProgress',
+            ExpressionAttributeNames: { '#state': 'state', '#unknownAt': 'unknownAt' },
+            ExpressionAttributeValues: { ':unknown': 'unknown', ':inProgress': 'in_progress', ':at': at },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async release(key: string): Promise<void> {

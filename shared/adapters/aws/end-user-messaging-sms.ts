@@ -1,10 +1,13 @@
 import { SendTextMessageCommand, type PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { TransientError } from '../../domain/errors.ts';
-import { SmsPermanentError, type SmsPermanentReason } from '../../domain/sms/send.ts';
+import { SmsOutcomeUnknownError, SmsPermanentError, type SmsPermanentReason } from '../../domain/sms/send.ts';
 import type { SmsSender, SmsSendOptions } from '../../ports/sms.ts';
 
-/** Faults where the same request may succeed later: the SQS retry (and then the DLQ) handles them. */
-const TRANSIENT_ERRORS = new Set(['ThrottlingException', 'InternalServerException', 'ServiceQuotaExceededException']);
+/** Refusals before any processing, which the same request may not get later: safe for the SQS retry. */
+const TRANSIENT_ERRORS = new Set(['ThrottlingException', 'ServiceQuotaExceededException']);
+
+/** Network failures where the request never reached the provider (no connection was made). */
+const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /** Refusals the same request will always get. */
 const PERMANENT_ERRORS: Record<string, SmsPermanentReason> = {
@@ -16,6 +19,7 @@ const PERMANENT_ERRORS: Record<string, SmsPermanentReason> = {
 
 interface ProviderError {
   name?: string;
+  code?: string;
   message?: string;
   Reason?: string;
   $retryable?: unknown;
@@ -27,7 +31,10 @@ export function toSmsSendError(error: unknown): Error {
   const provider = (typeof error === 'object' && error !== null ? error : {}) as ProviderError;
   const name = provider.name ?? 'UnknownError';
   const detail = `${name}${provider.Reason ? ` (${provider.Reason})` : ''}`;
-  if (TRANSIENT_ERRORS.has(name)) return new TransientError(`SMS provider is unavailable or throttling: ${detail}`, { cause: error });
+  if (TRANSIENT_ERRORS.has(name)) return new TransientError(`SMS provider is throttling: ${detail}`, { cause: error });
+  if (provider.code !== undefined && NOT_SENT_NETWORK_CODES.has(provider.code)) {
+    return new TransientError(`SMS provider unreachable: ${provider.code}`, { cause: error });
+  }
   const permanent = PERMANENT_ERRORS[name];
   if (permanent) {
     // The carrier-level opt-out list refused the number: worth telling apart, it should join our own list.
@@ -38,8 +45,8 @@ export function toSmsSendError(error: unknown): Error {
   if (status !== undefined && status >= 400 && status < 500 && !provider.$retryable) {
     return new SmsPermanentError(`SMS provider refused the message: ${detail} (HTTP ${status})`, 'rejected', { cause: error });
   }
-  // 5xx, timeouts and network failures: nothing says the request is wrong, so retry.
-  return new TransientError(`SMS provider call failed: ${detail}`, { cause: error });
+  // 5xx, timeouts, dropped connections: the provider may have accepted the SMS before failing to answer.
+  return new SmsOutcomeUnknownError(`SMS provider outcome unknown: ${detail}`, { cause: error });
 }
 
 /** SmsSender over AWS End User Messaging SMS (pinpoint-sms-voice-v2 SendTextMessage). */

@@ -23,6 +23,14 @@ export class SmsPermanentError extends Error {
   }
 }
 
+/**
+ * The provider may or may not have accepted the SMS (a server error or timeout after the request went
+ * out). Retrying could text the caller twice, so the send is recorded as delivery_unknown instead.
+ */
+export class SmsOutcomeUnknownError extends Error {
+  override readonly name = 'SmsOutcomeUnknownError';
+}
+
 export interface SendFollowUpSmsDeps {
   sender: SmsSender;
   optOuts: OptOutRegistry;
@@ -45,6 +53,8 @@ export type SendFollowUpOutcome =
       ledgerRecorded: boolean;
     }
   | { outcome: 'duplicate' }
+  /** The provider's answer was ambiguous, or an earlier delivery crashed mid-send: the SMS may have gone out. Not resent. */
+  | { outcome: 'delivery_unknown' }
   | { outcome: 'skipped_opted_out' }
   | { outcome: 'skipped_not_callers_number' }
   | { outcome: 'deferred_quiet_hours'; delaySeconds: number; notBefore: string };
@@ -54,9 +64,11 @@ export type SendFollowUpOutcome =
  *
  * Order: validate → opt-out → caller's number → quiet hours → claim → send → mark sent. Every check runs
  * before the claim so a skipped or deferred message holds nothing. A failed send releases the claim (nothing
- * went out, so a retry may send) and rethrows: TransientError for SQS to retry, SmsPermanentError for the DLQ.
+ * went out, so a retry may send) and rethrows: TransientError for SQS to retry, SmsPermanentError for the DLQ;
+ * an ambiguous one (SmsOutcomeUnknownError) keeps the claim and reports delivery_unknown.
  * Another delivery holding a fresh claim is a TransientError too: by the retry it is sent (→ duplicate) or
- * released (→ sent here).
+ * released (→ sent here). A claim abandoned by a crashed delivery is reported, not taken over: a second SMS
+ * to a caller is worse than an agent checking whether the first one arrived.
  */
 export async function sendFollowUpSms(input: SmsOutboxMessage, deps: SendFollowUpSmsDeps): Promise<SendFollowUpOutcome> {
   const message = parseSmsOutboxMessage(input);
@@ -87,18 +99,26 @@ export async function sendFollowUpSms(input: SmsOutboxMessage, deps: SendFollowU
   const claim = await deps.ledger.claim(key, now.toISOString());
   if (claim === 'already_sent') return { outcome: 'duplicate' };
   if (claim === 'in_progress') throw new TransientError(`SMS ${key} is being sent by another delivery; retry later`);
+  if (claim === 'outcome_unknown') return { outcome: 'delivery_unknown' };
 
   let messageId: string;
   try {
     ({ messageId } = await deps.sender.send(permission.to, message.text, deps.sendOptions ?? {}));
   } catch (error) {
-    // Best effort: if the release fails too, the claim goes stale and a later retry takes it over.
+    if (error instanceof SmsOutcomeUnknownError) {
+      // It may have gone out: the claim stays, so no redelivery sends it again. If this write fails, the
+      // claim still counts as outcome_unknown once it is older than any live send.
+      await deps.ledger.markOutcomeUnknown(key, deps.clock.now().toISOString()).catch(() => undefined);
+      return { outcome: 'delivery_unknown' };
+    }
+    // Nothing went out. Best effort: if the release fails too, the claim goes stale and a retry
+    // reports delivery_unknown rather than sending.
     await deps.ledger.release(key).catch(() => undefined);
     throw error;
   }
   const ledgerRecorded = await deps.ledger.markSent(key, messageId, deps.clock.now().toISOString()).then(
     () => true,
-    // Never rethrow after a send: a retry would find the claim, wait for it to go stale and send again.
+    // Never rethrow after a send: the SMS went out; the enquiry status still records it.
     () => false,
   );
   return { outcome: 'sent', messageId, encoding: analysis.encoding, segments: analysis.segments, ledgerRecorded };
