@@ -78,9 +78,9 @@ export interface ClassifierData {
   };
 }
 
-/** What LocalTopicModel.train adds to the examples: the taxonomy's keywords and, unless told not to, the glossary. */
+/** What production training (trainTopicModel) adds to the examples: taxonomy keywords, place masking and, unless told not to, the glossary. */
 export function productionTraining(knowledge: ClassifierKnowledge, glossary = true): ClassifierOptions {
-  return { keywordGroups: keywordGroupsOf(knowledge.taxonomy), ...(glossary ? { glossary: knowledge.glossary } : {}) };
+  return { keywordGroups: keywordGroupsOf(knowledge.taxonomy), placeNames: knowledge.placeNames, ...(glossary ? { glossary: knowledge.glossary } : {}) };
 }
 
 /** Every 5th example of each label is held out: deterministic and stratified. */

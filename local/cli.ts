@@ -26,8 +26,8 @@ import {
   LocalTopicClassifier,
   shippedModelFile,
   TOPIC_MODEL_FILE,
+  trainTopicModel,
 } from '../shared/adapters/local/local-topic-classifier.ts';
-import { LocalTopicModel } from '../shared/domain/classification/local-topic-model.ts';
 import { buildGlossary, glossaryFile } from './build-glossary.ts';
 import { evaluateClassifier, parseLabelledJsonl } from '../shared/domain/classification/evaluate.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     case 'train-model': {
       const knowledge = await loadTaxonomyAndExamples(KNOWLEDGE_DIR);
       const started = performance.now();
-      const model = LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary });
+      const model = trainTopicModel(knowledge);
       const file = shippedModelFile(knowledge, model);
       writeFileSync(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), file);
       console.error(`trained on ${knowledge.examples.length} examples in ${(performance.now() - started).toFixed(0)} ms; wrote ${TOPIC_MODEL_FILE} (${(file.length / 1e6).toFixed(1)} MB)`);

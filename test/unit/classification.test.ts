@@ -1,27 +1,26 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TieredTopicClassifier } from '../../shared/adapters/aws/bedrock-topic-classifier.ts';
 import type { Glossary } from '../../shared/domain/classification/glossary.ts';
-import { LocalTopicClassifier, loadTaxonomyAndExamples, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { LocalTopicClassifier, loadTaxonomyAndExamples, trainTopicModel, type ClassifierKnowledge, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
 import { trainClassifier } from '../../shared/domain/classification/classifier.ts';
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
-import { LocalTopicModel } from '../../shared/domain/classification/local-topic-model.ts';
 import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';
 import { DEFAULT_FEATURE_OPTIONS } from '../../shared/domain/classification/features.ts';
 import { stratifiedSplit } from '../../shared/domain/random.ts';
-import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { TextClassifier, trainClassifier as trainTextClassifier } from '../../shared/domain/classification/text-classifier.ts';
 import { TopicResultSchema, type TopicResult } from '../../shared/domain/classification/topic-result.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
 import type { TopicClassifier } from '../../shared/ports/topic-classifier.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 
-let taxonomy: Taxonomy;
 let examples: TopicExample[];
 let glossary: Glossary;
+let knowledge: ClassifierKnowledge;
 let classifier: LocalTopicClassifier;
 
 beforeAll(async () => {
-  ({ taxonomy, examples, glossary } = await loadTaxonomyAndExamples(KNOWLEDGE_DIR));
+  knowledge = await loadTaxonomyAndExamples(KNOWLEDGE_DIR);
+  ({ examples, glossary } = knowledge);
   classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
 });
 
@@ -80,14 +79,14 @@ describe('local topic classifier', () => {
   });
 
   it('rejects low-confidence enquiries as out of scope, with a configurable threshold', () => {
-    const model = LocalTopicModel.train(taxonomy, examples, { glossary });
+    const model = trainTopicModel(knowledge);
     const nonsense = model.classify('qwzx plorf zintak vebble');
     expect(nonsense.topic).toBe('out_of_scope');
     expect(nonsense.department).toBe('EFFO');
 
     const text = 'The street lights outside the bus stop have been out for days.';
     expect(model.classify(text).topic).toBe('street_light_fault');
-    const strict = LocalTopicModel.train(taxonomy, examples, { glossary, rejectBelow: 0.999_999 });
+    const strict = trainTopicModel(knowledge, examples, { rejectBelow: 0.999_999 });
     expect(strict.classify(text).topic).toBe('out_of_scope');
   });
 });

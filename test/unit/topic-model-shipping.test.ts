@@ -6,11 +6,11 @@ import {
   loadTaxonomyAndExamples,
   LocalTopicClassifier,
   shippedModelFile,
+  trainTopicModel,
   TOPIC_MODEL_FILE,
   trainingDigest,
   type ClassifierKnowledge,
 } from '../../shared/adapters/local/local-topic-classifier.ts';
-import { LocalTopicModel } from '../../shared/domain/classification/local-topic-model.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 
 /*
@@ -34,7 +34,7 @@ describe('the topic model shipped in the knowledge layer', () => {
   it('is exactly what training on the current examples, taxonomy and glossary gives (else: npm run assist -- train-model)', async () => {
     const shipped = await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8');
     expect((JSON.parse(shipped) as { trainedOn: string }).trainedOn, 'stale model: run npm run assist -- train-model').toBe(trainingDigest(knowledge));
-    const retrained = shippedModelFile(knowledge, LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary }));
+    const retrained = shippedModelFile(knowledge, trainTopicModel(knowledge));
     expect(retrained === shipped, 'training is no longer reproducible, or the training code changed: run npm run assist -- train-model').toBe(true);
   });
 
@@ -46,7 +46,7 @@ describe('the topic model shipped in the knowledge layer', () => {
   it('is what the classifier loads, and it classifies like the freshly trained model', async () => {
     const loaded = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
     expect(loaded.origin).toBe('shipped');
-    const trained = LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary });
+    const trained = trainTopicModel(knowledge);
     for (const example of knowledge.examples.filter((_, i) => i % 40 === 0)) {
       expect(await loaded.classify({ text: example.text, language: example.language })).toEqual(trained.classify(example.text, example.language));
     }

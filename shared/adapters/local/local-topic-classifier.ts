@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
 import { LocalTopicModel } from '../../domain/classification/local-topic-model.ts';
+import { placeNamesFromTsv } from '../../domain/classification/places.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
 import { TaxonomySchema, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { ValidationError } from '../../domain/errors.ts';
@@ -20,6 +21,8 @@ export interface ClassifierKnowledge {
   taxonomy: Taxonomy;
   examples: TopicExample[];
   glossary: Glossary;
+  /** Hong Kong place names (Chinese and English), masked before classification. */
+  placeNames: string[];
 }
 
 /** The Chinese → English glossary shipped in the layer (glossary/zh-en.tsv, built by `npm run assist -- build-glossary`). */
@@ -28,6 +31,7 @@ export async function loadGlossary(dir: string): Promise<Glossary> {
 }
 
 export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
+export const PLACES_FILE = 'glossary/places-hk.tsv';
 export const TOPIC_MODEL_FILE = 'model/topic-model.json';
 
 /** Reads `taxonomy.json`, `examples/*.jsonl` and the glossary from the knowledge layer, validating every line. */
@@ -47,14 +51,23 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKn
       examples.push(parsed.data);
     });
   }
-  return { taxonomy: taxonomyResult.data, examples, glossary: await loadGlossary(dir) };
+  const placeNames = placeNamesFromTsv(await readFile(join(dir, PLACES_FILE), 'utf8'), PLACES_FILE);
+  return { taxonomy: taxonomyResult.data, examples, glossary: await loadGlossary(dir), placeNames };
+}
+
+/**
+ * Trains the topic model exactly as production does (taxonomy keywords, glossary, place masking), on the
+ * layer's examples or on a subset of them (evaluation splits).
+ */
+export function trainTopicModel(knowledge: ClassifierKnowledge, examples: TopicExample[] = knowledge.examples, options: { rejectBelow?: number } = {}): LocalTopicModel {
+  return LocalTopicModel.train(knowledge.taxonomy, examples, { glossary: knowledge.glossary, placeNames: knowledge.placeNames, ...options });
 }
 
 /**
  * Identifies what a topic model was trained from: examples, taxonomy keywords, glossary and training
  * settings. The shipped model records it; a layer whose files no longer match gets a freshly trained model.
  */
-export function trainingDigest({ taxonomy, examples, glossary }: ClassifierKnowledge): string {
+export function trainingDigest({ taxonomy, examples, glossary, placeNames }: ClassifierKnowledge): string {
   const { features, ...settings } = DEFAULT_TRAINING_OPTIONS;
   return createHash('sha256')
     .update(
@@ -62,6 +75,7 @@ export function trainingDigest({ taxonomy, examples, glossary }: ClassifierKnowl
         examples: examples.map(({ text, label }) => [text, label]),
         keywords: taxonomy.topics.map((topic) => [topic.id, topic.keywords ?? null]),
         glossary: glossaryDigest(glossary),
+        placeNames,
         settings,
         features,
       }),
@@ -86,11 +100,11 @@ async function loadOrTrain(dir: string, options: { rejectBelow?: number }): Prom
     raw = await readFile(join(dir, TOPIC_MODEL_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { model: LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary, ...options }), origin: 'trained-missing' };
+    return { model: trainTopicModel(knowledge, knowledge.examples, options), origin: 'trained-missing' };
   }
   const shipped = ShippedModelSchema.parse(JSON.parse(raw));
   if (shipped.trainedOn !== trainingDigest(knowledge)) {
-    return { model: LocalTopicModel.train(knowledge.taxonomy, knowledge.examples, { glossary: knowledge.glossary, ...options }), origin: 'trained-stale' };
+    return { model: trainTopicModel(knowledge, knowledge.examples, options), origin: 'trained-stale' };
   }
   return { model: LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary }, options), origin: 'shipped' };
 }

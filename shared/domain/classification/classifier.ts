@@ -44,12 +44,14 @@ export interface ClassifierOptions {
   keywordGroups?: Record<string, string[]>;
   /** Chinese → English glossary bridging the two languages (see glossary.ts); general, not hotline-specific. */
   glossary?: Glossary;
+  /** Place names in any language/script, masked before feature extraction (see places.ts). */
+  placeNames?: string[];
   /** Features seen in fewer training texts are dropped (default 1: keep all). */
   minDocumentFrequency?: number;
 }
 
 function engineOptions(options: ClassifierOptions): Partial<TrainingOptions> {
-  const { epochs, learningRate, l2, seed, calibrationShare, keywordGroups, glossary, minDocumentFrequency } = options;
+  const { epochs, learningRate, l2, seed, calibrationShare, keywordGroups, glossary, minDocumentFrequency, placeNames } = options;
   return {
     ...(epochs === undefined ? {} : { epochs }),
     ...(learningRate === undefined ? {} : { learningRate }),
@@ -66,6 +68,8 @@ function engineOptions(options: ClassifierOptions): Partial<TrainingOptions> {
           }
         : {}),
       ...(glossary ? { glossary } : {}),
+      // Normalised like the text, sorted and deduplicated so the model (and its digest) is stable.
+      ...(placeNames ? { placeNames: [...new Set(placeNames.map(normaliseEnquiryText).filter(Boolean))].sort() } : {}),
     },
   };
 }

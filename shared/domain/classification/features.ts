@@ -12,6 +12,7 @@
  */
 
 import { glossFeatures, type Glossary } from './glossary.ts';
+import { maskPlaces } from './places.ts';
 
 export interface FeatureOptions {
   /** Longest Han character n-gram (1..n). */
@@ -32,6 +33,8 @@ export interface FeatureOptions {
    * Not serialised with the model (it is a shared resource); the model records its digest instead.
    */
   glossary?: Glossary;
+  /** Optional place names (normalised, any language): masked before extraction, counted as `w:<place>`. */
+  placeNames?: string[];
   /**
    * Multiplier on stem (`g:`) features before length normalisation. With a glossary they are the only
    * features the two languages share, and each text has few of them among many n-grams; on the hotline
@@ -117,8 +120,14 @@ function latinNgrams(word: string, sizes: number[], out: string[]): void {
 }
 
 /** All features of a normalised text, with repeats (the vectoriser counts them). */
-export function extractFeatures(normalisedText: string, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): string[] {
+export function extractFeatures(text: string, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): string[] {
   const features: string[] = [];
+  let normalisedText = text;
+  if (options.placeNames) {
+    const masked = maskPlaces(text, options.placeNames);
+    normalisedText = masked.text;
+    for (let i = 0; i < masked.places; i += 1) features.push('w:<place>');
+  }
   const words = wordTokens(normalisedText);
   words.forEach((word, i) => {
     features.push(`w:${word}`);

@@ -93,6 +93,7 @@ export const SerialisedModelSchema = z.object({
     wordBigrams: z.boolean(),
     keywordGroups: z.record(z.string(), z.array(z.string())).optional(),
     keywordWeight: z.number().positive().optional(),
+    placeNames: z.array(z.string()).optional(),
     glossWeight: z.number().positive().optional(),
     /** sha256 of the glossary the model was trained with (the glossary itself ships separately). */
     glossaryDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
