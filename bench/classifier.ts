@@ -1,6 +1,6 @@
 /**
- * The local classifier as production trains it (taxonomy keywords + the Chinese→English glossary, as
- * LocalTopicModel.train does): training time, prediction latency p50/p99 and accuracy on the bundled
+ * The local classifier as production trains it (taxonomy keywords, place masking + the Chinese→English glossary, as
+ * trainTopicModel does): training time, prediction latency p50/p99 and accuracy on the bundled
  * taxonomy examples (stratified 80/20 split), on 15 000 seeded synthetic examples and, with
  * `--data TRAIN.jsonl,TEST.jsonl`, on that set. Each set is also trained without the glossary in the same
  * run, so the glossary's effect is a difference / ratio. Then the classify Lambda's cold init: loading the
@@ -310,7 +310,7 @@ function classifierTable(data: ClassifierData): Table {
     columns: ['set', 'glossary', 'train / test', 'labels', 'train ms', 'predict p50 ms', 'predict p99 ms', 'accuracy', 'macro-F1'],
     rows: data.runs.map((r) => [r.set, r.glossary ? 'yes' : 'no', `${r.trainExamples} / ${r.testExamples}`, r.labels, r.trainMs, r.p50Ms, r.p99Ms, r.accuracy, r.macroF1]),
     notes: [
-      'bundled taxonomy: trained as LocalTopicModel.train (taxonomy keywords + glossary/zh-en.tsv); other sets as `npm run assist -- eval` (glossary only); "no" = the same without the glossary, same run',
+      'bundled taxonomy: trained as production trains (trainTopicModel: taxonomy keywords, glossary/zh-en.tsv, place masking); other sets as `npm run assist -- eval` (glossary only); "no" = the same without the glossary, same run',
       'figures from evaluateClassifier (shared/domain/classification/evaluate.ts); no out-of-scope rejection; single-threaded, in-process',
     ],
   };
