@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
 import { LocalTopicModel } from '../../domain/classification/local-topic-model.ts';
+import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
 import { placeNamesFromTsv } from '../../domain/classification/places.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
 import { TaxonomySchema, type Taxonomy } from '../../domain/classification/taxonomy.ts';
@@ -106,7 +107,10 @@ async function loadOrTrain(dir: string, options: { rejectBelow?: number }): Prom
   if (shipped.trainedOn !== trainingDigest(knowledge)) {
     return { model: trainTopicModel(knowledge, knowledge.examples, options), origin: 'trained-stale' };
   }
-  return { model: LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary }, options), origin: 'shipped' };
+  const model = LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary }, options);
+  // Loads the script converters now (~150 ms): at cold start, not on the first caller's enquiry.
+  normaliseEnquiryText('預熱');
+  return { model, origin: 'shipped' };
 }
 
 /** `KNOWLEDGE_DIR` (the Lambda layer mounts it at /opt/knowledge), else the repository's layers/knowledge. */
