@@ -397,7 +397,8 @@ export class TextClassifier {
     const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * (this.weights[f * this.labels.length + k] as number) }));
     return contributions
       // Whole words, word pairs and Chinese n-grams read well in a rationale; sub-word pieces do not.
-      .filter((c) => c.weight > 0 && /^[wbc]:/.test(c.name))
+      // (Placeholders such as <num> and <place> say nothing to a reader.)
+      .filter((c) => c.weight > 0 && /^[wbc]:/.test(c.name) && !/[<>]/.test(c.name))
       .sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : 1))
       .map((c) => c.name.slice(2).replace('_', ' '))
       .filter((name, i, all) => all.indexOf(name) === i)
