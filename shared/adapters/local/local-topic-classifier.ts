@@ -35,7 +35,7 @@ export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
 export const PLACES_FILE = 'glossary/places-hk.tsv';
 export const TOPIC_MODEL_FILE = 'model/topic-model.json';
 
-/** Reads `taxonomy.json`, `examples/*.jsonl` and the glossary from the knowledge layer, validating every line. */
+/** Reads `taxonomy.json`, `examples/*.jsonl`, the glossary and the place names from the knowledge layer, validating every line. */
 export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKnowledge> {
   const taxonomyResult = TaxonomySchema.safeParse(JSON.parse(await readFile(join(dir, 'taxonomy.json'), 'utf8')));
   if (!taxonomyResult.success) {
