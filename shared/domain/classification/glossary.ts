@@ -27,6 +27,11 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** An English word that carries no topic ("the", "is", "please"). */
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word.toLowerCase());
+}
+
 /** English words → glossary stems: lowercase letters only, stop words dropped, Porter-stemmed. */
 export function englishStems(words: readonly string[]): string[] {
   const stems: string[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
-import { glossaryDigest, type Glossary } from './glossary.ts';
+import { glossaryDigest, isStopWord, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
 import { seededRandom, shuffled, stratifiedSplit } from '../random.ts';
 
@@ -397,8 +397,8 @@ export class TextClassifier {
     const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * (this.weights[f * this.labels.length + k] as number) }));
     return contributions
       // Whole words, word pairs and Chinese n-grams read well in a rationale; sub-word pieces do not.
-      // (Placeholders such as <num> and <place> say nothing to a reader.)
-      .filter((c) => c.weight > 0 && /^[wbc]:/.test(c.name) && !/[<>]/.test(c.name))
+      // (Placeholders such as <num> and <place>, and stop words, say nothing to a reader.)
+      .filter((c) => c.weight > 0 && /^[wbc]:/.test(c.name) && !/[<>]/.test(c.name) && !(c.name.startsWith('w:') && isStopWord(c.name.slice(2))))
       .sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : 1))
       .map((c) => c.name.slice(2).replace('_', ' '))
       .filter((name, i, all) => all.indexOf(name) === i)
