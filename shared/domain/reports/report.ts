@@ -68,14 +68,8 @@ export interface TopicAcceptance extends Acceptance {
   topic: TopicId;
 }
 
-export interface Totals extends CountComparison {
-  received: number;
-  approved: number;
-  edited: number;
-  rejected: number;
-  needsManual: number;
-  degraded: number;
-  smsSent: number;
+/** The counters a report shows as totals (the same fields RecordOutcome counts). */
+export interface Totals extends CountComparison, Pick<CounterValues, 'received' | 'approved' | 'edited' | 'rejected' | 'needsManual' | 'degraded' | 'smsSent'> {
   acceptance: Acceptance;
 }
 
