@@ -14,6 +14,7 @@ import { createRedactor } from '../shared/domain/redaction/index.ts';
 import type { TopicResultRecord, WorkflowInput } from '../shared/domain/enquiry.ts';
 import type { Language } from '../shared/domain/language.ts';
 import { systemClock } from '../shared/ports/clock.ts';
+import { TOPIC_DEPARTMENT } from '../shared/domain/topics.ts';
 import type { EnquiryStore } from '../shared/ports/enquiry-store.ts';
 import type { KnowledgeBase } from '../shared/ports/knowledge-base.ts';
 import type { PersonalDataRedactor } from '../shared/ports/personal-data-redactor.ts';
@@ -62,7 +63,7 @@ export function knowledgeSearchClassifier(knowledgeBase: KnowledgeBase): BenchCl
       const best = knowledgeBase.search(text, { limit: 1 })[0]?.article;
       return Promise.resolve({
         topic: best?.topic ?? 'out_of_scope',
-        department: best?.department ?? 'EFFO',
+        department: best?.department ?? TOPIC_DEPARTMENT.out_of_scope,
         urgency: 'routine',
         confidence: best ? 0.5 : 0,
         language: language ?? (hasHan(text) ? 'zh-HK' : 'en-US'),

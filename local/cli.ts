@@ -7,6 +7,7 @@
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.json)
+ *   gen-taxonomy      regenerates shared/domain/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
  *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
  *   help
@@ -34,6 +35,7 @@ import { createRedactor } from '../shared/domain/redaction/index.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
+import { writeTaxonomyModule } from './gen-taxonomy.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 const flag = (name: string) => rest.includes(`--${name}`);
@@ -122,6 +124,10 @@ async function main(): Promise<number> {
       console.error(`trained on ${knowledge.examples.length} examples in ${(performance.now() - started).toFixed(0)} ms; wrote ${TOPIC_MODEL_FILE} (${(file.length / 1e6).toFixed(1)} MB)`);
       return 0;
     }
+    case 'gen-taxonomy': {
+      console.error(`wrote ${writeTaxonomyModule()}; retrain the topic model if topics changed: npm run assist -- train-model`);
+      return 0;
+    }
     case 'build-glossary': {
       const supplementPath = join(KNOWLEDGE_DIR, 'glossary', 'cantonese-hk.tsv');
       const glossary = buildGlossary(readFileSync(supplementPath, 'utf8'), 'glossary/cantonese-hk.tsv');
@@ -133,7 +139,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify(reviewApiOpenApi(), null, 2)}\n`);
       return 0;
     case 'help':
-      console.log('usage: npm run assist -- <redact [--json] | classify | eval --train T --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | build-glossary | openapi | help>');
+      console.log('usage: npm run assist -- <redact [--json] | classify | eval --train T --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | gen-taxonomy | build-glossary | openapi | help>');
       return 0;
     default:
       console.error(`unknown command "${command}"; try: npm run assist -- help`);

@@ -36,10 +36,11 @@ async function knowledgeNames(): Promise<{ topics: Record<string, LocalisedName>
       if (article.topic && article.topicName && !topics[article.topic]) topics[article.topic] = { en: article.topicName.en, 'zh-Hant': article.topicName['zh-Hant'] };
     }
   }
-  const templatesFile = join(KNOWLEDGE_DIR, 'templates.json');
-  const templates = JSON.parse(await readFile(templatesFile, 'utf8')) as { departments?: Record<string, { name: LocalisedName }> };
-  const departments = Object.fromEntries(Object.entries(templates.departments ?? {}).map(([id, d]) => [id, { en: d.name.en, 'zh-Hant': d.name['zh-Hant'] }]));
-  return { topics, departments, inputs: [...files.map((file) => join(articlesDir, file)), templatesFile] };
+  // Department names are the taxonomy's (the one definition of departments).
+  const taxonomyFile = join(KNOWLEDGE_DIR, 'taxonomy.json');
+  const taxonomy = JSON.parse(await readFile(taxonomyFile, 'utf8')) as { departments?: { id: string; names: LocalisedName }[] };
+  const departments = Object.fromEntries((taxonomy.departments ?? []).map((d) => [d.id, { en: d.names.en, 'zh-Hant': d.names['zh-Hant'] }]));
+  return { topics, departments, inputs: [...files.map((file) => join(articlesDir, file)), taxonomyFile] };
 }
 
 function definesFor(names: { topics: Record<string, LocalisedName>; departments: Record<string, LocalisedName> }): Record<string, string> {

@@ -107,6 +107,7 @@ describe('knowledge base layer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kb-'));
     mkdirSync(join(dir, 'articles'));
     cpSync(join(defaultKnowledgeDir(), 'templates.json'), join(dir, 'templates.json'));
+    cpSync(join(defaultKnowledgeDir(), 'taxonomy.json'), join(dir, 'taxonomy.json'));
     cpSync(join(defaultKnowledgeDir(), 'articles', 'water_bill.json'), join(dir, 'articles', 'road_damage.json'));
     await expect(FileKnowledgeBase.load(dir)).rejects.toThrow(/road_damage\.json:0\.topic/);
   });

@@ -59,7 +59,7 @@ export class BedrockTopicClassifier implements TopicClassifier {
         const result = parsed.data;
         return {
           ...result,
-          department: departmentOf(this.deps.taxonomy, result.topic),
+          department: departmentOf(result.topic),
           // The taxonomy's urgency rules are a floor: enquiry text cannot talk the model into lowering them.
           urgency: higherUrgency(result.urgency, urgencyOf(this.deps.taxonomy, result.topic, input.text)),
           language: input.language ?? result.language,

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { parseArticleFile, type KnowledgeArticle } from '../../domain/drafting/knowledge-article.ts';
 import { InMemoryKnowledgeBase } from '../../domain/drafting/knowledge-index.ts';
-import { parseReplyTemplates, type ReplyTemplates } from '../../domain/drafting/templates.ts';
+import { parseReplyTemplates, withDepartmentNames, type ReplyTemplates } from '../../domain/drafting/templates.ts';
+import { parseTaxonomy, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { defaultKnowledgeDir, readArticleFiles, readJson } from './knowledge-files.ts';
 
 export { defaultKnowledgeDir };
@@ -24,6 +25,8 @@ export class FileKnowledgeBase extends InMemoryKnowledgeBase {
     readonly dir: string,
     articles: KnowledgeArticle[],
     private readonly templates: ReplyTemplates,
+    /** The taxonomy the articles belong to: topics, their routes and department names. */
+    readonly taxonomy: Taxonomy,
   ) {
     super(articles);
   }
@@ -42,8 +45,13 @@ export class FileKnowledgeBase extends InMemoryKnowledgeBase {
   }
 
   private static async read(dir: string): Promise<FileKnowledgeBase> {
-    const [articles, templatesJson] = await Promise.all([readArticles(dir), readJson(join(dir, 'templates.json'), 'templates.json')]);
-    return new FileKnowledgeBase(dir, articles, parseReplyTemplates(templatesJson, 'templates.json'));
+    const [articles, templatesJson, taxonomyJson] = await Promise.all([
+      readArticles(dir),
+      readJson(join(dir, 'templates.json'), 'templates.json'),
+      readJson(join(dir, 'taxonomy.json'), 'taxonomy.json'),
+    ]);
+    const taxonomy = parseTaxonomy(taxonomyJson);
+    return new FileKnowledgeBase(dir, articles, withDepartmentNames(parseReplyTemplates(templatesJson, 'templates.json'), taxonomy.departments), taxonomy);
   }
 
   /** Reply and SMS templates from the same layer. */

@@ -8,7 +8,7 @@ import { LocalTopicModel } from '../../domain/classification/local-topic-model.t
 import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
 import { placeNamesFromTsv } from '../../domain/classification/places.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
-import { TaxonomySchema, type Taxonomy } from '../../domain/classification/taxonomy.ts';
+import { parseTaxonomy, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LANGUAGES, type Language } from '../../domain/language.ts';
 import { TOPIC_IDS } from '../../domain/topics.ts';
@@ -37,10 +37,7 @@ export const TOPIC_MODEL_FILE = 'model/topic-model.json';
 
 /** Reads `taxonomy.json`, `examples/*.jsonl`, the glossary and the place names from the knowledge layer, validating every line. */
 export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKnowledge> {
-  const taxonomyResult = TaxonomySchema.safeParse(JSON.parse(await readFile(join(dir, 'taxonomy.json'), 'utf8')));
-  if (!taxonomyResult.success) {
-    throw new ValidationError(fieldProblems(taxonomyResult.error).map((p) => ({ ...p, field: `taxonomy.json:${p.field}` })));
-  }
+  const taxonomy = parseTaxonomy(JSON.parse(await readFile(join(dir, 'taxonomy.json'), 'utf8')));
   const files = (await readdir(join(dir, 'examples'))).filter((f) => f.endsWith('.jsonl')).sort();
   const examples: TopicExample[] = [];
   for (const file of files) {
@@ -53,7 +50,7 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKn
     });
   }
   const placeNames = placeNamesFromTsv(await readFile(join(dir, PLACES_FILE), 'utf8'), PLACES_FILE);
-  return { taxonomy: taxonomyResult.data, examples, glossary: await loadGlossary(dir), placeNames };
+  return { taxonomy, examples, glossary: await loadGlossary(dir), placeNames };
 }
 
 /**

@@ -55,7 +55,7 @@ export class LocalTopicModel {
     const evidence = prediction.evidence.length ? `"${prediction.evidence.join('", "')}"` : 'no known terms';
     return {
       topic,
-      department: departmentOf(this.taxonomy, topic),
+      department: departmentOf(topic),
       urgency: urgencyOf(this.taxonomy, topic, text),
       confidence: Math.round(prediction.confidence * 1000) / 1000,
       language: language ?? detectLanguage(text),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import type { Script } from '../language.ts';
-import { DEPARTMENT_IDS, TOPIC_IDS, type TopicId } from '../topics.ts';
+import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../topics.ts';
 import { fieldProblems } from '../validation.ts';
 import { HotlineSchema } from './hotlines.ts';
 import { traditionalInScript } from './script.ts';
@@ -22,35 +22,34 @@ export type Fee = z.infer<typeof FeeSchema>;
 /** KB-<TOPIC IN CAPITALS, hyphenated>-NN, e.g. KB-WATER-BILL-01. */
 export const articleIdPrefixFor = (topic: TopicId): string => `KB-${topic.toUpperCase().replaceAll('_', '-')}-`;
 
-export const KnowledgeArticleSchema = z
-  .object({
-    id: z.string().regex(/^KB-[A-Z0-9-]+-\d{2}$/, 'must look like KB-<TOPIC>-01'),
-    topic: z.enum(TOPIC_IDS),
-    department: z.enum(DEPARTMENT_IDS),
-    /** Short noun phrase used in acknowledgements: "about {topicName}". */
-    topicName: AuthoredTextSchema,
-    title: AuthoredTextSchema,
-    /** What the department does, what the caller should prepare. */
-    body: AuthoredTextSchema,
-    hotline: HotlineSchema,
-    web: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
-    processingTime: AuthoredTextSchema,
-    fees: z.array(FeeSchema).optional(),
-  })
-  .superRefine((article, context) => {
-    // The id carries the topic so a citation is readable on its own in an agent's screen.
-    if (!article.id.startsWith(articleIdPrefixFor(article.topic))) {
-      context.addIssue({ code: 'custom', path: ['id'], message: `must start with ${articleIdPrefixFor(article.topic)} for topic ${article.topic}` });
-    }
-  });
+const ArticleFieldsSchema = z.object({
+  id: z.string().regex(/^KB-[A-Z0-9-]+-\d{2}$/, 'must look like KB-<TOPIC>-01'),
+  topic: z.enum(TOPIC_IDS),
+  /** Short noun phrase used in acknowledgements: "about {topicName}". */
+  topicName: AuthoredTextSchema,
+  title: AuthoredTextSchema,
+  /** What the department does, what the caller should prepare. */
+  body: AuthoredTextSchema,
+  hotline: HotlineSchema,
+  web: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+  processingTime: AuthoredTextSchema,
+  fees: z.array(FeeSchema).optional(),
+});
+
+// The id carries the topic so a citation is readable on its own in an agent's screen.
+function idMatchesTopic(article: { id: string; topic: TopicId }, context: z.RefinementCtx): void {
+  if (!article.id.startsWith(articleIdPrefixFor(article.topic))) {
+    context.addIssue({ code: 'custom', path: ['id'], message: `must start with ${articleIdPrefixFor(article.topic)} for topic ${article.topic}` });
+  }
+}
+
+/** An article as the knowledge base holds it: the department is the topic's route in the taxonomy, joined in at load. */
+export const KnowledgeArticleSchema = ArticleFieldsSchema.extend({ department: z.enum(DEPARTMENT_IDS) }).superRefine(idMatchesTopic);
 export type KnowledgeArticle = z.infer<typeof KnowledgeArticleSchema>;
 
-export const ArticleFileSchema = z.array(KnowledgeArticleSchema).min(1, 'a file holds at least one article');
+/** An article as authored in `articles/<topic>.json`: no department (the taxonomy routes the topic; one definition). */
+export const ArticleFileSchema = z.array(ArticleFieldsSchema.superRefine(idMatchesTopic)).min(1, 'a file holds at least one article');
 
-/**
- * Validates the parsed JSON of one article file. `source` (e.g. `articles/water_bill.json`) prefixes every
- * field so an error names file and field. When `expectedTopic` is given every article must belong to it.
- */
 export function parseArticleFile(json: unknown, source: string, expectedTopic?: string): KnowledgeArticle[] {
   const result = ArticleFileSchema.safeParse(json);
   if (!result.success) {
@@ -62,7 +61,7 @@ export function parseArticleFile(json: unknown, source: string, expectedTopic?: 
       : [],
   );
   if (misplaced.length > 0) throw new ValidationError(misplaced);
-  return result.data;
+  return result.data.map((article) => ({ ...article, department: TOPIC_DEPARTMENT[article.topic] }));
 }
 
 /** Rejects duplicate ids across files: citations must resolve to exactly one article. */

@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.ts';
 import type { Script } from '../language.ts';
 import { DEPARTMENT_IDS, type DepartmentId } from '../topics.ts';
 import { fieldProblems } from '../validation.ts';
-import { AuthoredTextSchema, textIn } from './knowledge-article.ts';
+import { textIn, type AuthoredText } from './knowledge-article.ts';
 
 /*
  * Reply and SMS templates (layers/knowledge/templates.json). Templates hold `{placeholder}` slots only;
@@ -53,20 +53,32 @@ export type ReplyTemplate = Record<ReplySlot, string>;
 
 const PerScript = <S extends z.ZodType>(schema: S) => z.object({ en: schema, 'zh-Hant': schema, 'zh-Hans': schema });
 
-export const ReplyTemplatesSchema = z.object({
+/** templates.json: wording only. Department names are the taxonomy's (one definition), joined in by `withDepartmentNames`. */
+export const ReplyTemplatesFileSchema = z.object({
   reply: PerScript(ReplyTemplateSchema),
   sms: PerScript(templateWithSlots(SMS_SLOTS)),
-  departments: z.record(z.enum(DEPARTMENT_IDS), z.object({ name: AuthoredTextSchema, shortName: AuthoredTextSchema })),
 });
-export type ReplyTemplates = z.infer<typeof ReplyTemplatesSchema>;
+export type ReplyTemplatesFile = z.infer<typeof ReplyTemplatesFileSchema>;
+
+export type DepartmentNames = Readonly<Record<DepartmentId, { name: AuthoredText; shortName: AuthoredText }>>;
+
+export type ReplyTemplates = ReplyTemplatesFile & { departments: DepartmentNames };
 
 /** Validates parsed templates.json; `source` prefixes field names in errors. */
-export function parseReplyTemplates(json: unknown, source: string): ReplyTemplates {
-  const result = ReplyTemplatesSchema.safeParse(json);
+export function parseReplyTemplates(json: unknown, source: string): ReplyTemplatesFile {
+  const result = ReplyTemplatesFileSchema.safeParse(json);
   if (!result.success) {
     throw new ValidationError(fieldProblems(result.error).map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
   }
   return result.data;
+}
+
+/** The templates with the taxonomy's department names (full and short) joined in. */
+export function withDepartmentNames(templates: ReplyTemplatesFile, departments: readonly { id: DepartmentId; names: AuthoredText; shortName: AuthoredText }[]): ReplyTemplates {
+  const names = Object.fromEntries(departments.map((d) => [d.id, { name: { en: d.names.en, 'zh-Hant': d.names['zh-Hant'] }, shortName: d.shortName }]));
+  const missing = DEPARTMENT_IDS.filter((id) => !(id in names));
+  if (missing.length > 0) throw new ValidationError(missing.map((id) => ({ field: `taxonomy.json:departments`, problem: `has no names for ${id}` })));
+  return { ...templates, departments: names as DepartmentNames };
 }
 
 /** Fills `{name}` slots. A slot without a value is a programming error, never silently left in a reply. */

@@ -1,6 +1,6 @@
 import { seededRandom } from '../random.ts';
 import { LANGUAGES, type Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
+import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../topics.ts';
 import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from './counters.ts';
 import { logFactorial } from './spikes.ts';
 
@@ -62,46 +62,6 @@ export interface SyntheticHistory {
   /** Mean daily calls per topic before seasonality and spikes. */
   baseDailyRates: Partial<Record<TopicId, number>>;
 }
-
-/** Mirrors the taxonomy's routing (layers/knowledge) so synthetic rows look like real ones. */
-export const SYNTHETIC_TOPIC_DEPARTMENTS: Readonly<Record<TopicId, DepartmentId>> = {
-  food_hygiene_premises: 'FEHD',
-  street_cleanliness: 'FEHD',
-  refuse_collection: 'FEHD',
-  pest_rodent: 'FEHD',
-  mosquito_breeding: 'FEHD',
-  hawker_obstruction: 'FEHD',
-  water_seepage: 'FEHD',
-  noise_construction: 'EPD',
-  noise_neighbourhood: 'HKPF',
-  air_pollution_smoke: 'EPD',
-  road_damage: 'HyD',
-  street_light_fault: 'HyD',
-  traffic_signal_fault: 'TD',
-  public_transport_service: 'TD',
-  illegal_parking: 'HKPF',
-  tree_risk: 'DEVB',
-  water_supply_interruption: 'WSD',
-  water_main_burst: 'WSD',
-  water_bill: 'WSD',
-  unauthorised_building_works: 'BD',
-  building_dilapidation: 'BD',
-  public_housing_maintenance: 'HD',
-  public_housing_application: 'HD',
-  leisure_facility_booking: 'LCSD',
-  leisure_facility_condition: 'LCSD',
-  identity_card: 'ImmD',
-  travel_document: 'ImmD',
-  salaries_tax: 'IRD',
-  social_security_allowance: 'SWD',
-  elderly_services: 'SWD',
-  stray_animals: 'AFCD',
-  animal_welfare_cruelty: 'AFCD',
-  slope_safety: 'CEDD',
-  blocked_drain_flooding: 'DSD',
-  government_land_occupation: 'LandsD',
-  out_of_scope: 'EFFO',
-};
 
 /** A plausible popularity order: street-level hygiene, noise and water complaints dominate 1823's load. */
 export const SYNTHETIC_POPULARITY_ORDER: readonly TopicId[] = [
@@ -309,7 +269,7 @@ export function generateSyntheticHistory(options: SyntheticHistoryOptions): Synt
   const degradedShare = options.degradedShare ?? 0.02;
   const smsShare = options.smsShare ?? 0.4;
   const timing = decisionBuckets(options.decisionMinutes?.median ?? 45, options.decisionMinutes?.sigma ?? 1.1);
-  const departments = { ...SYNTHETIC_TOPIC_DEPARTMENTS, ...options.departments };
+  const departments = { ...TOPIC_DEPARTMENT, ...options.departments };
 
   const rows: TopicCounterRow[] = [];
   for (let d = 0; d < options.days; d++) {
