@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema } from './review.ts';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -27,7 +27,7 @@ export function reviewApiOpenApi(): Record<string, unknown> {
     security: [{ cognito: [] }],
     components: {
       securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { DecisionRequest: schema(DecisionRequestSchema), Problem: schema(ProblemSchema) },
+      schemas: { DecisionRequest: schema(DecisionRequestSchema), TopicCorrectionRequest: schema(TopicCorrectionRequestSchema), Problem: schema(ProblemSchema) },
     },
     paths: {
       '/enquiries': {
@@ -46,17 +46,49 @@ export function reviewApiOpenApi(): Record<string, unknown> {
       },
       '/enquiries/{id}/decision': {
         post: {
-          summary: 'Approve, edit or reject the draft; resumes the workflow',
+          summary: 'Approve, edit or reject the draft, confirming or correcting the topic; resumes the workflow',
+          description:
+            'The topic, department and alsoInvolves fields confirm or correct the AI topic (absent: keep the current one). ' +
+            'A department must be one the taxonomy allows for the topic (GET /taxonomy). Approving needs a draft written for the ' +
+            'chosen topic and department: after a correction, redraft first (POST /enquiries/{id}/topic). Once an enquiry has been ' +
+            'redrafted, a decision must name the draftId it was made on. A 503 means the decision is recorded but the workflow ' +
+            'could not be resumed: send the same decision again (it resumes idempotently; any other decision gets 409).',
           parameters: [idParameter],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionRequest' } } } },
           responses: {
-            '200': { description: 'Decision recorded' },
-            '400': problemResponse('Invalid body (field and problem named)'),
+            '200': { description: 'Decision recorded and the workflow resumed' },
+            '400': problemResponse('Invalid body (field and problem named), unknown topic or department, or a department the topic does not allow'),
             '404': problemResponse('No such enquiry'),
-            '409': problemResponse('Not awaiting review (current status given), or another agent decided first'),
-            '422': problemResponse('Decision not possible: no consent, SMS too long, nothing to approve'),
+            '409': problemResponse('Not awaiting review (current status given), another agent decided or redrafted first, or the draft named is not the current one'),
+            '422': problemResponse('Decision not possible: no consent, SMS too long, nothing to approve, or the draft was written for another topic'),
+            '503': problemResponse('Decision recorded but the workflow not resumed yet (decisionId given): retry the same decision'),
             ...common,
           },
+        },
+      },
+      '/enquiries/{id}/topic': {
+        post: {
+          summary: 'Correct the topic (and department, also-involved departments) and get a new draft and SMS text before deciding',
+          description:
+            'Redrafts the reply grounded in the corrected topic article, checked by the same validator; the enquiry stays awaiting ' +
+            'review (the workflow keeps waiting at AwaitAgentReview) and the earlier draft goes into the audit trail. Answers the ' +
+            'enquiry as GET /enquiries/{id} does, with the new draft and its draftId.',
+          parameters: [idParameter],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TopicCorrectionRequest' } } } },
+          responses: {
+            '200': { description: '{ redrafted, changes, enquiry }: the enquiry with its new draft' },
+            '400': problemResponse('Invalid body, unknown topic or department, or a department the topic does not allow'),
+            '404': problemResponse('No such enquiry'),
+            '409': problemResponse('Not awaiting review (current status given), or a decision or another redraft landed first'),
+            '422': problemResponse('Too many drafts for one enquiry'),
+            ...common,
+          },
+        },
+      },
+      '/taxonomy': {
+        get: {
+          summary: 'Topics (names in English and Chinese, scope, the departments each allows) and departments, for a topic picker',
+          responses: { '200': { description: '{ topics, departments }' }, ...common },
         },
       },
       '/reports/topics': {

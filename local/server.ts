@@ -39,6 +39,8 @@ const ROUTES: { method: string; path: string }[] = [
   { method: 'GET', path: '/enquiries' },
   { method: 'GET', path: '/enquiries/{id}' },
   { method: 'POST', path: '/enquiries/{id}/decision' },
+  { method: 'POST', path: '/enquiries/{id}/topic' },
+  { method: 'GET', path: '/taxonomy' },
   { method: 'GET', path: '/reports/topics' },
   { method: 'GET', path: '/openapi.json' },
 ];

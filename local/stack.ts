@@ -13,6 +13,8 @@ import type { ReplyDrafter } from '../shared/ports/reply-drafter.ts';
 import type { TopicClassifier } from '../shared/ports/topic-classifier.ts';
 import type { Transcriber } from '../shared/ports/transcriber.ts';
 import type { EnquiryStore } from '../shared/ports/enquiry-store.ts';
+import type { WorkflowCallbacks } from '../shared/ports/workflow.ts';
+import { TemplateReplyDrafter } from '../shared/adapters/local/template-reply-drafter.ts';
 import { handleIntakeBatch } from '../functions/intake/handle.ts';
 import { handleStartTranscription } from '../functions/start-transcription/handle.ts';
 import { handleTranscriptionEvent } from '../functions/transcription-complete/handle.ts';
@@ -70,6 +72,10 @@ export interface LocalStackOptions {
   recordingsDir?: string;
   onStateEntered?: (execution: ExecutionRecord, stateName: string) => void;
   onExecutionEnded?: (execution: ExecutionRecord) => void;
+  /** The drafter the review API redrafts with after a topic correction (default: the template drafter). */
+  redraftDrafter?: ReplyDrafter;
+  /** Wrap the review API's view of the workflow callbacks (fault injection on SendTaskSuccess). */
+  reviewCallbacks?: (runtime: WorkflowCallbacks) => WorkflowCallbacks;
 }
 
 export interface LocalStack {
@@ -185,6 +191,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     describeArticle: describeArticleFrom(knowledgeBase),
     openApiDocument: () => openApi,
     topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock }),
+    taxonomy: knowledgeBase.taxonomy,
+    drafter: options.redraftDrafter ?? new TemplateReplyDrafter(knowledgeBase, knowledgeBase.replyTemplates()),
+    composeSms: smsComposerFrom(knowledgeBase),
+    ...(options.reviewCallbacks ? { callbacks: options.reviewCallbacks(runtime) } : {}),
   };
   const smsDeps = { store, sender: smsSender, optOuts, ledger, clock, maxSegments: maxSmsSegments, deferral: smsOutbox };
 

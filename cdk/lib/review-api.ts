@@ -33,6 +33,8 @@ export const REVIEW_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.GET, path: '/enquiries' },
   { method: HttpMethod.GET, path: '/enquiries/{id}' },
   { method: HttpMethod.POST, path: '/enquiries/{id}/decision' },
+  { method: HttpMethod.POST, path: '/enquiries/{id}/topic' },
+  { method: HttpMethod.GET, path: '/taxonomy' },
   { method: HttpMethod.GET, path: '/reports/topics' },
   { method: HttpMethod.GET, path: '/openapi.json' },
 ];

@@ -1,17 +1,20 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { DecisionRequestSchema, ListEnquiriesQuerySchema, type Problem } from '#events/review.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema, type Problem } from '#events/review.ts';
 import { EnquiryIdSchema } from '#events/workflow.ts';
 import type { Enquiry } from '#domain/enquiry.ts';
 import { ValidationError } from '#domain/errors.ts';
+import { redraftForTopic, type RedraftDeps } from '#domain/steps/redraft.ts';
 import { decideEnquiry, type DecideDeps } from '#domain/steps/review.ts';
+import { draftIdOf, pickerTaxonomy } from '#domain/topic-confirmation.ts';
 import { parseJsonOrThrow, parseOrThrow } from '#domain/validation.ts';
-import { logger } from '#powertools';
+import { logger, metrics } from '#powertools';
 import type { EnquiryStore } from '#ports/enquiry-store.ts';
 
 export type Group = 'agent' | 'supervisor';
 
-export interface ReviewApiDeps extends DecideDeps {
+export interface ReviewApiDeps extends DecideDeps, RedraftDeps {
   store: EnquiryStore;
   /** Title and language of a cited knowledge article, for the agent's detail view. */
   describeArticle: (id: string) => { id: string; title: string; titleZhHant?: string } | undefined;
@@ -50,6 +53,12 @@ export function summaryOf(enquiry: Enquiry, now: Date) {
     department: enquiry.topic?.department ?? null,
     urgency: enquiry.topic?.urgency ?? null,
     confidence: enquiry.topic?.confidence ?? null,
+    /** The topic and department as the agent confirmed or corrected them (decision, else a redraft); null until then. */
+    agentTopic: enquiry.decision?.topic?.topic ?? enquiry.agentTopic?.topic ?? null,
+    agentDepartment: enquiry.decision?.topic?.department ?? enquiry.agentTopic?.department ?? null,
+    crossDepartmental: enquiry.decision?.topic?.crossDepartmental ?? enquiry.agentTopic?.crossDepartmental ?? false,
+    /** A decision is recorded but has not resumed the workflow yet: retry the same decision. */
+    resumePending: enquiry.resumePending !== undefined,
     degraded: enquiry.degraded ?? false,
     receivedAt: enquiry.receivedAt,
     ageMinutes: Math.max(0, Math.round((now.getTime() - Date.parse(enquiry.receivedAt)) / 60_000)),
@@ -66,8 +75,13 @@ async function detailOf(enquiry: Enquiry, deps: ReviewApiDeps, now: Date) {
     redactedEntities: (enquiry.redactedEntities ?? []).map(({ type, verified }) => ({ type, ...(verified === undefined ? {} : { verified }) })),
     transcription: enquiry.transcription ?? null,
     topicResult: enquiry.topic ?? null,
+    /** The agent's topic choice so far (set by a redraft): topic, department, alsoInvolves, what the AI said. */
+    topicChoice: enquiry.agentTopic ?? null,
     draft: draft
       ? {
+          draftId: draftIdOf(draft)!,
+          topic: draft.topic ?? enquiry.topic?.topic ?? null,
+          department: draft.department ?? enquiry.topic?.department ?? null,
           text: draft.text,
           language: draft.language,
           script: draft.script,
@@ -96,6 +110,21 @@ function bodyText(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
   } catch {
     throw new ValidationError([{ field: '(body)', problem: 'is not valid UTF-8' }]);
   }
+}
+
+type Failure =
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; currentStatus: string; detail: string }
+  | { kind: 'invalid' | 'unprocessable'; problems: { field: string; problem: string }[] };
+
+/** not found → 404, conflict → 409 with the current status, invalid → 400 and unprocessable → 422 naming the fields. */
+function failure(result: Failure, enquiryId: string): Response {
+  if (result.kind === 'not_found') return problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
+  if (result.kind === 'conflict') return problem(409, 'Conflict', { detail: result.detail, currentStatus: result.currentStatus });
+  const detail = result.problems.map((p) => `${p.field}: ${p.problem}`).join('; ');
+  return result.kind === 'invalid'
+    ? problem(400, 'Bad Request', { problems: result.problems, detail })
+    : problem(422, 'Unprocessable Content', { problems: result.problems, detail });
 }
 
 function requireGroup(groups: Group[], allowed: Group[]): Response | undefined {
@@ -143,12 +172,54 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
         const body = parseJsonOrThrow(DecisionRequestSchema, raw);
         const result = await decideEnquiry({ enquiryId, agentId, body }, deps);
         if (result.ok) {
-          logger.info('agent decision recorded', { enquiryId, action: result.decision.action, decisionId: result.decision.decisionId });
-          return json(200, { enquiryId, decision: result.decision });
+          const { decision } = result;
+          logger.info('agent decision recorded', {
+            enquiryId,
+            action: decision.action,
+            decisionId: decision.decisionId,
+            replayed: result.replayed,
+            topicCorrected: decision.topic?.topicCorrected ?? false,
+            crossDepartmental: decision.topic?.crossDepartmental ?? false,
+          });
+          if (!result.resumeRecorded) logger.warn('workflow resumed but the task token could not be cleared; the next step clears it', { enquiryId, decisionId: decision.decisionId });
+          return json(200, { enquiryId, decision });
         }
-        if (result.kind === 'not_found') return problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
-        if (result.kind === 'conflict') return problem(409, 'Conflict', { detail: result.detail, currentStatus: result.currentStatus });
-        return problem(422, 'Unprocessable Content', { problems: result.problems, detail: result.problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
+        if (result.kind === 'resume_failed') {
+          logger.warn('agent decision recorded but the workflow did not resume; the same decision can be retried', { enquiryId, decisionId: result.decision.decisionId, error: result.error });
+          metrics.addMetric('DecisionResumeFailed', MetricUnit.Count, 1);
+          return {
+            ...problem(503, 'Service Unavailable', {
+              detail: `decision ${result.decision.decisionId} is recorded but the workflow could not be resumed (${result.error}); send the same decision again`,
+              decisionId: result.decision.decisionId,
+            }),
+            headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'retry-after': '2' },
+          };
+        }
+        return failure(result, enquiryId);
+      }
+      case 'POST /enquiries/{id}/topic': {
+        const denied = requireGroup(groups, ['agent']);
+        if (denied) return denied;
+        const enquiryId = enquiryIdFrom(event);
+        const body = parseJsonOrThrow(TopicCorrectionRequestSchema, bodyText(event));
+        const result = await redraftForTopic({ enquiryId, agentId, body }, deps);
+        if (!result.ok) return failure(result, enquiryId);
+        const choice = result.enquiry.agentTopic;
+        logger.info('topic confirmed by agent', {
+          enquiryId,
+          topicCorrected: choice?.topicCorrected ?? false,
+          departmentChanged: choice?.departmentChanged ?? false,
+          crossDepartmental: choice?.crossDepartmental ?? false,
+          redrafted: result.redrafted,
+          draftId: draftIdOf(result.enquiry.draft),
+        });
+        if (result.redrafted) metrics.addMetric('ReplyRedrafted', MetricUnit.Count, 1);
+        return json(200, { redrafted: result.redrafted, changes: result.changes, enquiry: await detailOf(result.enquiry, deps, now) });
+      }
+      case 'GET /taxonomy': {
+        const denied = requireGroup(groups, ['agent', 'supervisor']);
+        if (denied) return denied;
+        return json(200, pickerTaxonomy(deps.taxonomy));
       }
       case 'GET /reports/topics': {
         const denied = requireGroup(groups, ['supervisor']);

@@ -11,7 +11,8 @@ import { reviewApiOpenApi } from '#events/openapi.ts';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
 import { handleReviewApi, type ReviewApiDeps } from './handle.ts';
-import { describeArticleFrom, topicNamesFrom } from '#adapters/local/knowledge-views.ts';
+import { describeArticleFrom, smsComposerFrom, topicNamesFrom } from '#adapters/local/knowledge-views.ts';
+import { TemplateReplyDrafter } from '#adapters/local/template-reply-drafter.ts';
 import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
 import { topicReportResponder } from '#domain/steps/topic-report.ts';
 
@@ -31,6 +32,11 @@ const deps: ReviewApiDeps = {
   describeArticle: describeArticleFrom(knowledgeBase),
   openApiDocument: () => openApi,
   topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock: systemClock }),
+  taxonomy: knowledgeBase.taxonomy,
+  // Redrafts after a topic correction use the knowledge-grounded template drafter (the draft step's
+  // fallback): the agent waits for it, and the review API needs no model permission.
+  drafter: new TemplateReplyDrafter(knowledgeBase, knowledgeBase.replyTemplates()),
+  composeSms: smsComposerFrom(knowledgeBase),
 };
 
 export const handler = withMiddleware((event: APIGatewayProxyEventV2WithJWTAuthorizer) => handleReviewApi(event, deps));

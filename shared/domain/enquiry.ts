@@ -53,8 +53,17 @@ export interface Enquiry {
   decision?: AgentDecision;
   /** Delivery result of the follow-up SMS. */
   sms?: { messageId?: string; segments?: number; encoding?: string; failure?: string; at: string };
+  /** The topic as an agent confirmed or corrected it before deciding (a redraft sets it); final in `decision.topic`. */
+  agentTopic?: AgentTopicChoice;
   /** Token of the `.waitForTaskToken` step the enquiry is parked in. Never logged, never shown by the API. */
   taskToken?: string;
+  /**
+   * Set while a recorded decision has not yet resumed the workflow: the task token is kept until
+   * SendTaskSuccess succeeded, so the same decision can be retried (see shared/domain/steps/review.ts).
+   */
+  resumePending?: { decisionId: string; since: string };
+  /** Optimistic-concurrency version, bumped by every write of the enquiry item (absent on items never rewritten). */
+  revision?: number;
   /** True when a step fell back to a local model because Bedrock was unavailable. */
   degraded?: boolean;
 }
@@ -83,6 +92,11 @@ export interface TopicResultRecord {
 
 /** Draft reply as stored (see shared/domain/drafting/draft-reply.ts for the validated shape). */
 export interface DraftRecord {
+  /** D1 for the workflow's draft, D2, D3… for redrafts after a topic correction (absent on drafts made before ids existed: D1). */
+  draftId?: string;
+  /** The topic and department the draft was written for (absent on older drafts: the AI's). */
+  topic?: string;
+  department?: string;
   text: string;
   /** The short follow-up SMS for this reply (from the SMS template), if the agent chooses to send one. */
   smsText?: string;
@@ -122,11 +136,47 @@ export interface AgentDecision {
   sendSms: boolean;
   /** Levenshtein distance between the draft and the final text, in characters. */
   editDistance: number;
+  /** The topic the agent confirmed or corrected with this decision (absent on decisions made before topics were confirmed). */
+  topic?: TopicConfirmation;
+  /** The draft the decision was made on. */
+  draftId?: string;
   /** Minutes from the enquiry arriving to the decision. */
   minutesToDecision: number;
 }
 
-/** Append-only record of a status change. */
+/**
+ * The topic an agent confirmed (same as the AI's) or corrected, with the AI's answer beside it so reports
+ * and retraining can see what changed. Ids only: no text.
+ */
+export interface TopicConfirmation {
+  topic: string;
+  department: string;
+  /** Other departments the enquiry also involves; any makes it cross-departmental. */
+  alsoInvolves: string[];
+  crossDepartmental: boolean;
+  /** What the AI said (null when the enquiry was never classified). */
+  aiTopic: string | null;
+  aiDepartment: string | null;
+  /** The agent chose another topic than the AI's. */
+  topicCorrected: boolean;
+  /** The agent chose another department than the AI's. */
+  departmentChanged: boolean;
+}
+
+/** An agent's topic choice recorded before the decision (by a redraft). */
+export interface AgentTopicChoice extends TopicConfirmation {
+  agentId: string;
+  at: string;
+}
+
+/** One field an agent changed: what from, what to. Ids and draft ids only, never text. */
+export interface FieldChange {
+  field: 'topic' | 'department' | 'alsoInvolves' | 'draft';
+  from: string | string[] | null;
+  to: string | string[] | null;
+}
+
+/** Append-only record of a status change (or of a change made while the status stayed, e.g. a redraft). */
 export interface AuditEvent {
   enquiryId: string;
   at: string;
@@ -134,6 +184,10 @@ export interface AuditEvent {
   to: EnquiryStatus;
   actor: string;
   note?: string;
+  /** Who changed what from what to what (topic corrections, redrafts). */
+  changes?: FieldChange[];
+  /** The draft a redraft replaced, kept whole so the trail shows what the agent saw before. */
+  previousDraft?: DraftRecord;
 }
 
 /** The source id of a message: the key that makes intake idempotent. */

@@ -1,4 +1,4 @@
-import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../domain/enquiry.ts';
+import type { AuditEvent, DraftRecord, Enquiry, EnquiryContact, EnquiryStatus, FieldChange } from '../domain/enquiry.ts';
 
 /** Fields a step may set alongside a status change. */
 export type EnquiryPatch = Partial<Omit<Enquiry, 'enquiryId' | 'sourceId' | 'createdAt' | 'status'>> &
@@ -8,11 +8,37 @@ export interface StatusChange {
   enquiryId: string;
   /** The change only applies when the enquiry is in one of these states (optimistic concurrency). */
   expectedStatus?: EnquiryStatus | readonly EnquiryStatus[];
+  /**
+   * The change only applies when nobody wrote the enquiry since this revision was read (a redraft racing a
+   * decision: exactly one wins). Absent: only `expectedStatus` is checked before the write.
+   */
+  expectedRevision?: number;
   to: EnquiryStatus;
   actor: string;
   at: string;
   note?: string;
+  /** What an agent changed (audit: from what to what). */
+  changes?: FieldChange[];
+  /** The draft this change replaces, kept in the audit event. */
+  previousDraft?: DraftRecord;
   patch?: EnquiryPatch;
+}
+
+/** A decided enquiry as retraining reads it: redacted text, the AI's topic and the agent's. Ids and redacted text only. */
+export interface DecidedEnquiry {
+  enquiryId: string;
+  decisionId: string;
+  decidedAt: string;
+  action: 'approve' | 'edit' | 'reject';
+  language: string | null;
+  /** Personal data already replaced by placeholders; run the redactor again before storing it elsewhere. */
+  redactedText: string;
+  aiTopic: string | null;
+  aiConfidence: number | null;
+  agentTopic: string;
+  agentDepartment: string;
+  alsoInvolves: string[];
+  topicCorrected: boolean;
 }
 
 /** Thrown when `expectedStatus` did not hold: someone else moved the enquiry first. */
@@ -39,6 +65,16 @@ export interface EnquiryStore {
   /** Applies a status change and appends its audit event atomically. */
   changeStatus(change: StatusChange): Promise<Enquiry>;
   auditTrail(enquiryId: string): Promise<AuditEvent[]>;
+  /**
+   * After SendTaskSuccess succeeded for `decisionId`: forgets the task token and the pending resume, and
+   * appends an audit event. A no-op (false) when that decision is no longer pending (already completed).
+   */
+  completeResume(change: { enquiryId: string; decisionId: string; actor: string; at: string }): Promise<boolean>;
+  /**
+   * Enquiries an agent decided at or after `since` (ISO instant), with the topic they confirmed; for
+   * retraining from agents' corrections. Streams page by page, oldest received first.
+   */
+  decidedSince(since: string): AsyncIterable<DecidedEnquiry>;
   /** Enquiries in a status, oldest first, paged by an opaque cursor. */
   listByStatus(
     status: EnquiryStatus,

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent, Enquiry, EnquiryContact } from '../../domain/enquiry.ts';
+import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../../domain/enquiry.ts';
 import { TransientError, ValidationError } from '../../domain/errors.ts';
-import { StatusConflictError, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
+import { StatusConflictError, type DecidedEnquiry, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
 import { ENQUIRY_TABLE_KEYS, enquiryPk, statusPk } from './dynamo-table.ts';
 
 const META = 'META';
@@ -21,6 +21,14 @@ function stripKeys<T>(item: Record<string, unknown>): T {
 function statusIndexKeys(enquiry: Pick<Enquiry, 'status' | 'receivedAt' | 'enquiryId'>) {
   return { gsi1pk: statusPk(enquiry.status), gsi1sk: `${new Date(enquiry.receivedAt).toISOString()}#${enquiry.enquiryId}` };
 }
+
+/** Where an enquiry with an agent's decision can be (needs_manual: decided, but the decision never resumed the workflow). */
+const DECIDED_STATUSES: readonly EnquiryStatus[] = ['approved', 'edited', 'rejected', 'sms_queued', 'sms_sent', 'sms_failed', 'closed', 'needs_manual'];
+/**
+ * How long before a decision an enquiry can have been received: the review timeout (72 h) plus transcription
+ * (2 h) and margin. `decidedSince` reads the status index from `since` minus this.
+ */
+const MAX_RECEIVED_TO_DECIDED_MS = 4 * 24 * 3600_000;
 
 const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
@@ -94,8 +102,11 @@ export class DynamoEnquiryStore implements EnquiryStore {
     if (!current) throw new StatusConflictError(change.enquiryId, undefined);
     const expected = change.expectedStatus === undefined ? undefined : [change.expectedStatus].flat();
     if (expected && !expected.includes(current.status)) throw new StatusConflictError(change.enquiryId, current.status);
+    if (change.expectedRevision !== undefined && (current.revision ?? 0) !== change.expectedRevision) {
+      throw new StatusConflictError(change.enquiryId, current.status);
+    }
     const { [AUDIT]: trail = [], ...enquiry } = current;
-    const next: Enquiry = { ...enquiry, ...change.patch, status: change.to, updatedAt: change.at };
+    const next: Enquiry = { ...enquiry, ...change.patch, status: change.to, updatedAt: change.at, revision: (current.revision ?? 0) + 1 };
     const event: AuditEvent = {
       enquiryId: change.enquiryId,
       at: change.at,
@@ -103,18 +114,26 @@ export class DynamoEnquiryStore implements EnquiryStore {
       to: change.to,
       actor: change.actor,
       ...(change.note ? { note: change.note } : {}),
+      ...(change.changes?.length ? { changes: change.changes } : {}),
+      ...(change.previousDraft ? { previousDraft: change.previousDraft } : {}),
     };
     try {
       // One conditional put: the status change and its audit event land together or not at all, and only if
-      // nobody changed the enquiry since we read it (optimistic concurrency).
+      // nobody changed the enquiry since we read it (optimistic concurrency on revision, status and time).
       await this.guard(() =>
         this.documents.send(
           new PutCommand({
             TableName: this.tableName,
             Item: { pk: enquiryPk(change.enquiryId), sk: META, ...statusIndexKeys(next), ...next, [AUDIT]: [...trail, event] },
-            ConditionExpression: '#updatedAt = :readUpdatedAt AND #status = :readStatus',
-            ExpressionAttributeNames: { '#updatedAt': 'updatedAt', '#status': 'status' },
-            ExpressionAttributeValues: { ':readUpdatedAt': current.updatedAt, ':readStatus': current.status },
+            ConditionExpression: `#updatedAt = :readUpdatedAt AND #status = :readStatus AND ${
+              current.revision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :readRevision'
+            }`,
+            ExpressionAttributeNames: { '#updatedAt': 'updatedAt', '#status': 'status', '#revision': 'revision' },
+            ExpressionAttributeValues: {
+              ':readUpdatedAt': current.updatedAt,
+              ':readStatus': current.status,
+              ...(current.revision === undefined ? {} : { ':readRevision': current.revision }),
+            },
           }),
         ),
       );
@@ -124,6 +143,70 @@ export class DynamoEnquiryStore implements EnquiryStore {
       throw new StatusConflictError(change.enquiryId, latest?.status);
     }
     return next;
+  }
+
+  async completeResume(change: { enquiryId: string; decisionId: string; actor: string; at: string }): Promise<boolean> {
+    // Read, then update on the condition that the same decision is still pending and the status is what we
+    // read (the audit event names it); a workflow step moving the status first just means another round.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const current = await this.get(change.enquiryId);
+      if (current?.resumePending?.decisionId !== change.decisionId) return false;
+      const event: AuditEvent = { enquiryId: change.enquiryId, at: change.at, from: current.status, to: current.status, actor: change.actor, note: 'workflow resumed' };
+      try {
+        await this.guard(() =>
+          this.documents.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: enquiryPk(change.enquiryId), sk: META },
+              UpdateExpression:
+                'SET #audit = list_append(if_not_exists(#audit, :empty), :events), #updatedAt = :at, #revision = if_not_exists(#revision, :zero) + :one REMOVE #taskToken, #resumePending',
+              ConditionExpression: '#resumePending.#decisionId = :decisionId AND #status = :status',
+              ExpressionAttributeNames: {
+                '#audit': AUDIT,
+                '#updatedAt': 'updatedAt',
+                '#revision': 'revision',
+                '#taskToken': 'taskToken',
+                '#resumePending': 'resumePending',
+                '#decisionId': 'decisionId',
+                '#status': 'status',
+              },
+              ExpressionAttributeValues: { ':empty': [], ':events': [event], ':at': change.at, ':zero': 0, ':one': 1, ':decisionId': change.decisionId, ':status': current.status },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new TransientError(`enquiry ${change.enquiryId} kept changing while its resume was being recorded`);
+  }
+
+  async *decidedSince(since: string): AsyncIterable<DecidedEnquiry> {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new ValidationError([{ field: 'since', problem: 'must be an ISO 8601 instant' }]);
+    const receivedFrom = new Date(sinceMs - MAX_RECEIVED_TO_DECIDED_MS).toISOString();
+    for (const status of DECIDED_STATUSES) {
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await this.guard(() =>
+          this.documents.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: ENQUIRY_TABLE_KEYS.statusIndex.name,
+              KeyConditionExpression: 'gsi1pk = :status AND gsi1sk >= :from',
+              ExpressionAttributeValues: { ':status': statusPk(status), ':from': receivedFrom },
+              ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) {
+          const decided = decidedEnquiryOf(stripKeys<Enquiry>(item), sinceMs);
+          if (decided) yield decided;
+        }
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+    }
   }
 
   async auditTrail(enquiryId: string): Promise<AuditEvent[]> {
@@ -184,6 +267,29 @@ export class DynamoEnquiryStore implements EnquiryStore {
       throw error;
     }
   }
+}
+
+/** The retraining view of an enquiry decided at or after `sinceMs`; undefined for anything else. */
+function decidedEnquiryOf(enquiry: Enquiry, sinceMs: number): DecidedEnquiry | undefined {
+  const { decision } = enquiry;
+  if (!decision || enquiry.redactedText === undefined || Date.parse(decision.decidedAt) < sinceMs) return undefined;
+  const agentTopic = decision.topic?.topic ?? enquiry.topic?.topic;
+  const agentDepartment = decision.topic?.department ?? enquiry.topic?.department;
+  if (!agentTopic || !agentDepartment) return undefined;
+  return {
+    enquiryId: enquiry.enquiryId,
+    decisionId: decision.decisionId,
+    decidedAt: decision.decidedAt,
+    action: decision.action,
+    language: enquiry.language ?? enquiry.topic?.language ?? null,
+    redactedText: enquiry.redactedText,
+    aiTopic: enquiry.topic?.topic ?? null,
+    aiConfidence: enquiry.topic?.confidence ?? null,
+    agentTopic,
+    agentDepartment,
+    alsoInvolves: decision.topic?.alsoInvolves ?? [],
+    topicCorrected: decision.topic?.topicCorrected ?? false,
+  };
 }
 
 function encodeCursor(key: Record<string, unknown>): string {

@@ -6,6 +6,7 @@ import type { ReplyDrafter } from '../../ports/reply-drafter.ts';
 import type { TopicClassifier } from '../../ports/topic-classifier.ts';
 import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
 import { ValidationError } from '../errors.ts';
+import { FIRST_DRAFT_ID } from '../topic-confirmation.ts';
 import type { TopicId, DepartmentId, Urgency } from '../topics.ts';
 import type { Language } from '../language.ts';
 
@@ -97,6 +98,9 @@ export async function draftReply(input: StepInput, deps: DraftDeps): Promise<{ c
     patch: {
       draft: {
         ...draft,
+        draftId: FIRST_DRAFT_ID,
+        topic: topic.topic,
+        department: topic.department,
         smsText: deps.composeSms({ enquiryId: enquiry.enquiryId, topic: topic.topic as TopicId, department: topic.department as DepartmentId, language: topic.language }),
       },
       ...(draft.degraded || enquiry.degraded ? { degraded: true } : {}),

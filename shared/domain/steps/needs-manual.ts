@@ -21,6 +21,7 @@ export function manualReasonFor(failure: NeedsManualInput['failure']): string {
 
 /** Statuses from which nothing more is automated; moving them to needs_manual would lose a decision. */
 const SETTLED: readonly EnquiryStatus[] = ['approved', 'edited', 'rejected', 'sms_queued', 'sms_sent', 'closed', 'needs_manual'];
+const DECIDED: readonly EnquiryStatus[] = ['approved', 'edited', 'rejected'];
 
 /**
  * The Catch target of every step: the enquiry goes to the agents' manual queue with the reason,
@@ -33,15 +34,19 @@ export async function moveToNeedsManual(
   const reason = manualReasonFor(input.failure);
   const enquiry: Enquiry | undefined = await deps.store.get(input.enquiryId);
   if (!enquiry) throw new StatusConflictError(input.enquiryId, undefined);
-  if (SETTLED.includes(enquiry.status)) return { status: enquiry.status, reason: enquiry.manualReason ?? reason };
+  // A decision still waiting to resume the workflow when it failed (e.g. timed out) never took effect: the
+  // enquiry goes to agents, keeping the decision on the record.
+  const unresumed = enquiry.resumePending !== undefined && DECIDED.includes(enquiry.status);
+  if (SETTLED.includes(enquiry.status) && !unresumed) return { status: enquiry.status, reason: enquiry.manualReason ?? reason };
+  const manualReason = unresumed ? `${reason} (the agent's decision ${enquiry.resumePending!.decisionId} never resumed the workflow)` : reason;
   const updated = await deps.store.changeStatus({
     enquiryId: input.enquiryId,
     expectedStatus: enquiry.status,
     to: 'needs_manual',
     actor: 'workflow',
     at: deps.clock.now().toISOString(),
-    note: reason,
-    patch: { manualReason: reason },
+    note: manualReason,
+    patch: { manualReason, ...(unresumed ? { taskToken: undefined, resumePending: undefined } : {}) },
   });
-  return { status: updated.status, reason };
+  return { status: updated.status, reason: manualReason };
 }

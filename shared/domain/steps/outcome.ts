@@ -7,6 +7,9 @@ import { ValidationError } from '../errors.ts';
 import type { Language } from '../language.ts';
 import type { Urgency } from '../topics.ts';
 
+/** Steps after AwaitAgentReview prove the decision resumed the workflow: they drop the kept task token. */
+const RESUMED = { taskToken: undefined, resumePending: undefined };
+
 async function decidedEnquiry(store: EnquiryStore, enquiryId: string): Promise<Enquiry & { decision: NonNullable<Enquiry['decision']> }> {
   const enquiry = await store.get(enquiryId);
   if (!enquiry?.decision) throw new ValidationError([{ field: 'decision', problem: `enquiry ${enquiryId} has no agent decision` }]);
@@ -45,6 +48,8 @@ export async function queueFollowUpSms(
       to: 'sms_queued',
       actor: 'workflow',
       at: deps.clock.now().toISOString(),
+      // The workflow got here, so the review API's resume succeeded: the token can do nothing more.
+      patch: RESUMED,
     });
   }
   return { queued: true };
@@ -74,6 +79,7 @@ export async function recordOutcome(
         actor: 'workflow',
         at: deps.clock.now().toISOString(),
         note: enquiry.decision.action === 'reject' ? 'rejected by agent; no reply sent' : 'reply approved; no SMS requested',
+        patch: RESUMED,
       })),
     };
   }

@@ -1,11 +1,13 @@
 import type { CallbackStepInput } from '../../../events/workflow.ts';
-import type { DecisionRequest, ReviewOutcome } from '../../../events/review.ts';
+import type { DecisionRequest } from '../../../events/review.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { StatusConflictError, type EnquiryStore } from '../../ports/enquiry-store.ts';
 import type { WorkflowCallbacks } from '../../ports/workflow.ts';
-import type { AgentDecision } from '../enquiry.ts';
+import type { Taxonomy } from '../classification/taxonomy.ts';
+import type { AgentDecision, Enquiry } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
-import { prepareDecision, STATUS_AFTER } from '../review.ts';
+import { prepareDecision, reviewOutcomeOf, sameDecision, STATUS_AFTER } from '../review.ts';
+import { topicChanges } from '../topic-confirmation.ts';
 
 /** `.waitForTaskToken` step: parks the enquiry in the agents' queue with the token the API resumes it with. */
 export async function awaitAgentReview(input: CallbackStepInput, deps: { store: EnquiryStore; clock: Clock }): Promise<void> {
@@ -26,17 +28,29 @@ export interface DecideDeps {
   newDecisionId: () => string;
   smsSegments: (text: string) => number;
   maxSmsSegments: number;
+  taxonomy: Taxonomy;
 }
 
 export type DecideResult =
-  | { ok: true; decision: AgentDecision }
+  | { ok: true; decision: AgentDecision; replayed: boolean; resumeRecorded: boolean }
   | { ok: false; kind: 'not_found' }
   | { ok: false; kind: 'conflict'; currentStatus: string; detail: string }
-  | { ok: false; kind: 'unprocessable'; problems: FieldProblem[] };
+  | { ok: false; kind: 'invalid' | 'unprocessable'; problems: FieldProblem[] }
+  /** The decision is recorded but SendTaskSuccess failed: the same decision may (and should) be retried. */
+  | { ok: false; kind: 'resume_failed'; decision: AgentDecision; error: string };
+
+/** What Step Functions answers for a token whose task no longer waits (already resumed, timed out, or forged). */
+const TASK_GONE_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /**
- * Records an agent's decision and resumes the workflow. The status change is conditional on the enquiry
- * still awaiting review, so of two agents deciding at once exactly one wins; the other gets a conflict.
+ * Records an agent's decision and resumes the workflow.
+ *
+ * The decision is written first, conditional on the enquiry still awaiting review at the revision read
+ * (of two agents deciding, or one deciding while another redrafts, exactly one wins; the other gets a
+ * conflict). The task token stays on the enquiry, with `resumePending`, until SendTaskSuccess succeeded;
+ * only then is it cleared. If the resume fails the agent is told to retry, and a retry of the same decision
+ * resumes again (any other decision is refused while one is pending). A resume that never succeeds ends in
+ * the review timeout, and NeedsManualHandling then moves the enquiry to the manual queue.
  */
 export async function decideEnquiry(
   request: { enquiryId: string; agentId: string; body: DecisionRequest },
@@ -44,6 +58,18 @@ export async function decideEnquiry(
 ): Promise<DecideResult> {
   const [enquiry, contact] = await Promise.all([deps.store.get(request.enquiryId), deps.store.getContact(request.enquiryId)]);
   if (!enquiry) return { ok: false, kind: 'not_found' };
+  if (enquiry.resumePending) {
+    const pending = enquiry.decision;
+    if (pending && enquiry.taskToken && pending.decisionId === enquiry.resumePending.decisionId && sameDecision(request.body, pending)) {
+      return resume(enquiry, pending, enquiry.taskToken, request.agentId, deps, true);
+    }
+    return {
+      ok: false,
+      kind: 'conflict',
+      currentStatus: enquiry.status,
+      detail: `decision ${enquiry.resumePending.decisionId} (${pending?.action ?? 'unknown'}) is recorded and still resuming the workflow; retry that decision, not another`,
+    };
+  }
   const check = prepareDecision({
     enquiry,
     contact,
@@ -53,26 +79,58 @@ export async function decideEnquiry(
     now: deps.clock.now(),
     smsSegments: deps.smsSegments,
     maxSmsSegments: deps.maxSmsSegments,
+    taxonomy: deps.taxonomy,
   });
   if (!check.ok) return check;
   const { decision } = check;
+  let recorded: Enquiry;
   try {
-    await deps.store.changeStatus({
+    recorded = await deps.store.changeStatus({
       enquiryId: enquiry.enquiryId,
       expectedStatus: 'awaiting_review',
+      expectedRevision: enquiry.revision ?? 0,
       to: STATUS_AFTER[decision.action],
       actor: `agent:${decision.agentId}`,
       at: decision.decidedAt,
       ...(decision.reason ? { note: decision.reason } : {}),
-      patch: { decision, taskToken: undefined },
+      ...(decision.topic ? { changes: topicChanges(enquiry, decision.topic) } : {}),
+      // The token stays until the workflow has really been resumed (see resume below).
+      patch: { decision, resumePending: { decisionId: decision.decisionId, since: decision.decidedAt } },
     });
   } catch (error) {
     if (error instanceof StatusConflictError) {
-      return { ok: false, kind: 'conflict', currentStatus: error.currentStatus ?? 'unknown', detail: 'another decision was recorded first' };
+      const currentStatus = error.currentStatus ?? 'unknown';
+      const detail = currentStatus === 'awaiting_review' ? 'the enquiry changed since it was read (a colleague redrafted it); reload it' : 'another decision was recorded first';
+      return { ok: false, kind: 'conflict', currentStatus, detail };
     }
     throw error;
   }
-  const outcome: ReviewOutcome = { action: decision.action, decisionId: decision.decisionId, sendSms: decision.sendSms };
-  await deps.callbacks.succeed(enquiry.taskToken!, outcome);
-  return { ok: true, decision };
+  return resume(recorded, decision, enquiry.taskToken!, request.agentId, deps, false);
+}
+
+async function resume(enquiry: Enquiry, decision: AgentDecision, taskToken: string, agentId: string, deps: DecideDeps, replayed: boolean): Promise<DecideResult> {
+  try {
+    await deps.callbacks.succeed(taskToken, reviewOutcomeOf(decision));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (TASK_GONE_ERRORS.has(name)) {
+      // The execution has moved on: resumed by an earlier attempt whose answer was lost, or timed out (then
+      // NeedsManualHandling moves the enquiry to the manual queue). Either way this token can do nothing more.
+      return {
+        ok: false,
+        kind: 'conflict',
+        currentStatus: enquiry.status,
+        detail: 'the workflow is no longer waiting for a decision on this enquiry (it resumed already or timed out); reload it',
+      };
+    }
+    return { ok: false, kind: 'resume_failed', decision, error: name };
+  }
+  let resumeRecorded = true;
+  try {
+    await deps.store.completeResume({ enquiryId: enquiry.enquiryId, decisionId: decision.decisionId, actor: `agent:${agentId}`, at: deps.clock.now().toISOString() });
+  } catch {
+    // The workflow has resumed; its next step (QueueSms or RecordOutcome) clears the token as well.
+    resumeRecorded = false;
+  }
+  return { ok: true, decision, replayed, resumeRecorded };
 }
