@@ -16,7 +16,8 @@ export function asTopicReport(raw: unknown): TopicReport | undefined {
   if (!isRecord(report) || !isRecord(report['series']) || !Array.isArray(report['byTopic']) || !isRecord(report['totals'])) return undefined;
   const series = report['series'];
   if (!Array.isArray(series['buckets']) || !Array.isArray(series['topics'])) return undefined;
-  return { spikes: [], acceptance: [], ...report } as unknown as TopicReport;
+  const corrections = { decided: 0, corrected: 0, correctionRate: null, crossDepartmental: 0, crossDepartmentalShare: null, byAiTopic: [], topConfusions: [] };
+  return { spikes: [], acceptance: [], corrections, ...report } as unknown as TopicReport;
 }
 
 function trendChart(report: TopicReport | undefined, caption: string): Element {
@@ -69,6 +70,45 @@ function hongKongDay(date: Date): string {
 function changeText(changePct: number | null, count: number): string {
   if (changePct === null) return count > 0 ? t('changeNew') : '–';
   return `${changePct > 0 ? '+' : ''}${Math.round(changePct)}%`;
+}
+
+/** Correction rate per AI topic with where agents moved them, and the cross-departmental share per topic. */
+function correctionsPanel(report: TopicReport | undefined): Element {
+  const rows = report?.corrections.byAiTopic ?? [];
+  const crossDepartmental = new Map((report?.byTopic ?? []).map((row) => [row.topic, row.crossDepartmentalShare]));
+  const columns = ['colAiTopic', 'colDecided', 'colCorrected', 'colCorrectionRate', 'colAgentTopic', 'colCrossDepartmental'] as const;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'corrections-title' },
+    h('h2', { id: 'corrections-title' }, t('correctionsTitle')),
+    rows.length === 0
+      ? h('p', { class: 'muted', id: 'corrections-none' }, t('correctionsNone'))
+      : h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { id: 'corrections-table' },
+            h('thead', {}, h('tr', {}, ...columns.map((key) => h('th', { scope: 'col', class: key === 'colAiTopic' || key === 'colAgentTopic' ? undefined : 'numeric' }, t(key))))),
+            h(
+              'tbody',
+              {},
+              ...rows.map((row) =>
+                h(
+                  'tr',
+                  { 'data-topic': row.topic },
+                  h('td', {}, topicName(row.topic)),
+                  h('td', { class: 'numeric' }, row.decided),
+                  h('td', { class: 'numeric' }, row.corrected),
+                  h('td', { class: 'numeric' }, percent(row.correctionRate)),
+                  h('td', {}, row.topConfusions.map((c) => `${topicName(c.agentTopic)} (${c.count})`).join(', ') || '–'),
+                  h('td', { class: 'numeric' }, percent(crossDepartmental.get(row.topic))),
+                ),
+              ),
+            ),
+          ),
+        ),
+  );
 }
 
 export interface DashboardContext {
@@ -176,6 +216,8 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
           kpi('kpiAcceptance', percent(report?.totals.acceptance.acceptanceRate), 'kpi-acceptance'),
           kpi('kpiUnchanged', percent(report?.totals.acceptance.unchangedRate), 'kpi-unchanged'),
           kpi('kpiSpikes', report ? String(report.spikes.length) : '–', 'kpi-spikes'),
+          kpi('kpiCorrectionRate', percent(report?.corrections.correctionRate), 'kpi-correction-rate'),
+          kpi('kpiCrossDepartmental', percent(report?.corrections.crossDepartmentalShare), 'kpi-cross-departmental'),
         ),
         h(
           'section',
@@ -247,6 +289,7 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
             ),
           ),
         ),
+        correctionsPanel(report),
       ];
       replaceChildren(byId('main'), heading(t('dashboardTitle')), form, ...content);
     },

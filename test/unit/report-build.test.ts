@@ -72,7 +72,19 @@ describe('counter increments', () => {
       decisionCount: 1,
       // 95 minutes falls in [60, 120).
       decisionMinutesHistogram: histogram({ 4: 1 }),
+      corrected: 0,
+      crossDepartmental: 0,
+      aiTopics: {},
     });
+  });
+
+  it('counts a decided enquiry under the agent-confirmed topic, keeping the AI topic it was corrected from', () => {
+    const corrected = counterIncrementsFor({ ...event, topic: 'road_damage', department: 'HyD', aiTopic: 'hawker_obstruction', crossDepartmental: true });
+    expect(corrected).toMatchObject({ topic: 'road_damage', department: 'HyD', received: 1, corrected: 1, crossDepartmental: 1, aiTopics: { hawker_obstruction: 1 } });
+    const confirmed = counterIncrementsFor({ ...event, aiTopic: 'pest_rodent' });
+    expect(confirmed).toMatchObject({ corrected: 0, crossDepartmental: 0, aiTopics: { pest_rodent: 1 } });
+    const undecided = counterIncrementsFor({ ...event, outcome: 'needs_manual', decidedAt: undefined, aiTopic: 'pest_rodent' });
+    expect(undecided).toMatchObject({ corrected: 0, aiTopics: {} });
   });
 
   it('records no decision time for an enquiry nobody decided', () => {
@@ -237,6 +249,52 @@ describe('topic report', () => {
     expect(report.totals).toMatchObject({ count: 0, changePct: 0 });
     expect(report).toMatchObject({ byTopic: [], spikes: [], medianMinutesToDecision: null, degradedShare: null, needsManualShare: null });
     expect(report.series.topics).toEqual([]);
+  });
+});
+
+describe('topic corrections in the report', () => {
+  const day = '2026-11-24';
+  const rows = [
+    // The AI said hawker_obstruction for 4 decided enquiries: agents kept 1, moved 3 to road_damage.
+    counter(day, 'road_damage', { received: 3, approved: 3, corrected: 3, aiTopics: { hawker_obstruction: 3 } }, { department: 'HyD' }),
+    counter(day, 'hawker_obstruction', { received: 1, approved: 1, aiTopics: { hawker_obstruction: 1 } }),
+    // The AI said noise_neighbourhood for 2: both moved (to two topics); nothing is left under it.
+    counter(day, 'air_pollution_smoke', { received: 1, edited: 1, corrected: 1, crossDepartmental: 1, aiTopics: { noise_neighbourhood: 1 } }, { department: 'EPD' }),
+    counter(day, 'noise_construction', { received: 1, rejected: 1, corrected: 1, aiTopics: { noise_neighbourhood: 1 } }, { department: 'EPD' }),
+    // Rows from before corrections were recorded: counted, but not in correction figures.
+    counter(day, 'pest_rodent', { received: 5, approved: 5 }),
+  ];
+  const report = buildTopicReport({ counters: rows, from: day, to: day, granularity: 'day' });
+
+  it('gives each AI topic its correction rate, even one agents moved everything out of', () => {
+    const byAi = Object.fromEntries(report.corrections.byAiTopic.map((row) => [row.topic, row]));
+    expect(byAi['hawker_obstruction']).toMatchObject({ decided: 4, corrected: 3, correctionRate: 0.75, topConfusions: [{ agentTopic: 'road_damage', count: 3 }] });
+    expect(byAi['noise_neighbourhood']).toMatchObject({ decided: 2, corrected: 2, correctionRate: 1 });
+    expect(report.byTopic.find((row) => row.topic === 'noise_neighbourhood')).toBeUndefined();
+    expect(report.corrections.byAiTopic[0]?.topic).toBe('noise_neighbourhood');
+    expect(report.corrections).toMatchObject({ decided: 6, corrected: 5 });
+  });
+
+  it('lists the top confusions AI topic → agent topic, most frequent first', () => {
+    expect(report.corrections.topConfusions[0]).toEqual({ aiTopic: 'hawker_obstruction', agentTopic: 'road_damage', count: 3, shareOfAiTopic: 0.75 });
+    expect(report.corrections.topConfusions).toHaveLength(3);
+  });
+
+  it('shows per topic the corrections into it, the cross-departmental share and its own correction rate as the AI topic', () => {
+    const road = report.byTopic.find((row) => row.topic === 'road_damage')!;
+    expect(road).toMatchObject({ count: 3, correctedIn: 3, crossDepartmental: 0, crossDepartmentalShare: 0, correction: { decided: 0, correctionRate: null } });
+    const air = report.byTopic.find((row) => row.topic === 'air_pollution_smoke')!;
+    expect(air).toMatchObject({ crossDepartmental: 1, crossDepartmentalShare: 1 });
+    expect(report.corrections.crossDepartmental).toBe(1);
+    expect(report.corrections.crossDepartmentalShare).toBeCloseTo(1 / 11);
+  });
+
+  it('synthetic history carries plausible corrections without changing its other figures', () => {
+    const history = generateSyntheticHistory({ seed: 7, days: 14, dailyEnquiries: 3000 });
+    const synthetic = buildTopicReport({ counters: history.rows, from: history.to, to: history.to, granularity: 'day' });
+    expect(synthetic.corrections.topConfusions[0]?.count).toBeGreaterThan(0);
+    expect(synthetic.corrections.correctionRate).toBeGreaterThan(0);
+    expect(synthetic.corrections.correctionRate).toBeLessThan(0.1);
   });
 });
 

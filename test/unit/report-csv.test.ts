@@ -132,6 +132,20 @@ describe('report CSV', () => {
     expect(row('water_seepage')).toMatchObject({ count: '10', previous_count: '20', change_pct: '-50.0', spike: 'no', p_value: '', 'count_zh-CN': '0' });
   });
 
+  it('adds each topic\'s correction figures, and a row for an AI topic agents moved everything out of', () => {
+    const day = '2025-06-05';
+    const corrected: TopicCounterRow[] = [
+      { day, topic: 'road_damage', department: 'HyD', language: 'en-US', ...emptyCounterValues(), received: 2, approved: 2, corrected: 1, crossDepartmental: 1, aiTopics: { hawker_obstruction: 1, road_damage: 1 } },
+    ];
+    const records = parseCsv(reportToCsv(buildTopicReport({ counters: corrected, from: day, to: day, granularity: 'day' })));
+    const row = (topic: string): Record<string, string> => {
+      const record = records.find((r) => r[0] === topic) ?? [];
+      return Object.fromEntries(REPORT_CSV_HEADER.map((column, i) => [column, record[i] ?? '']));
+    };
+    expect(row('road_damage')).toMatchObject({ count: '2', corrected_in: '1', cross_departmental: '1', cross_departmental_share: '0.5000', ai_decided: '1', ai_corrected: '0', correction_rate: '0.0000' });
+    expect(row('hawker_obstruction')).toMatchObject({ count: '0', ai_decided: '1', ai_corrected: '1', correction_rate: '1.0000', top_confusions: 'road_damage:1' });
+  });
+
   it('keeps a spreadsheet from running a topic name as a formula', () => {
     const records = parseCsv(reportToCsv(report, { topicNames: names }));
     const seepage = records.find((r) => r[0] === 'water_seepage');

@@ -131,6 +131,18 @@ describe('HTML report', () => {
     expect(html).toContain('2025-03-15T08:00:00+08:00');
   });
 
+  it('shows the correction rate per AI topic and the top confusions (AI topic → agent topic)', () => {
+    expect(html).toContain('id="corrections"');
+    const rows = elements(html, 'tr', 'correction');
+    expect(rows.length).toBeGreaterThan(0);
+    const confusions = elements(html, 'tr', 'confusion');
+    expect(confusions.length).toBeGreaterThan(0);
+    const top = report.corrections.topConfusions[0]!;
+    expect(attribute(confusions[0]!, 'data-ai-topic')).toBe(top.aiTopic);
+    expect(attribute(confusions[0]!, 'data-agent-topic')).toBe(top.agentTopic);
+    expect(html).toContain('Correction rate <span lang="zh-Hant">主題更正率</span>');
+  });
+
   it('renders an empty period with placeholders instead of broken charts', () => {
     const empty = reportToHtml(buildTopicReport({ counters: [], from: '2025-03-01', to: '2025-03-07', granularity: 'week' }));
     expect(elements(empty, 'svg', 'chart-series')).toHaveLength(1);

@@ -10,12 +10,34 @@ import {
   type TopicCounterRow,
 } from '../../domain/reports/counters.ts';
 import type { OutcomeRecorder } from '../../domain/steps/outcome.ts';
-import type { DepartmentId, TopicId } from '../../domain/topics.ts';
+import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../domain/topics.ts';
 
-const NUMERIC_FIELDS = ['received', 'approved', 'edited', 'rejected', 'needsManual', 'degraded', 'smsSent', 'decisionMinutesTotal', 'decisionCount'] as const;
+const NUMERIC_FIELDS = [
+  'received',
+  'approved',
+  'edited',
+  'rejected',
+  'needsManual',
+  'degraded',
+  'smsSent',
+  'decisionMinutesTotal',
+  'decisionCount',
+  'corrected',
+  'crossDepartmental',
+] as const;
 const histogramField = (i: number) => `h${i}`;
+/** Decided enquiries by the AI's topic: one number attribute per topic (ADD needs no map to exist first). */
+const aiTopicField = (topic: string) => `ai_${topic}`;
 /** What a report reads of a counter item: everything but the idempotency set. */
-const PROJECTED_FIELDS = ['day', 'topic', 'department', 'language', ...NUMERIC_FIELDS, ...Array.from({ length: DECISION_HISTOGRAM_BUCKETS }, (_, i) => histogramField(i))];
+const PROJECTED_FIELDS = [
+  'day',
+  'topic',
+  'department',
+  'language',
+  ...NUMERIC_FIELDS,
+  ...Array.from({ length: DECISION_HISTOGRAM_BUCKETS }, (_, i) => histogramField(i)),
+  ...TOPIC_IDS.map(aiTopicField),
+];
 
 /** Counter rows are grouped by month so a month's report is one paged Query, sorted by day. */
 const partitionOf = (day: string) => `COUNTERS#${day.slice(0, 7)}`;
@@ -43,20 +65,24 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
   async record(enquiry: Enquiry): Promise<{ counted: boolean }> {
     const outcome = enquiry.status === 'needs_manual' ? 'needs_manual' : OUTCOME_OF[enquiry.decision?.action ?? ''];
     if (!outcome || !enquiry.topic) return { counted: false };
+    // Reports count the agent-confirmed topic and department; the AI's topic is kept for correction figures.
+    const confirmed = enquiry.decision?.topic;
     const row = counterIncrementsFor({
       enquiryId: enquiry.enquiryId,
       receivedAt: enquiry.receivedAt,
-      topic: enquiry.topic.topic as TopicId,
-      department: enquiry.topic.department as DepartmentId,
+      topic: (confirmed?.topic ?? enquiry.topic.topic) as TopicId,
+      department: (confirmed?.department ?? enquiry.topic.department) as DepartmentId,
       language: (enquiry.language ?? enquiry.topic.language) as Language,
       outcome,
       degraded: enquiry.degraded ?? false,
       smsSent: enquiry.decision?.sendSms ?? false,
-      ...(enquiry.decision ? { decidedAt: enquiry.decision.decidedAt } : {}),
+      ...(enquiry.decision ? { decidedAt: enquiry.decision.decidedAt, aiTopic: enquiry.topic.topic as TopicId } : {}),
+      ...(confirmed?.crossDepartmental ? { crossDepartmental: true } : {}),
     });
     const increments: [string, number][] = [
       ...NUMERIC_FIELDS.map((field) => [field, row[field]] as [string, number]),
       ...row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count] as [string, number]),
+      ...Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count ?? 0] as [string, number]),
     ].filter(([, value]) => value !== 0);
     try {
       await this.documents.send(
@@ -107,6 +133,7 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
       language: row.language,
       ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
       ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
+      ...Object.fromEntries(Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count])),
     }));
     for (let i = 0; i < items.length; i += 25) {
       let pending: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
@@ -149,6 +176,10 @@ function rowFromItem(item: Record<string, unknown>): TopicCounterRow {
   const values = emptyCounterValues();
   for (const field of NUMERIC_FIELDS) values[field] = Number(item[field] ?? 0);
   values.decisionMinutesHistogram = values.decisionMinutesHistogram.map((_, i) => Number(item[histogramField(i)] ?? 0));
+  for (const topic of TOPIC_IDS) {
+    const count = Number(item[aiTopicField(topic)] ?? 0);
+    if (count > 0) values.aiTopics[topic] = count;
+  }
   return {
     day: String(item['day']),
     topic: item['topic'] as TopicId,

@@ -41,6 +41,15 @@ export interface CounterValues {
   decisionCount: number;
   /** Counts per bucket of DECISION_MINUTE_BOUNDS (length DECISION_HISTOGRAM_BUCKETS). */
   decisionMinutesHistogram: number[];
+  /** Decided enquiries of this row (agent-confirmed topic) whose AI topic was another one. */
+  corrected: number;
+  /** Decided enquiries the agent marked as also involving other departments. */
+  crossDepartmental: number;
+  /**
+   * Decided enquiries of this row by the topic the AI had given them (the row's own topic when the agent
+   * confirmed it): the source of correction rates and confusions (AI topic → agent topic).
+   */
+  aiTopics: Partial<Record<TopicId, number>>;
 }
 
 export type TopicCounterRow = CounterKey & CounterValues;
@@ -61,6 +70,10 @@ export interface OutcomeEvent {
   smsSent: boolean;
   /** ISO 8601 instant of the agent's decision; absent when nobody decided (e.g. still with the manual queue). */
   decidedAt?: string;
+  /** The AI's topic when an agent decided (`topic` is then the agent-confirmed one). */
+  aiTopic?: TopicId;
+  /** The agent marked the enquiry as also involving other departments. */
+  crossDepartmental?: boolean;
 }
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -147,6 +160,9 @@ export function emptyCounterValues(): CounterValues {
     decisionMinutesTotal: 0,
     decisionCount: 0,
     decisionMinutesHistogram: new Array<number>(DECISION_HISTOGRAM_BUCKETS).fill(0),
+    corrected: 0,
+    crossDepartmental: 0,
+    aiTopics: {},
   };
 }
 
@@ -165,6 +181,12 @@ export function addCounterValuesInto(into: CounterValues, increment: CounterValu
   increment.decisionMinutesHistogram.forEach((count, i) => {
     histogram[i] = (histogram[i] ?? 0) + count;
   });
+  into.corrected += increment.corrected;
+  into.crossDepartmental += increment.crossDepartmental;
+  for (const topic in increment.aiTopics) {
+    const count = increment.aiTopics[topic as TopicId] ?? 0;
+    into.aiTopics[topic as TopicId] = (into.aiTopics[topic as TopicId] ?? 0) + count;
+  }
 }
 
 /** The storage key of a counter row, e.g. `2025-03-02#pest_rodent#FEHD#zh-HK`. */
@@ -174,7 +196,8 @@ export function counterKeyOf(key: CounterKey): string {
 
 /**
  * The increments one finished enquiry adds to its counter row (pure). The row's day is the Hong Kong
- * date the enquiry was received, so a report for a day counts what arrived that day. Time to decision is
+ * date the enquiry was received, so a report for a day counts what arrived that day. The row's topic and
+ * department are the agent-confirmed ones when an agent decided; the AI's topic is kept beside them. Time to decision is
  * counted only when there was a decision; a decision stamped before receipt (clock skew) counts as 0.
  * Applying it exactly once per enquiry is the store's job (conditional write keyed by enquiryId).
  */
@@ -193,6 +216,11 @@ export function counterIncrementsFor(event: OutcomeEvent): TopicCounterRow {
     values.decisionMinutesTotal = minutes;
     values.decisionCount = 1;
     values.decisionMinutesHistogram[decisionBucketIndex(minutes)] = 1;
+    if (event.aiTopic !== undefined) {
+      values.aiTopics[event.aiTopic] = 1;
+      if (event.aiTopic !== event.topic) values.corrected = 1;
+    }
+    if (event.crossDepartmental) values.crossDepartmental = 1;
   }
   return {
     day: hongKongDay(event.receivedAt),

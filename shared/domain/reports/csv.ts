@@ -1,5 +1,5 @@
 import { LANGUAGES } from '../language.ts';
-import type { TopicReport } from './report.ts';
+import type { TopicReport, TopicRow } from './report.ts';
 import type { Spike } from './spikes.ts';
 
 /**
@@ -51,6 +51,13 @@ export const REPORT_CSV_HEADER = [
   'spike',
   'p_value',
   'conditional_p_value',
+  'corrected_in',
+  'cross_departmental',
+  'cross_departmental_share',
+  'ai_decided',
+  'ai_corrected',
+  'correction_rate',
+  'top_confusions',
 ] as const;
 
 function fixed(value: number | null, digits: number): string {
@@ -89,7 +96,50 @@ export function reportToCsv(report: TopicReport, options: { topicNames?: TopicNa
       spike ? 'yes' : 'no',
       pValueText(spike?.pValue),
       pValueText(spike?.conditionalPValue),
+      topic.correctedIn,
+      topic.crossDepartmental,
+      fixed(topic.crossDepartmentalShare, 4),
+      ...correctionCells(topic.correction),
     ];
   });
-  return toCsv([REPORT_CSV_HEADER, ...rows]);
+  // AI topics agents moved everything out of have no row of their own: they still get their correction figures.
+  const listed = new Set(report.byTopic.map((row) => row.topic));
+  const aiOnly = (report.corrections?.byAiTopic ?? [])
+    .filter((row) => !listed.has(row.topic))
+    .map((row) => {
+      const names = options.topicNames?.[row.topic];
+      return [
+        row.topic,
+        spreadsheetSafeText(names?.en ?? ''),
+        spreadsheetSafeText(names?.zhHant ?? ''),
+        '',
+        ...LANGUAGES.map(() => 0),
+        0,
+        0,
+        0,
+        '',
+        '',
+        '',
+        '',
+        'no',
+        '',
+        '',
+        0,
+        0,
+        '',
+        ...correctionCells(row),
+      ];
+    });
+  return toCsv([REPORT_CSV_HEADER, ...rows, ...aiOnly]);
+}
+
+/** decided, corrected, rate and "agent_topic:count" pairs separated by "; ". */
+function correctionCells(correction: TopicRow['correction'] | undefined): CsvCell[] {
+  if (!correction) return [0, 0, '', ''];
+  return [
+    correction.decided,
+    correction.corrected,
+    fixed(correction.correctionRate, 4),
+    correction.topConfusions.map((c) => `${c.agentTopic}:${c.count}`).join('; '),
+  ];
 }

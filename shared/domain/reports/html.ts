@@ -69,6 +69,16 @@ const LABELS = {
   generatedAt: { en: 'Generated', zh: '產生時間' },
   method: { en: 'Spike method', zh: '異常激增判斷方法' },
   newTopic: { en: 'new', zh: '新增' },
+  corrections: { en: 'Topic corrections by agents', zh: '職員更正主題' },
+  correctionRate: { en: 'Correction rate', zh: '主題更正率' },
+  aiTopic: { en: 'AI topic', zh: '系統判斷主題' },
+  agentTopic: { en: 'Agent topic', zh: '職員確認主題' },
+  decided: { en: 'Decided', zh: '已決定' },
+  corrected: { en: 'Corrected', zh: '已更正' },
+  movedTo: { en: 'Moved to', zh: '改為' },
+  topConfusions: { en: 'Top confusions', zh: '最常見誤判' },
+  crossDepartmental: { en: 'Cross-departmental', zh: '跨部門' },
+  noCorrections: { en: 'No decided enquiries with a recorded AI topic', zh: '沒有記錄系統判斷主題的已決定查詢' },
 } as const satisfies Record<string, Label>;
 
 const LANGUAGE_LABELS: Record<Language, Label> = {
@@ -356,6 +366,8 @@ function topicsTable(report: TopicReport, names?: TopicNames): string {
     ...LANGUAGES.map((language) => th(LANGUAGE_LABELS[language], true)),
     th(LABELS.acceptanceRate, true),
     th(LABELS.medianMinutes, true),
+    th(LABELS.correctionRate, true),
+    th(LABELS.crossDepartmental, true),
   ];
   const body = report.byTopic.map(
     (row: TopicRow) =>
@@ -367,6 +379,8 @@ function topicsTable(report: TopicReport, names?: TopicNames): string {
       LANGUAGES.map((language) => td(formatCount(row.byLanguage[language]), true)).join('') +
       td(formatPercent(row.acceptance.acceptanceRate), true) +
       td(formatMinutes(row.medianMinutesToDecision), true) +
+      td(formatPercent(row.correction.correctionRate), true) +
+      td(formatPercent(row.crossDepartmentalShare), true) +
       `</tr>`,
   );
   return `<div class="table-scroll"><table class="topics"><caption>${bilingual(LABELS.topics)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table></div>`;
@@ -394,6 +408,42 @@ function breakdownTables(report: TopicReport): string {
     `<table class="languages"><caption>${bilingual(LABELS.languages)}</caption><thead><tr>${th(LABELS.language)}${th(LABELS.count, true)}${th(LABELS.share, true)}${th(LABELS.change, true)}</tr></thead><tbody>${languageRows.join('')}</tbody></table>` +
     `<table class="departments"><caption>${bilingual(LABELS.departments)}</caption><thead><tr>${th(LABELS.department)}${th(LABELS.count, true)}${th(LABELS.previous, true)}${th(LABELS.change, true)}</tr></thead><tbody>${departmentRows.join('')}</tbody></table>` +
     `</div>`
+  );
+}
+
+/** Correction rate per AI topic and the most frequent AI topic → agent topic changes. */
+function correctionsSection(report: TopicReport, names?: TopicNames): string {
+  const { corrections } = report;
+  const summary =
+    `<dl class="kpis">` +
+    kpi('correction-rate', LABELS.correctionRate, formatPercent(corrections.correctionRate), `${formatCount(corrections.corrected)} / ${formatCount(corrections.decided)}`) +
+    kpi('cross-departmental', LABELS.crossDepartmental, formatPercent(corrections.crossDepartmentalShare), formatCount(corrections.crossDepartmental)) +
+    `</dl>`;
+  if (corrections.byAiTopic.length === 0) return `${summary}<p class="no-corrections">${bilingual(LABELS.noCorrections)}</p>`;
+  const rateRows = corrections.byAiTopic.map(
+    (row) =>
+      `<tr class="correction" data-topic="${escapeHtml(row.topic)}"><th scope="row">${escapeHtml(topicLabel(row.topic, names))}</th>` +
+      td(formatCount(row.decided), true) +
+      td(formatCount(row.corrected), true) +
+      td(formatPercent(row.correctionRate), true) +
+      td(row.topConfusions.map((c) => `${topicLabel(c.agentTopic, names)} (${formatCount(c.count)})`).join('; ')) +
+      `</tr>`,
+  );
+  const confusionRows = corrections.topConfusions.map(
+    (pair) =>
+      `<tr class="confusion" data-ai-topic="${escapeHtml(pair.aiTopic)}" data-agent-topic="${escapeHtml(pair.agentTopic)}">` +
+      `<th scope="row">${escapeHtml(topicLabel(pair.aiTopic, names))}</th>` +
+      td(topicLabel(pair.agentTopic, names)) +
+      td(formatCount(pair.count), true) +
+      td(formatPercent(pair.shareOfAiTopic), true) +
+      `</tr>`,
+  );
+  return (
+    summary +
+    `<div class="table-scroll"><table class="corrections"><caption>${bilingual(LABELS.correctionRate)}</caption><thead><tr>${th(LABELS.aiTopic)}${th(LABELS.decided, true)}${th(LABELS.corrected, true)}${th(LABELS.correctionRate, true)}${th(LABELS.movedTo)}</tr></thead><tbody>${rateRows.join('')}</tbody></table></div>` +
+    (confusionRows.length > 0
+      ? `<table class="confusions"><caption>${bilingual(LABELS.topConfusions)}</caption><thead><tr>${th(LABELS.aiTopic)}${th(LABELS.agentTopic)}${th(LABELS.count, true)}${th(LABELS.share, true)}</tr></thead><tbody>${confusionRows.join('')}</tbody></table>`
+      : '')
   );
 }
 
@@ -473,6 +523,7 @@ export function reportToHtml(report: TopicReport, options: HtmlReportOptions = {
     section('change', LABELS.changeChart, changeChart(report, names, barTopics)),
     section('acceptance', LABELS.acceptanceChart, acceptanceChart(report, names, barTopics)),
     section('spikes', LABELS.spikes, spikesTable(report, names)),
+    section('corrections', LABELS.corrections, correctionsSection(report, names)),
     section('topics', LABELS.topics, topicsTable(report, names) + breakdownTables(report)),
     `</main>`,
     `<footer><p><strong>${bilingual(LABELS.method)}:</strong> ${escapeHtml(method)}</p>`,

@@ -82,6 +82,46 @@ export interface TopicRow extends CountComparison {
   medianMinutesToDecision: number | null;
   degradedShare: number | null;
   needsManualShare: number | null;
+  /** Decided enquiries agents moved into this topic from another AI topic. */
+  correctedIn: number;
+  /** Decided enquiries also involving other departments, and their share of the decided ones. */
+  crossDepartmental: number;
+  crossDepartmentalShare: number | null;
+  /** This topic as the AI's answer: how often agents changed it (see TopicReport.corrections). */
+  correction: TopicCorrection;
+}
+
+/** One AI topic: decided enquiries the AI put there, how many agents moved elsewhere, and where to. */
+export interface TopicCorrection {
+  /** Decided enquiries the AI gave this topic. */
+  decided: number;
+  /** Of those, the ones an agent changed to another topic. */
+  corrected: number;
+  /** corrected / decided; null when nothing the AI put here was decided. */
+  correctionRate: number | null;
+  /** Where agents moved them, most frequent first (at most 3). */
+  topConfusions: { agentTopic: TopicId; count: number }[];
+}
+
+export interface Confusion {
+  aiTopic: TopicId;
+  agentTopic: TopicId;
+  count: number;
+  /** count / decided enquiries the AI gave aiTopic. */
+  shareOfAiTopic: number;
+}
+
+/** How agents corrected the AI in the period (decided enquiries only). */
+export interface Corrections {
+  decided: number;
+  corrected: number;
+  correctionRate: number | null;
+  crossDepartmental: number;
+  crossDepartmentalShare: number | null;
+  /** Per AI topic, most corrected first (then by volume): includes topics agents moved everything out of. */
+  byAiTopic: ({ topic: TopicId } & TopicCorrection)[];
+  /** The most frequent AI topic → agent topic changes, most frequent first. */
+  topConfusions: Confusion[];
 }
 
 export interface DepartmentRow extends CountComparison {
@@ -127,7 +167,12 @@ export interface TopicReport {
   medianMinutesToDecision: number | null;
   degradedShare: number | null;
   needsManualShare: number | null;
+  /** Correction rate, confusions and cross-departmental share (from the agent-confirmed topics). */
+  corrections: Corrections;
 }
+
+export const TOP_CONFUSIONS = 10;
+const TOPIC_CONFUSIONS = 3;
 
 interface TopicAccumulator {
   current: CounterValues;
@@ -152,6 +197,8 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
   const topics = new Map<TopicId, TopicAccumulator>();
   const departments = new Map<DepartmentId, { count: number; previousCount: number }>();
   const languages = new Map<Language, { count: number; previousCount: number }>(LANGUAGES.map((l) => [l, { count: 0, previousCount: 0 }]));
+  /** AI topic → agent topic → decided enquiries, in the period. */
+  const confusions = new Map<TopicId, Map<TopicId, number>>();
 
   for (const row of input.counters) {
     const inPeriod = row.day >= from && row.day <= to;
@@ -163,6 +210,12 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     const departmentCounts = inPeriod ? topic.departmentCounts : topic.previousDepartmentCounts;
     departmentCounts.set(row.department, (departmentCounts.get(row.department) ?? 0) + row.received);
     if (inPeriod) {
+      for (const aiTopic in row.aiTopics) {
+        const count = row.aiTopics[aiTopic as TopicId] ?? 0;
+        if (count === 0) continue;
+        const pairs = getOrCreate(confusions, aiTopic as TopicId, () => new Map<TopicId, number>());
+        pairs.set(row.topic, (pairs.get(row.topic) ?? 0) + count);
+      }
       addCounterValuesInto(totals, row);
       addCounterValuesInto(topic.current, row);
       topic.byLanguage[row.language] += row.received;
@@ -179,7 +232,7 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
   }
 
   const byTopic = [...topics.entries()]
-    .map(([topic, acc]) => topicRow(topic, acc))
+    .map(([topic, acc]) => topicRow(topic, acc, correctionOf(topic, confusions)))
     .filter((row) => row.count > 0 || row.previousCount > 0)
     .sort((a, b) => b.count - a.count || b.previousCount - a.previousCount || a.topic.localeCompare(b.topic));
   const seriesTopicCount = input.seriesTopics ?? DEFAULT_SERIES_TOPICS;
@@ -219,6 +272,50 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     medianMinutesToDecision: medianMinutesFromHistogram(totals.decisionMinutesHistogram),
     degradedShare: ratioOrNull(totals.degraded, totals.received),
     needsManualShare: ratioOrNull(totals.needsManual, totals.received),
+    corrections: correctionsOf(totals, confusions),
+  };
+}
+
+function correctionOf(aiTopic: TopicId, confusions: Map<TopicId, Map<TopicId, number>>): TopicCorrection {
+  const pairs = confusions.get(aiTopic) ?? new Map<TopicId, number>();
+  let decided = 0;
+  for (const count of pairs.values()) decided += count;
+  const moved = [...pairs.entries()]
+    .filter(([agentTopic]) => agentTopic !== aiTopic)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const corrected = moved.reduce((sum, [, count]) => sum + count, 0);
+  return {
+    decided,
+    corrected,
+    correctionRate: ratioOrNull(corrected, decided),
+    topConfusions: moved.slice(0, TOPIC_CONFUSIONS).map(([agentTopic, count]) => ({ agentTopic, count })),
+  };
+}
+
+function correctionsOf(totals: CounterValues, confusions: Map<TopicId, Map<TopicId, number>>): Corrections {
+  const byAiTopic = [...confusions.keys()]
+    .map((topic) => ({ topic, ...correctionOf(topic, confusions) }))
+    .filter((row) => row.decided > 0)
+    .sort((a, b) => (b.correctionRate ?? 0) - (a.correctionRate ?? 0) || b.corrected - a.corrected || b.decided - a.decided || a.topic.localeCompare(b.topic));
+  const decided = byAiTopic.reduce((sum, row) => sum + row.decided, 0);
+  const corrected = byAiTopic.reduce((sum, row) => sum + row.corrected, 0);
+  const pairs: Confusion[] = [];
+  for (const [aiTopic, agentTopics] of confusions) {
+    const aiDecided = [...agentTopics.values()].reduce((sum, count) => sum + count, 0);
+    for (const [agentTopic, count] of agentTopics) {
+      if (agentTopic !== aiTopic && count > 0) pairs.push({ aiTopic, agentTopic, count, shareOfAiTopic: count / aiDecided });
+    }
+  }
+  pairs.sort((a, b) => b.count - a.count || a.aiTopic.localeCompare(b.aiTopic) || a.agentTopic.localeCompare(b.agentTopic));
+  const totalDecided = totals.approved + totals.edited + totals.rejected;
+  return {
+    decided,
+    corrected,
+    correctionRate: ratioOrNull(corrected, decided),
+    crossDepartmental: totals.crossDepartmental,
+    crossDepartmentalShare: ratioOrNull(totals.crossDepartmental, totalDecided),
+    byAiTopic,
+    topConfusions: pairs.slice(0, TOP_CONFUSIONS),
   };
 }
 
@@ -255,8 +352,9 @@ function topicAccumulator(topics: Map<TopicId, TopicAccumulator>, topic: TopicId
   }));
 }
 
-function topicRow(topic: TopicId, acc: TopicAccumulator): TopicRow {
+function topicRow(topic: TopicId, acc: TopicAccumulator, correction: TopicCorrection): TopicRow {
   const { current } = acc;
+  const decided = current.approved + current.edited + current.rejected;
   return {
     topic,
     department: mostFrequent(current.received > 0 || acc.previousDepartmentCounts.size === 0 ? acc.departmentCounts : acc.previousDepartmentCounts),
@@ -266,6 +364,10 @@ function topicRow(topic: TopicId, acc: TopicAccumulator): TopicRow {
     medianMinutesToDecision: medianMinutesFromHistogram(current.decisionMinutesHistogram),
     degradedShare: ratioOrNull(current.degraded, current.received),
     needsManualShare: ratioOrNull(current.needsManual, current.received),
+    correctedIn: current.corrected,
+    crossDepartmental: current.crossDepartmental,
+    crossDepartmentalShare: ratioOrNull(current.crossDepartmental, decided),
+    correction,
   };
 }
 

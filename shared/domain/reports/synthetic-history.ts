@@ -103,6 +103,28 @@ export const SYNTHETIC_POPULARITY_ORDER: readonly TopicId[] = [
   'slope_safety',
 ];
 
+/**
+ * Plausible AI mistakes agents correct, as (agent topic → the AI topic it was mistaken for, share of the
+ * agent topic's decided enquiries). Applied deterministically (rounded shares), so the random stream and
+ * every other figure stay what they were.
+ */
+export const SYNTHETIC_CONFUSIONS: Readonly<Partial<Record<TopicId, { aiTopic: TopicId; share: number }>>> = {
+  road_damage: { aiTopic: 'hawker_obstruction', share: 0.06 },
+  air_pollution_smoke: { aiTopic: 'noise_neighbourhood', share: 0.1 },
+  water_seepage: { aiTopic: 'public_housing_maintenance', share: 0.04 },
+  blocked_drain_flooding: { aiTopic: 'water_main_burst', share: 0.05 },
+  street_light_fault: { aiTopic: 'traffic_signal_fault', share: 0.04 },
+  leisure_facility_booking: { aiTopic: 'identity_card', share: 0.05 },
+};
+/** Share of decided enquiries agents mark as also involving other departments (default 0.01). */
+export const SYNTHETIC_CROSS_DEPARTMENTAL: Readonly<Partial<Record<TopicId, number>>> = {
+  water_seepage: 0.08,
+  tree_risk: 0.1,
+  government_land_occupation: 0.12,
+  illegal_parking: 0.04,
+  hawker_obstruction: 0.05,
+};
+
 /** Sunday..Saturday, before normalising to a mean of 1 so dailyEnquiries stays the true mean. */
 const WEEKDAY_FACTORS = [0.55, 1.12, 1.08, 1.06, 1.05, 1.02, 0.8];
 const DEFAULT_LANGUAGE_MIX: Readonly<Record<Language, number>> = { 'zh-HK': 0.7, 'en-US': 0.15, 'zh-CN': 0.15 };
@@ -290,6 +312,11 @@ export function generateSyntheticHistory(options: SyntheticHistoryOptions): Synt
         sampleMultinomialInto(random, decided, timing.probabilities, histogram);
         let minutes = 0;
         for (let i = 0; i < histogram.length; i++) minutes += (histogram[i] ?? 0) * (timing.meanMinutes[i] ?? 0);
+        const confusion = SYNTHETIC_CONFUSIONS[topic];
+        const corrected = confusion ? Math.round(decided * confusion.share) : 0;
+        const aiTopics: Partial<Record<TopicId, number>> = {};
+        if (decided - corrected > 0) aiTopics[topic] = decided - corrected;
+        if (confusion && corrected > 0) aiTopics[confusion.aiTopic] = corrected;
         rows.push({
           day,
           topic,
@@ -305,6 +332,9 @@ export function generateSyntheticHistory(options: SyntheticHistoryOptions): Synt
           decisionMinutesTotal: Math.round(minutes),
           decisionCount: decided,
           decisionMinutesHistogram: histogram,
+          corrected,
+          crossDepartmental: Math.round(decided * (SYNTHETIC_CROSS_DEPARTMENTAL[topic] ?? 0.01)),
+          aiTopics,
         });
       }
     }
