@@ -25,9 +25,32 @@ afterEach(async () => {
 const POTHOLE = 'There is a hole in the pavement outside the MTR exit and an old lady tripped.';
 const DAY = '2026-11-24';
 
+interface Draft {
+  draftId: string;
+  topic: string;
+  department: string;
+  text: string;
+  smsText: string;
+  flags: unknown[];
+  citedArticles: { id: string }[];
+}
+/** Response bodies as these tests read them (the shapes are in events/openapi.json); every field optional in practice. */
+interface ApiBody {
+  [field: string]: unknown;
+  redrafted: boolean;
+  enquiry: { status: string; draft: Draft; topicChoice: unknown; audit: AuditEvent[] };
+  draft: Draft;
+  decision: { topic: unknown };
+  problems: { field: string; problem: string }[];
+  currentStatus: string;
+  byTopic: { topic: string; count: number; department: string; correctedIn: number }[];
+  totals: { count: number };
+  corrections: { byAiTopic: unknown[]; topConfusions: unknown[] };
+}
+
 async function call(routeKey: string, options: { id?: string; body?: unknown; sub?: string; groups?: string[]; query?: Record<string, string> } = {}) {
   const response = await stack!.reviewApi(apiEvent(routeKey, { groups: ['agent'], ...options }));
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, any> };
+  return { status: response.statusCode, body: JSON.parse(String(response.body)) as ApiBody };
 }
 
 async function oneAwaiting(text = POTHOLE, id = 'pothole-1') {
@@ -52,7 +75,7 @@ describe('an agent corrects a wrongly classified enquiry', () => {
     const detail = corrected.body['enquiry'];
     expect(detail.status).toBe('awaiting_review');
     expect(detail.draft).toMatchObject({ draftId: 'D2', topic: 'road_damage', department: 'HyD', flags: [] });
-    expect(detail.draft.citedArticles.map((a: { id: string }) => a.id)).toEqual(['KB-ROAD-DAMAGE-01']);
+    expect(detail.draft.citedArticles.map((a) => a.id)).toEqual(['KB-ROAD-DAMAGE-01']);
     expect(detail.draft.text).toContain('Highways Department');
     expect(detail.draft.text).not.toContain('Food and Environmental Hygiene');
     expect(detail.draft.smsText).toContain('HyD');
@@ -66,7 +89,7 @@ describe('an agent corrects a wrongly classified enquiry', () => {
     expect(parked?.taskToken).toBe(enquiry.taskToken);
     expect(stack.runtime.execution(enquiry.enquiryId)).toMatchObject({ status: 'RUNNING' });
     expect(stack.runtime.execution(enquiry.enquiryId)?.statesEntered.at(-1)).toBe('AwaitAgentReview');
-    const redraft = (detail.audit as AuditEvent[]).find((event) => event.changes?.some((c) => c.field === 'draft'));
+    const redraft = detail.audit.find((event) => event.changes?.some((c) => c.field === 'draft'));
     expect(redraft).toMatchObject({
       actor: 'agent:agent-lee',
       from: 'awaiting_review',
@@ -104,7 +127,7 @@ describe('an agent corrects a wrongly classified enquiry', () => {
     // The report counts the corrected topic exactly once, and the AI's topic was corrected 1 time in 1.
     const report = await call('GET /reports/topics', { groups: ['supervisor'], query: { from: DAY, to: DAY } });
     expect(report.status).toBe(200);
-    const byTopic = report.body['byTopic'] as { topic: string; count: number; department: string; correctedIn: number }[];
+    const byTopic = report.body['byTopic'];
     expect(byTopic.filter((row) => row.topic === 'road_damage')).toEqual([expect.objectContaining({ count: 1, department: 'HyD', correctedIn: 1 })]);
     expect(byTopic.find((row) => row.topic === 'hawker_obstruction')).toBeUndefined();
     expect(report.body['totals'].count).toBe(1);
@@ -124,7 +147,7 @@ describe('an agent corrects a wrongly classified enquiry', () => {
     // Approving a draft that names FEHD under BD would tell the caller the wrong department.
     const wrongDraft = await call('POST /enquiries/{id}/decision', { id: enquiry.enquiryId, body: { action: 'approve', department: 'BD' } });
     expect(wrongDraft.status).toBe(422);
-    expect(wrongDraft.body['problems'][0].field).toBe('department');
+    expect(wrongDraft.body['problems'][0]?.field).toBe('department');
     const redraft = await call('POST /enquiries/{id}/topic', { id: enquiry.enquiryId, body: { topic: 'water_seepage', department: 'BD', alsoInvolves: ['FEHD'] } });
     expect(redraft.body['enquiry'].draft).toMatchObject({ draftId: 'D2', department: 'BD' });
     expect(redraft.body['enquiry'].draft.text).toContain('Buildings Department');
@@ -142,7 +165,7 @@ describe('an agent corrects a wrongly classified enquiry', () => {
     const enquiry = await oneAwaiting();
     const smsFromOldDraft = await call('POST /enquiries/{id}/decision', { id: enquiry.enquiryId, body: { action: 'edit', text: 'Dear caller, HyD will repair the pavement.', topic: 'road_damage', sendSms: true } });
     expect(smsFromOldDraft.status).toBe(422);
-    expect(smsFromOldDraft.body['problems'][0].field).toBe('smsText');
+    expect(smsFromOldDraft.body['problems'][0]?.field).toBe('smsText');
     const decision = await call('POST /enquiries/{id}/decision', {
       id: enquiry.enquiryId,
       body: { action: 'edit', text: 'Dear caller, HyD will repair the pavement.', topic: 'road_damage', sendSms: true, smsText: 'HyD will repair the pavement. Ref: 1823' },
