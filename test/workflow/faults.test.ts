@@ -26,6 +26,11 @@
  * | SMS provider accepts, then the answer is lost (timeout / 5xx)    | one SMS, never resent by redeliveries; sms_failed "delivery_unknown" |
  * |                                                                  | for the agent to check                                               |
  * | No agent decision within the review timeout (1 s)                | needs_manual, "a step did not finish in time"; a late decision → 409 |
+ * | SendTaskSuccess fails ×2 after the decision was recorded         | 503 each time, token kept (resumePending); another decision → 409;   |
+ * |                                                                  | the same decision retried resumes: one SMS, counted once, token gone |
+ * | SendTaskSuccess succeeds but its answer is lost                  | the retry learns the task is gone → 409; the workflow went on: one   |
+ * |                                                                  | SMS, the kept token cleared by QueueSms                              |
+ * | SendTaskSuccess never succeeds, review timeout (1 s)             | needs_manual naming the unresumed decision; a retry → 409            |
  */
 import {
   BedrockRuntimeClient,
@@ -49,6 +54,7 @@ import type { Enquiry } from '../../shared/domain/enquiry.ts';
 import { TransientError } from '../../shared/domain/errors.ts';
 import { SmsOutcomeUnknownError, SmsPermanentError } from '../../shared/domain/sms/send.ts';
 import { StatusConflictError } from '../../shared/ports/enquiry-store.ts';
+import type { WorkflowCallbacks } from '../../shared/ports/workflow.ts';
 import {
   afternoon,
   allEnquiriesIn,
@@ -440,6 +446,97 @@ describe('review timeout', () => {
     const enquiry = await statusOf(stack, awaiting!.enquiryId, ['needs_manual'], 10_000);
     expect(enquiry.manualReason).toMatch(/did not finish in time/);
     expect(await decide(stack, enquiry.enquiryId, { action: 'approve', sendSms: true })).toMatchObject({ status: 409, body: { currentStatus: 'needs_manual' } });
+    await stack.processSmsOutbox();
+    expect(stack.smsSent()).toHaveLength(0);
+  });
+});
+
+/**
+ * The review API's SendTaskSuccess through a fault: `failures` calls throw (Step Functions unavailable),
+ * or with `loseAnswer` the call reaches the workflow but its answer is lost (the API sees an error anyway).
+ */
+function flakyResume(options: { failures: number; loseAnswer?: boolean }) {
+  let calls = 0;
+  const wrap = (runtime: WorkflowCallbacks): WorkflowCallbacks => ({
+    succeed: async (token, output) => {
+      calls += 1;
+      if (calls > options.failures) return runtime.succeed(token, output);
+      if (options.loseAnswer) await runtime.succeed(token, output);
+      throw namedError(options.loseAnswer ? 'TimeoutError' : 'ServiceUnavailable', 'injected: Step Functions did not answer');
+    },
+    fail: (token, error, cause) => runtime.fail(token, error, cause),
+  });
+  return { wrap, calls: () => calls };
+}
+
+describe('resuming the workflow after a decision (the decision is kept until the resume succeeded)', () => {
+  it('SendTaskSuccess fails twice: 503 with the token kept, another decision refused, the same decision retried resumes once', async () => {
+    const flaky = flakyResume({ failures: 2 });
+    const enquiry = await awaitingFrom('written-en-noise.json', { reviewCallbacks: flaky.wrap });
+    const approve = { action: 'approve', sendSms: true };
+    const first = await decide(stack!, enquiry.enquiryId, approve);
+    expect(first.status).toBe(503);
+    const decisionId = first.body['decisionId'];
+    expect(decisionId).toEqual(expect.any(String));
+    const pending = await stack!.store.get(enquiry.enquiryId);
+    expect(pending).toMatchObject({ status: 'approved', resumePending: { decisionId }, taskToken: enquiry.taskToken });
+    expect(stack!.runtime.execution(enquiry.enquiryId)?.statesEntered.at(-1)).toBe('AwaitAgentReview');
+    const detail = await stack!.reviewApi(apiEvent('GET /enquiries/{id}', { id: enquiry.enquiryId, groups: ['agent'] }));
+    expect(JSON.parse(String(detail.body))).toMatchObject({ status: 'approved', resumePending: true });
+
+    // Another decision while one is pending is refused; it never reaches the workflow.
+    const other = await decide(stack!, enquiry.enquiryId, { action: 'reject', reason: 'changed my mind' }, 'agent-8');
+    expect(other).toMatchObject({ status: 409, body: { currentStatus: 'approved', detail: expect.stringContaining(String(decisionId)) } });
+    expect(flaky.calls()).toBe(1);
+
+    expect((await decide(stack!, enquiry.enquiryId, approve)).status).toBe(503);
+    const retried = await decide(stack!, enquiry.enquiryId, approve);
+    expect(retried.status).toBe(200);
+    expect(retried.body['decision']).toMatchObject({ decisionId, action: 'approve', agentId: 'agent-7' });
+    expect(flaky.calls()).toBe(3);
+
+    await statusOf(stack!, enquiry.enquiryId, ['sms_queued', 'sms_sent']);
+    await quiescent(stack!);
+    await stack!.processSmsOutbox();
+    const done = await statusOf(stack!, enquiry.enquiryId, ['sms_sent']);
+    expect(done.taskToken).toBeUndefined();
+    expect(done.resumePending).toBeUndefined();
+    expect(stack!.smsSent()).toHaveLength(1);
+    expect(duplicateSms(stack!)).toEqual([]);
+    const rows = await stack!.counters.rows('2026-11-24', '2026-11-24');
+    expect(rows.reduce((n, r) => n + r.received, 0)).toBe(1);
+    const audit = await stack!.store.auditTrail(enquiry.enquiryId);
+    expect(audit.filter((e) => e.to === 'approved' && e.from === 'awaiting_review')).toHaveLength(1);
+    expect(audit.find((e) => e.note === 'workflow resumed')).toMatchObject({ actor: 'agent:agent-7' });
+    // Once the workflow has moved on, deciding again is the usual conflict.
+    expect((await decide(stack!, enquiry.enquiryId, approve)).status).toBe(409);
+  });
+
+  it('SendTaskSuccess reached the workflow but its answer was lost: the retry is told the workflow moved on; one SMS; the token is cleared by the workflow', async () => {
+    const flaky = flakyResume({ failures: 1, loseAnswer: true });
+    const enquiry = await awaitingFrom('written-en-noise.json', { reviewCallbacks: flaky.wrap });
+    const approve = { action: 'approve', sendSms: true };
+    expect((await decide(stack!, enquiry.enquiryId, approve)).status).toBe(503);
+    await statusOf(stack!, enquiry.enquiryId, ['sms_queued', 'sms_sent']);
+    await quiescent(stack!);
+    await stack!.processSmsOutbox();
+    const done = await statusOf(stack!, enquiry.enquiryId, ['sms_sent']);
+    expect(done.taskToken).toBeUndefined();
+    expect(done.resumePending).toBeUndefined();
+    expect(await decide(stack!, enquiry.enquiryId, approve)).toMatchObject({ status: 409 });
+    expect(stack!.smsSent()).toHaveLength(1);
+  });
+
+  it('a decision whose resume never succeeds is not stranded: at the review timeout the enquiry goes to the manual queue', async () => {
+    const flaky = flakyResume({ failures: Infinity });
+    stack = await startHarness({ clock: afternoon, reviewTimeout: Duration.seconds(2), reviewCallbacks: flaky.wrap });
+    const [enquiry] = await intakeUntil(stack, [sampleBody('written-en-noise.json')], ['awaiting_review']);
+    expect((await decide(stack, enquiry!.enquiryId, { action: 'approve', sendSms: true })).status).toBe(503);
+    const manual = await statusOf(stack, enquiry!.enquiryId, ['needs_manual'], 10_000);
+    expect(manual.manualReason).toMatch(/did not finish in time.*never resumed the workflow/);
+    expect(manual.taskToken).toBeUndefined();
+    expect(manual.decision?.action).toBe('approve');
+    expect(await decide(stack, enquiry!.enquiryId, { action: 'approve', sendSms: true })).toMatchObject({ status: 409, body: { currentStatus: 'needs_manual' } });
     await stack.processSmsOutbox();
     expect(stack.smsSent()).toHaveLength(0);
   });
