@@ -29,6 +29,7 @@ import {
   REJECTED_REPORT_QUERIES,
   REJECTED_SMS_OUTBOX,
   REJECTED_STEP_PAYLOADS,
+  REJECTED_TOPIC_CORRECTIONS,
   REJECTED_TRANSCRIBE_EVENTS,
 } from './data/bad-input-corpus.ts';
 import { afternoon, allEnquiriesIn, decide, quiescent, ScriptedTranscriber, statusOf, writtenMessage } from './fault-helpers.ts';
@@ -197,6 +198,17 @@ describe('review API', () => {
     expect((await stack.store.get(target().enquiryId))?.status).toBe('awaiting_review');
   });
 
+  it.each(REJECTED_TOPIC_CORRECTIONS)('answers 400 to a topic correction with $name, naming $field, and redrafts nothing', async ({ body, field, problem }) => {
+    const response = await call('POST /enquiries/{id}/topic', { id: target().enquiryId, groups: ['agent'], body });
+    expect(response.status).toBe(400);
+    expect(response.type).toBe('application/problem+json');
+    expect(fieldsOf(problemsOf(response.body))).toContain(field);
+    if (problem) expect(problemsOf(response.body).map((p) => p.problem).join(' ')).toContain(problem);
+    const stored = await stack.store.get(target().enquiryId);
+    expect(stored).toMatchObject({ status: 'awaiting_review', draft: { draftId: 'D1' } });
+    expect(stored?.agentTopic).toBeUndefined();
+  });
+
   it('answers 400 naming (body) to a base64 body whose bytes are not UTF-8, instead of approving mangled text', async () => {
     const bytes = Buffer.concat([Buffer.from('{"action":"edit","text":"Dear caller '), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}')]);
     const own = byBody.get('web:valid-0005')!;
@@ -208,8 +220,8 @@ describe('review API', () => {
   });
 
   it.each(REJECTED_IDS)('answers 400 naming id to $name as the enquiry id', async ({ id }) => {
-    for (const routeKey of ['GET /enquiries/{id}', 'POST /enquiries/{id}/decision']) {
-      const response = await call(routeKey, { id, groups: ['agent'], body: { action: 'approve' } });
+    for (const routeKey of ['GET /enquiries/{id}', 'POST /enquiries/{id}/decision', 'POST /enquiries/{id}/topic']) {
+      const response = await call(routeKey, { id, groups: ['agent'], body: routeKey.endsWith('/topic') ? { topic: 'road_damage' } : { action: 'approve' } });
       expect(response.status).toBe(400);
       expect(fieldsOf(problemsOf(response.body))).toContain('id');
     }

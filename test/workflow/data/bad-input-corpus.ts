@@ -137,6 +137,40 @@ export const REJECTED_DECISIONS: RejectCase[] = [
   { name: 'smsText over 1000 characters', body: JSON.stringify({ action: 'approve', sendSms: true, smsText: longText(1001) }), field: 'smsText' },
   { name: 'a task token smuggled in the body', body: JSON.stringify({ action: 'approve', taskToken: 'local:AwaitAgentReview:forged' }), field: '(message)', problem: 'taskToken' },
   { name: 'an agent id smuggled in the body', body: JSON.stringify({ action: 'approve', agentId: 'supervisor-1' }), field: '(message)', problem: 'agentId' },
+  // Topic confirmation (the target enquiry is about refuse collection, routed to FEHD only).
+  { name: 'unknown topic', body: JSON.stringify({ action: 'approve', topic: 'alien_sighting' }), field: 'topic', problem: 'must be one of' },
+  { name: 'topic as a number', body: JSON.stringify({ action: 'approve', topic: 7 }), field: 'topic' },
+  { name: 'topic as its display name', body: JSON.stringify({ action: 'approve', topic: 'Street light faults' }), field: 'topic' },
+  { name: 'unknown department', body: JSON.stringify({ action: 'approve', department: 'PierD' }), field: 'department', problem: 'must be one of' },
+  { name: 'department in lower case', body: JSON.stringify({ action: 'approve', department: 'hyd' }), field: 'department' },
+  { name: 'department the topic does not allow', body: JSON.stringify({ action: 'approve', department: 'HyD' }), field: 'department', problem: 'allowed: FEHD' },
+  { name: 'department the corrected topic does not allow', body: JSON.stringify({ action: 'edit', text: 'x', topic: 'road_damage', department: 'WSD' }), field: 'department', problem: 'not a department for road_damage' },
+  { name: 'alsoInvolves as a string', body: JSON.stringify({ action: 'approve', alsoInvolves: 'TD' }), field: 'alsoInvolves' },
+  { name: 'alsoInvolves with an unknown department', body: JSON.stringify({ action: 'approve', alsoInvolves: ['TD', 'PierD'] }), field: 'alsoInvolves.1' },
+  { name: 'alsoInvolves listing a department twice', body: JSON.stringify({ action: 'approve', alsoInvolves: ['TD', 'TD'] }), field: 'alsoInvolves', problem: 'twice' },
+  { name: 'alsoInvolves with six departments', body: JSON.stringify({ action: 'approve', alsoInvolves: ['TD', 'HKPF', 'DSD', 'LandsD', 'BD', 'EPD'] }), field: 'alsoInvolves', problem: 'at most 5' },
+  { name: 'alsoInvolves repeating the department', body: JSON.stringify({ action: 'approve', alsoInvolves: ['FEHD'] }), field: 'alsoInvolves', problem: 'must not repeat' },
+  { name: 'draftId that is not a draft id', body: JSON.stringify({ action: 'approve', draftId: 'latest' }), field: 'draftId' },
+  { name: 'draftId as a number', body: JSON.stringify({ action: 'approve', draftId: 2 }), field: 'draftId' },
+];
+
+/** POST /enquiries/{id}/topic bodies (correct the topic and redraft) that must be answered 400 naming the field. */
+export const REJECTED_TOPIC_CORRECTIONS: RejectCase[] = [
+  { name: 'body that is not JSON', body: '{"topic":', field: '(body)' },
+  { name: 'empty body', body: '', field: '(body)' },
+  { name: 'JSON null', body: 'null', field: '(message)' },
+  { name: 'topic missing', body: JSON.stringify({ department: 'HyD' }), field: 'topic' },
+  { name: 'unknown topic', body: JSON.stringify({ topic: 'alien_sighting' }), field: 'topic' },
+  { name: 'topic null', body: JSON.stringify({ topic: null }), field: 'topic' },
+  { name: 'unknown department', body: JSON.stringify({ topic: 'road_damage', department: 'PierD' }), field: 'department' },
+  { name: 'department the topic does not allow', body: JSON.stringify({ topic: 'road_damage', department: 'FEHD' }), field: 'department', problem: 'allowed: HyD' },
+  { name: 'alsoInvolves with an unknown department', body: JSON.stringify({ topic: 'road_damage', alsoInvolves: ['PierD'] }), field: 'alsoInvolves.0' },
+  { name: 'alsoInvolves listing a department twice', body: JSON.stringify({ topic: 'road_damage', alsoInvolves: ['TD', 'TD'] }), field: 'alsoInvolves' },
+  { name: 'alsoInvolves repeating the department', body: JSON.stringify({ topic: 'road_damage', alsoInvolves: ['HyD'] }), field: 'alsoInvolves' },
+  { name: 'draftId that is not a draft id', body: JSON.stringify({ topic: 'road_damage', draftId: 'D0' }), field: 'draftId' },
+  { name: 'a decision action in a correction', body: JSON.stringify({ topic: 'road_damage', action: 'approve' }), field: '(message)', problem: 'action' },
+  { name: 'a task token smuggled in the body', body: JSON.stringify({ topic: 'road_damage', taskToken: 'local:AwaitAgentReview:forged' }), field: '(message)', problem: 'taskToken' },
+  { name: 'draft text smuggled in the body', body: JSON.stringify({ topic: 'road_damage', text: 'Call 1234 5678 now' }), field: '(message)', problem: 'text' },
 ];
 
 /** Path ids that must be answered 400 naming `id`. */
