@@ -21,6 +21,10 @@ export interface EnquiryDetail extends EnquirySummary {
   transcription: { language: string; averageConfidence: number; lowConfidence: boolean; durationSeconds: number } | null;
   topicResult: { topic: string; department: string; urgency: string; confidence: number; rationale: string; source: string; degraded?: boolean } | null;
   draft: {
+    /** D1 for the workflow's draft, D2… after a topic correction redrafted it; send it back with the decision. */
+    draftId?: string;
+    topic?: string | null;
+    department?: string | null;
     text: string;
     language: string;
     script: string;

@@ -514,6 +514,8 @@ function detailView(enquiryId: string): View {
       // Only the agent's edit travels; otherwise the API sends the draft's SMS.
       if (sendSms && isSmsEdited()) body['smsText'] = outgoingSms();
     }
+    // The draft this decision was made on: if a colleague redrafted meanwhile, the API answers 409.
+    if (detail.draft?.draftId) body['draftId'] = detail.draft.draftId;
     submitting = true;
     decisionError = undefined;
     view.render();

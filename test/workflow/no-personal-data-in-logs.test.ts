@@ -41,20 +41,44 @@ beforeAll(async () => {
   const { startHarness, intakeUntil, apiEvent, waitFor } = await import('./harness.ts');
   // 14:00 Hong Kong time, so follow-up SMS are sent rather than deferred.
   const clock = { now: () => new Date('2026-11-24T06:00:00Z') };
-  stack = await startHarness({ clock });
+  // The review API's first SendTaskSuccess fails, so the 503-and-retry path logs too.
+  let resumes = 0;
+  stack = await startHarness({
+    clock,
+    reviewCallbacks: (runtime) => ({
+      succeed: async (token, output) => {
+        resumes += 1;
+        if (resumes === 1) throw Object.assign(new Error('injected'), { name: 'ServiceUnavailable' });
+        return runtime.succeed(token, output);
+      },
+      fail: (token, error, cause) => runtime.fail(token, error, cause),
+    }),
+  });
   const enquiries = await intakeUntil(
     stack,
     loadSamples().map((s) => s.body),
   );
-  // Every other handler too: review API (list, detail, decisions), QueueSms, send-sms, RecordOutcome,
-  // inbound STOP, the topic report and the backlog monitor, all at DEBUG.
+  // Every other handler too: review API (list, detail, taxonomy, topic corrections with redrafts,
+  // decisions with a failed resume and its retry), QueueSms, send-sms, RecordOutcome, inbound STOP, the
+  // topic report and the backlog monitor, all at DEBUG.
   const awaiting = enquiries.filter((e) => e.status === 'awaiting_review');
-  const decide = (id: string, body: object) => stack.reviewApi(apiEvent('POST /enquiries/{id}/decision', { id, groups: ['agent'], body }));
+  const decide = async (id: string, body: object) => {
+    const response = await stack.reviewApi(apiEvent('POST /enquiries/{id}/decision', { id, groups: ['agent'], body }));
+    return response.statusCode === 503 ? stack.reviewApi(apiEvent('POST /enquiries/{id}/decision', { id, groups: ['agent'], body })) : response;
+  };
   await stack.reviewApi(apiEvent('GET /enquiries', { groups: ['agent'] }));
+  await stack.reviewApi(apiEvent('GET /taxonomy', { groups: ['agent'] }));
   for (const [i, enquiry] of awaiting.entries()) {
     await stack.reviewApi(apiEvent('GET /enquiries/{id}', { id: enquiry.enquiryId, groups: ['agent'] }));
-    const consented = (await stack.store.get(enquiry.enquiryId))?.smsConsent;
-    await decide(enquiry.enquiryId, i % 3 === 2 ? { action: 'reject', reason: 'duplicate report' } : { action: 'approve', sendSms: Boolean(consented) });
+    const stored = await stack.store.get(enquiry.enquiryId);
+    let draftId: string | undefined;
+    if (i % 3 === 1) {
+      // A correction (to another topic than the AI's) redrafts the reply and SMS for that topic.
+      const topic = stored?.topic?.topic === 'road_damage' ? 'tree_risk' : 'road_damage';
+      const corrected = await stack.reviewApi(apiEvent('POST /enquiries/{id}/topic', { id: enquiry.enquiryId, groups: ['agent'], body: { topic, alsoInvolves: ['TD'] } }));
+      draftId = (JSON.parse(String(corrected.body)) as { enquiry: { draft: { draftId: string } } }).enquiry.draft.draftId;
+    }
+    await decide(enquiry.enquiryId, i % 3 === 2 ? { action: 'reject', reason: 'duplicate report' } : { action: 'approve', sendSms: Boolean(stored?.smsConsent), ...(draftId ? { draftId } : {}) });
   }
   await waitFor(
     async () => stack.runtime.allExecutions().filter((e) => e.status === 'RUNNING').length,
@@ -88,6 +112,8 @@ describe('logs of a run over PII-laden samples', () => {
       'reply drafted',
       'draft awaiting agent review',
       'agent decision recorded',
+      'agent decision recorded but the workflow did not resume; the same decision can be retried',
+      'topic confirmed by agent',
       'follow-up SMS queued',
       'SMS delivery handled',
       'outcome recorded',
@@ -110,8 +136,14 @@ describe('logs of a run over PII-laden samples', () => {
     expect(captured).not.toContain('taskToken');
   });
 
-  it('left the redacted text free of it as well', async () => {
-    const texts = await Promise.all(stack.runtime.allExecutions().map(async (e) => (await stack.store.get(e.name))?.redactedText ?? ''));
+  it('left the redacted text, drafts and audit trails (with replaced drafts) free of it as well', async () => {
+    const texts = await Promise.all(
+      stack.runtime.allExecutions().map(async (e) => {
+        const enquiry = await stack.store.get(e.name);
+        return [enquiry?.redactedText ?? '', enquiry?.draft?.text ?? '', enquiry?.draft?.smsText ?? '', JSON.stringify(await stack.store.auditTrail(e.name))].join('\n');
+      }),
+    );
+    expect(texts.some((text) => text.includes('"previousDraft"'))).toBe(true);
     const leaked = RAW_VALUES.filter((value) => texts.some((text) => text.includes(value)));
     expect(leaked).toEqual([]);
   });

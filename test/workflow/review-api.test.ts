@@ -89,6 +89,35 @@ describe('review API', () => {
     expect(again.body['currentStatus']).toBeDefined();
   });
 
+  it('serves the taxonomy a topic picker needs to agents and supervisors: names in English and Chinese, allowed departments', async () => {
+    for (const groups of [['agent'], ['supervisor']]) {
+      const { status, body } = await call('GET /taxonomy', { groups });
+      expect(status).toBe(200);
+      const topics = body['topics'] as { id: string; names: Record<string, string>; department: string; departments: string[] }[];
+      expect(topics.length).toBeGreaterThan(30);
+      expect(topics.find((t) => t.id === 'water_seepage')).toMatchObject({ names: { en: 'Water seepage in buildings', 'zh-Hant': '樓宇滲水' }, department: 'FEHD', departments: ['FEHD', 'BD'] });
+      expect((body['departments'] as { id: string }[]).map((d) => d.id)).toContain('HyD');
+    }
+    expect((await call('GET /taxonomy')).status).toBe(401);
+  });
+
+  it('lets only agents correct a topic, and shows the agent topic and the draft id in lists and details', async () => {
+    const id = awaitingIds[2]!;
+    expect((await call('POST /enquiries/{id}/topic', { id, groups: ['supervisor'], body: { topic: 'road_damage' } })).status).toBe(403);
+    expect((await call('POST /enquiries/{id}/topic', { id, body: { topic: 'road_damage' } })).status).toBe(401);
+    expect((await call('POST /enquiries/{id}/topic', { id: 'ENQ-20261124-AAAAAAAAAAAA', groups: ['agent'], body: { topic: 'road_damage' } })).status).toBe(404);
+    const before = await call('GET /enquiries/{id}', { id, groups: ['agent'] });
+    expect(before.body).toMatchObject({ agentTopic: null, topicChoice: null, resumePending: false, draft: { draftId: 'D1' } });
+    const corrected = await call('POST /enquiries/{id}/topic', { id, groups: ['agent'], body: { topic: 'road_damage', alsoInvolves: ['TD'] } });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body['enquiry']).toMatchObject({ agentTopic: 'road_damage', agentDepartment: 'HyD', crossDepartmental: true, draft: { draftId: 'D2', topic: 'road_damage' } });
+    // Only alsoInvolves changes: the topic is recorded, the draft stays.
+    const again = await call('POST /enquiries/{id}/topic', { id, groups: ['agent'], body: { topic: 'road_damage', alsoInvolves: [] } });
+    expect(again.body).toMatchObject({ redrafted: false, changes: [{ field: 'alsoInvolves', from: ['TD'], to: [] }], enquiry: { crossDepartmental: false, draft: { draftId: 'D2' } } });
+    const list = await call('GET /enquiries', { groups: ['agent'], query: { limit: '100' } });
+    expect((list.body['items'] as { enquiryId: string; agentTopic: string | null }[]).find((item) => item.enquiryId === id)?.agentTopic).toBe('road_damage');
+  });
+
   it('serves the committed OpenAPI document, generated from the zod schemas', async () => {
     const committed = JSON.parse(readFileSync(new URL('../../events/openapi.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(reviewApiOpenApi());
