@@ -98,6 +98,14 @@ for (const row of report.byTopic.slice(0, 5)) console.log(`  ${row.topic.padEnd(
 for (const spike of report.spikes) {
   console.log(`  SPIKE ${spike.topic}: ${spike.count} vs ${spike.expected.toFixed(1)} expected, p=${spike.pValue.toExponential(1)}`);
 }
+const { corrections } = report;
+if (corrections.decided > 0) {
+  const top = corrections.topConfusions[0];
+  console.log(
+    `  agents corrected the AI topic of ${corrections.corrected} of ${corrections.decided} decided (${((corrections.correctionRate ?? 0) * 100).toFixed(1)}%)` +
+      (top ? `; most often ${top.aiTopic} → ${top.agentTopic} (${top.count})` : ''),
+  );
+}
 console.log(`  files: ${daily.keys.map((key) => join('.local-data', key)).join(', ')}`);
 
 let server: Awaited<ReturnType<typeof startConsoleServer>> | undefined;
