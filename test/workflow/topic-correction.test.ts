@@ -135,6 +135,16 @@ describe('an agent corrects a wrongly classified enquiry', () => {
       { topic: 'hawker_obstruction', decided: 1, corrected: 1, correctionRate: 1, topConfusions: [{ agentTopic: 'road_damage', count: 1 }] },
     ]);
     expect(report.body['corrections'].topConfusions).toEqual([{ aiTopic: 'hawker_obstruction', agentTopic: 'road_damage', count: 1, shareOfAiTopic: 1 }]);
+
+    // Retraining reads the decided enquiry as a labelled example: redacted text, the AI's topic and the agent's.
+    const decided = [];
+    for await (const example of stack.store.decidedSince('2026-11-24T00:00:00Z')) decided.push(example);
+    expect(decided).toEqual([
+      expect.objectContaining({ enquiryId: enquiry.enquiryId, redactedText: POTHOLE, aiTopic: 'hawker_obstruction', agentTopic: 'road_damage', agentDepartment: 'HyD', topicCorrected: true, action: 'approve' }),
+    ]);
+    const later = [];
+    for await (const example of stack.store.decidedSince('2026-11-25T00:00:00Z')) later.push(example);
+    expect(later).toEqual([]);
   });
 
   it('confirms the topic with a decision, overriding the department only to one the taxonomy allows; also-involved departments mark it cross-departmental', async () => {
