@@ -1,5 +1,5 @@
 import { CallbackStepInputSchema } from '#events/workflow.ts';
-import { awaitAgentReview } from '#domain/steps/review.ts';
+import { awaitAgentReview } from '#domain/steps/await-review.ts';
 import { parseOrThrow } from '#domain/validation.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { EnquiryStore } from '#ports/enquiry-store.ts';

@@ -1,5 +1,5 @@
 import { departmentsAllowedFor, departmentOf, type Taxonomy } from './classification/taxonomy.ts';
-import type { DraftRecord, Enquiry, FieldChange, TopicConfirmation } from './enquiry.ts';
+import type { Enquiry, FieldChange, TopicConfirmation } from './enquiry.ts';
 import type { FieldProblem } from './errors.ts';
 import type { DepartmentId, TopicId } from './topics.ts';
 
@@ -67,14 +67,6 @@ export function draftBasis(enquiry: Pick<Enquiry, 'topic' | 'draft'>): { topic: 
   const topic = draft.topic ?? enquiry.topic?.topic;
   const department = draft.department ?? enquiry.topic?.department;
   return topic && department ? { topic, department } : undefined;
-}
-
-/** The workflow's draft is D1; each redraft the next number. */
-export const FIRST_DRAFT_ID = 'D1';
-export const draftIdOf = (draft: Pick<DraftRecord, 'draftId'> | undefined): string | undefined => (draft ? (draft.draftId ?? FIRST_DRAFT_ID) : undefined);
-export function nextDraftId(draft: Pick<DraftRecord, 'draftId'> | undefined): string {
-  const number = Number((draftIdOf(draft) ?? 'D0').slice(1));
-  return `D${Number.isInteger(number) ? number + 1 : 2}`;
 }
 
 /** What changed between the enquiry's current topic and the agent's choice, for the audit trail. */

@@ -6,7 +6,7 @@ import type { ReplyDrafter } from '../../ports/reply-drafter.ts';
 import type { TopicClassifier } from '../../ports/topic-classifier.ts';
 import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
 import { ValidationError } from '../errors.ts';
-import { FIRST_DRAFT_ID } from '../topic-confirmation.ts';
+import { FIRST_DRAFT_ID } from '../drafting/draft-ids.ts';
 import type { TopicId, DepartmentId, Urgency } from '../topics.ts';
 import type { Language } from '../language.ts';
 

@@ -7,7 +7,8 @@ import type { DraftRecord, Enquiry, FieldChange } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
 import type { Language } from '../language.ts';
 import { staleDraftConflict } from '../review.ts';
-import { draftBasis, draftIdOf, nextDraftId, resolveTopicChoice, topicChanges } from '../topic-confirmation.ts';
+import { draftIdOf, nextDraftId } from '../drafting/draft-ids.ts';
+import { draftBasis, resolveTopicChoice, topicChanges } from '../topic-confirmation.ts';
 import { URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
 
 /** Most drafts one enquiry may have (the workflow's and redrafts): bounds the item and the audit trail. */

@@ -1,4 +1,3 @@
-import type { CallbackStepInput } from '../../../events/workflow.ts';
 import type { DecisionRequest } from '../../../events/review.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { StatusConflictError, type EnquiryStore } from '../../ports/enquiry-store.ts';
@@ -8,18 +7,6 @@ import type { AgentDecision, Enquiry } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
 import { prepareDecision, reviewOutcomeOf, sameDecision, STATUS_AFTER } from '../review.ts';
 import { topicChanges } from '../topic-confirmation.ts';
-
-/** `.waitForTaskToken` step: parks the enquiry in the agents' queue with the token the API resumes it with. */
-export async function awaitAgentReview(input: CallbackStepInput, deps: { store: EnquiryStore; clock: Clock }): Promise<void> {
-  await deps.store.changeStatus({
-    enquiryId: input.enquiryId,
-    expectedStatus: ['drafted', 'awaiting_review'],
-    to: 'awaiting_review',
-    actor: 'workflow',
-    at: deps.clock.now().toISOString(),
-    patch: { taskToken: input.taskToken },
-  });
-}
 
 export interface DecideDeps {
   store: EnquiryStore;
