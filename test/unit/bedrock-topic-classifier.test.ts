@@ -35,6 +35,8 @@ const LOCAL_ANSWER: TopicResult = {
   language: 'en-US',
   rationale: 'local model',
   source: 'local',
+  caseType: 'complaint',
+  accepted: false,
 };
 const localFallback: TopicClassifier = {
   classify: async () => {
@@ -88,6 +90,7 @@ const VALID = {
   urgency: 'urgent',
   confidence: 0.93,
   language: 'en-US',
+  caseType: 'service_request',
   rationale: 'Water gushing from a burst main on a public road.',
 };
 
