@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { KNOWLEDGE_DIR, SAMPLES_DIR } from '../local/paths.ts';
 import { loadSamples } from '../local/samples.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
+import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
 import { smsComposerFrom } from '../shared/adapters/local/knowledge-views.ts';
 import { loadConfig } from '../shared/config.ts';
 import { DRAFT_TOOL_NAME, draftingSystemPrompt, draftingUserMessage, draftToolJsonSchema } from '../shared/domain/drafting/drafting-prompt.ts';
@@ -280,7 +281,7 @@ async function localFirstOf(analysis: Analysis, threshold: number, tokens: Promp
 
 export async function benchCost(options: BenchOptions): Promise<{ tables: Table[]; data: CostData }> {
   const prices = loadPrices();
-  const threshold = loadConfig({}).CLASSIFIER_ACCEPT_CONFIDENCE;
+  const threshold = loadConfig({}).CLASSIFIER_ACCEPT_CONFIDENCE ?? (await LocalTopicClassifier.load(KNOWLEDGE_DIR)).acceptThreshold;
   const analysis = await loadAnalysis();
   const prompts = await classificationPrompts();
   const texts = sampleTexts();

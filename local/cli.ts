@@ -3,7 +3,11 @@
  *   redact [--json]   text on stdin → redacted text (or { text, entities })
  *   classify          one enquiry per line on stdin → one JSON topic result per line (local classifier)
  *   eval --train TRAIN.jsonl --test TEST.jsonl [--oos-label LABEL] [--json]
- *                     trains the local classifier on any {"text","label"} JSONL and reports its quality
+ *                     trains the local classifier on any {"text","label"} JSONL and reports its quality,
+ *                     calibration included (ECE, accuracy by confidence band, coverage at the accept threshold)
+ *   eval --test TEST.jsonl [--json]
+ *                     the hotline's shipped model on labelled enquiries it never saw: topic, department and
+ *                     case-type accuracy, calibration, confident-wrong routing
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.json)
@@ -30,11 +34,13 @@ import {
   trainTopicModel,
 } from '../shared/adapters/local/local-topic-classifier.ts';
 import { buildGlossary, glossaryFile } from './build-glossary.ts';
-import { evaluateClassifier, parseLabelledJsonl } from '../shared/domain/classification/evaluate.ts';
+import { evaluateClassifier, evaluateRouting, formatCalibration, parseLabelledJsonl, parseRoutingJsonl } from '../shared/domain/classification/evaluate.ts';
+import { TOPIC_DEPARTMENT, type TopicId } from '../shared/domain/topics.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
+import { departmentsAllowedFor } from '../shared/domain/classification/taxonomy.ts';
 import { writeTaxonomyModule } from './gen-taxonomy.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
@@ -57,16 +63,34 @@ async function main(): Promise<number> {
       const classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
       for (const line of readFileSync(0, 'utf8').split('\n')) {
         if (!line.trim()) continue;
-        process.stdout.write(`${JSON.stringify(await classifier.classify({ text: line }))}\n`);
+        const result = await classifier.classify({ text: line });
+        // One JSON line per enquiry: topic, case type, department (and the others the taxonomy allows), the top
+        // three candidates, and whether the local model accepted its answer or left it unsure for an agent.
+        const departments = departmentsAllowedFor(classifier.taxonomy, result.topic);
+        process.stdout.write(`${JSON.stringify({ decision: result.accepted ? 'accepted' : 'unsure', ...result, departments })}\n`);
       }
       return 0;
     }
     case 'eval': {
       const trainPath = option('train');
       const testPath = option('test');
-      if (!trainPath || !testPath) {
-        console.error('usage: npm run assist -- eval --train TRAIN.jsonl --test TEST.jsonl [--oos-label LABEL] [--json]');
+      if (!testPath) {
+        console.error('usage: npm run assist -- eval [--train TRAIN.jsonl] --test TEST.jsonl [--oos-label LABEL] [--json]');
         return 2;
+      }
+      const pct = (x: number | undefined | null) => (x === undefined || x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+      if (!trainPath) {
+        const classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
+        const examples = parseRoutingJsonl(readFileSync(testPath, 'utf8'), testPath);
+        const report = evaluateRouting((text, language) => classifier.classifySync(text, language), examples, (topic) => TOPIC_DEPARTMENT[topic as TopicId] ?? 'unknown', classifier.acceptThreshold);
+        if (flag('json')) {
+          process.stdout.write(`${JSON.stringify(report)}\n`);
+          return 0;
+        }
+        console.log(`shipped model on ${report.examples} enquiries: topic ${pct(report.topicAccuracy)}, department ${pct(report.departmentAccuracy)}, case type ${pct(report.caseTypeAccuracy)}`);
+        for (const line of formatCalibration(report.calibration, 'enquiries')) console.log(line);
+        console.log(`accepted but routed to the wrong department: ${pct(report.departmentConfidentWrong)} of all`);
+        return 0;
       }
       const oosLabel = option('oos-label');
       const report = evaluateClassifier(parseLabelledJsonl(readFileSync(trainPath, 'utf8'), trainPath), parseLabelledJsonl(readFileSync(testPath, 'utf8'), testPath), {
@@ -78,10 +102,10 @@ async function main(): Promise<number> {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return 0;
       }
-      const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
       console.log(`trained on ${report.trainExamples} examples (${report.labels} labels), tested on ${report.testExamples}`);
       console.log(`accuracy ${pct(report.accuracy)}  macro-F1 ${pct(report.macroF1)}`);
       if (oosLabel) console.log(`in-scope accuracy ${pct(report.inScopeAccuracy)}  out-of-scope recall ${pct(report.oosRecall)}  precision ${pct(report.oosPrecision)}`);
+      for (const line of formatCalibration(report.calibration)) console.log(line);
       console.log(`training ${report.trainingMs.toFixed(0)} ms; prediction p50 ${report.latencyP50Ms.toFixed(3)} ms, p99 ${report.latencyP99Ms.toFixed(3)} ms`);
       return 0;
     }
@@ -139,7 +163,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify(reviewApiOpenApi(), null, 2)}\n`);
       return 0;
     case 'help':
-      console.log('usage: npm run assist -- <redact [--json] | classify | eval --train T --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | gen-taxonomy | build-glossary | openapi | help>');
+      console.log('usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | gen-taxonomy | build-glossary | openapi | help>');
       return 0;
     default:
       console.error(`unknown command "${command}"; try: npm run assist -- help`);

@@ -13,7 +13,8 @@ const ConfigSchema = z.object({
   BEDROCK_MODEL_ID: z.string().optional(),
   BEDROCK_REGION: z.string().optional(),
   /** Local classifier confidence at or above which Bedrock is not asked (cost saving). */
-  CLASSIFIER_ACCEPT_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
+  // Overrides the accept threshold the local model chose at training (out-of-fold, by writer); unset = the model's.
+  CLASSIFIER_ACCEPT_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
   SMS_OUTBOX_URL: z.url().optional(),
   SMS_TABLE_NAME: z.string().min(3).optional(),
   SMS_ORIGINATION_IDENTITY: z.string().optional(),

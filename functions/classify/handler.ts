@@ -11,7 +11,7 @@ import { handleClassify } from './handle.ts';
 
 const config = loadConfig();
 // The model shipped in the knowledge layer, loaded once per container and reused by warm invocations.
-const local = await LocalTopicClassifier.load(config.KNOWLEDGE_DIR);
+const local = await LocalTopicClassifier.load(config.KNOWLEDGE_DIR, config.CLASSIFIER_ACCEPT_CONFIDENCE === undefined ? {} : { acceptAtOrAbove: config.CLASSIFIER_ACCEPT_CONFIDENCE });
 // Only when the layer's examples changed without `train-model`: the container trained for seconds.
 if (local.origin !== 'shipped') logger.warn('local topic model trained at cold start', { origin: local.origin });
 const bedrock = new BedrockTopicClassifier(
@@ -26,7 +26,7 @@ const bedrock = new BedrockTopicClassifier(
 );
 const deps = {
   store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
-  classifier: new TieredTopicClassifier(local, bedrock, config.CLASSIFIER_ACCEPT_CONFIDENCE),
+  classifier: new TieredTopicClassifier(local, bedrock),
   clock: systemClock,
 };
 

@@ -86,6 +86,12 @@ export interface TopicResultRecord {
   language: Language;
   rationale: string;
   source: string;
+  /** What the caller wants (enquiry, complaint, service request, compliment). */
+  caseType?: string;
+  /** False: the classifier was unsure, the agent must check the topic. */
+  accepted?: boolean;
+  /** The local model's top three topics with their confidence, for the agent's picker. */
+  candidates?: { topic: string; department: string; confidence: number }[];
   degraded?: boolean;
   usage?: { inputTokens: number; outputTokens: number };
 }

@@ -57,7 +57,11 @@ export function stratifiedFolds<T extends { label: string }>(items: readonly T[]
   const random = seededRandom(seed);
   const folds: T[][] = Array.from({ length: k }, () => []);
   const byLabel = new Map<string, T[]>();
-  for (const item of items) byLabel.set(item.label, [...(byLabel.get(item.label) ?? []), item]);
+  for (const item of items) {
+    const members = byLabel.get(item.label);
+    if (members) members.push(item);
+    else byLabel.set(item.label, [item]);
+  }
   let next = 0;
   for (const group of byLabel.values()) {
     // Continuing the deal across labels keeps fold sizes within one of each other.

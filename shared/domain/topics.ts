@@ -13,3 +13,5 @@ export type Urgency = (typeof URGENCIES)[number];
  */
 export const CASE_TYPES = ['enquiry', 'complaint', 'service_request', 'compliment'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
+
+export const isCaseType = (value: unknown): value is CaseType => (CASE_TYPES as readonly unknown[]).includes(value);

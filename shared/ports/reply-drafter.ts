@@ -1,6 +1,6 @@
 import type { DraftReply } from '../domain/drafting/draft-reply.ts';
 import type { Language } from '../domain/language.ts';
-import type { DepartmentId, TopicId, Urgency } from '../domain/topics.ts';
+import type { CaseType, DepartmentId, TopicId, Urgency } from '../domain/topics.ts';
 
 export type { DraftReply };
 
@@ -12,6 +12,8 @@ export interface DraftRequest {
   department: DepartmentId;
   urgency: Urgency;
   language: Language;
+  /** What the caller wants; decides whether the reply answers, or acknowledges and refers. Absent: treated as a complaint. */
+  caseType?: CaseType;
 }
 
 /** Drafts a reply for an agent to review, grounded in the knowledge base, in the caller's script. */

@@ -1,9 +1,17 @@
-import type { TopicResult } from '../domain/classification/topic-result.ts';
+import type { TopicCandidate, TopicResult } from '../domain/classification/topic-result.ts';
 import type { Language } from '../domain/language.ts';
 
 export type { TopicResult };
 
+export interface ClassifyInput {
+  /** Redacted enquiry text. */
+  text: string;
+  /** The transcription's or the caller's language, when known. */
+  language?: Language;
+  /** A first classifier's most likely topics, for a second opinion to weigh. */
+  candidates?: TopicCandidate[];
+}
+
 export interface TopicClassifier {
-  /** Classifies redacted enquiry text; `language` is the transcription's or the caller's, when known. */
-  classify(input: { text: string; language?: Language }): Promise<TopicResult>;
+  classify(input: ClassifyInput): Promise<TopicResult>;
 }

@@ -35,6 +35,8 @@ const LOCAL_ANSWER: TopicResult = {
   language: 'en-US',
   rationale: 'local model',
   source: 'local',
+  caseType: 'complaint',
+  accepted: false,
 };
 const localFallback: TopicClassifier = {
   classify: async () => {
@@ -88,12 +90,27 @@ const VALID = {
   urgency: 'urgent',
   confidence: 0.93,
   language: 'en-US',
+  caseType: 'service_request',
   rationale: 'Water gushing from a burst main on a public road.',
 };
 
 const sentInput = (call = 0): ConverseCommandInput => bedrock.commandCalls(ConverseCommand)[call]?.args[0].input as ConverseCommandInput;
 
 describe('BedrockTopicClassifier', () => {
+  it("tells Bedrock the local model's top three, outside the enquiry fence, and keeps them on the answer for the agent", async () => {
+    bedrock.on(ConverseCommand).resolves(toolResponse(VALID));
+    const candidates = [
+      { topic: 'water_main_burst', department: 'WSD', confidence: 0.41 },
+      { topic: 'blocked_drain_flooding', department: 'DSD', confidence: 0.3 },
+      { topic: 'road_damage', department: 'HyD', confidence: 0.1 },
+    ] as const;
+    const result = await classifier().classify({ text: ENQUIRY, candidates: [...candidates] });
+    const text = sentInput().messages?.[0]?.content?.[0]?.text ?? '';
+    expect(text).toMatch(/<\/enquiry>\nA first, statistical classifier was unsure; its most likely topics were: water_main_burst \(0\.41\), blocked_drain_flooding \(0\.30\), road_damage \(0\.10\)/);
+    expect(result.candidates).toEqual(candidates);
+    expect(result.accepted).toBe(true);
+  });
+
   it('sends a Converse request with the taxonomy, the fenced enquiry and a forced record_topic tool generated from zod', async () => {
     bedrock.on(ConverseCommand).resolves(toolResponse(VALID));
     await classifier().classify({ text: ENQUIRY });
@@ -121,7 +138,7 @@ describe('BedrockTopicClassifier', () => {
   it('returns the validated tool output with token usage', async () => {
     bedrock.on(ConverseCommand).resolves(toolResponse(VALID));
     const result = await classifier().classify({ text: ENQUIRY });
-    expect(result).toEqual({ ...VALID, source: 'bedrock', usage: { inputTokens: 900, outputTokens: 60 } });
+    expect(result).toEqual({ ...VALID, source: 'bedrock', accepted: true, usage: { inputTokens: 900, outputTokens: 60 } });
     expect(fallbackCalls).toBe(0);
   });
 

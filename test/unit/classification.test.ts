@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TieredTopicClassifier } from '../../shared/adapters/aws/bedrock-topic-classifier.ts';
 import type { Glossary } from '../../shared/domain/classification/glossary.ts';
-import { LocalTopicClassifier, loadTaxonomyAndExamples, trainTopicModel, type ClassifierKnowledge, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { LocalTopicClassifier, loadTaxonomyAndExamples, type ClassifierKnowledge, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
 import { trainClassifier } from '../../shared/domain/classification/classifier.ts';
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';
@@ -78,16 +78,38 @@ describe('local topic classifier', () => {
     expect((await classifier.classify({ text: 'street light broken', language: 'zh-HK' })).language).toBe('zh-HK');
   });
 
-  it('rejects low-confidence enquiries as out of scope, with a configurable threshold', () => {
-    const model = trainTopicModel(knowledge);
-    const nonsense = model.classify('qwzx plorf zintak vebble');
-    expect(nonsense.topic).toBe('out_of_scope');
-    expect(nonsense.department).toBe('EFFO');
+  it('flags nonsense and low-evidence text as unsure instead of accepting a guess, and never gives a two-word text 0.99', () => {
+    const nonsense = classifier.classifySync('qwzx plorf zintak vebble');
+    expect(nonsense.accepted).toBe(false);
+    expect(nonsense.rationale).toMatch(/unsure/);
+    expect(nonsense.confidence).toBeLessThan(classifier.acceptThreshold);
+    for (const short of ['help please', 'broken', '唔該', 'hello?']) {
+      const result = classifier.classifySync(short);
+      expect(result.confidence, short).toBeLessThan(0.9);
+      expect(result.accepted, short).toBe(false);
+    }
+  });
 
-    const text = 'The street lights outside the bus stop have been out for days.';
-    expect(model.classify(text).topic).toBe('street_light_fault');
-    const strict = trainTopicModel(knowledge, examples, { rejectBelow: 0.999_999 });
-    expect(strict.classify(text).topic).toBe('out_of_scope');
+  it('accepts a clear enquiry, with the top three candidates, a case type and a configurable threshold', async () => {
+    const text = 'The street lights outside the bus stop in Sha Tin have all been out for three nights, it is pitch dark.';
+    const result = classifier.classifySync(text);
+    expect(result).toMatchObject({ topic: 'street_light_fault', department: 'HyD', accepted: true });
+    expect(result.candidates?.[0]).toMatchObject({ topic: 'street_light_fault', department: 'HyD' });
+    expect(result.candidates).toHaveLength(3);
+    expect(['complaint', 'service_request']).toContain(result.caseType);
+    expect(classifier.classifySync('How do I renew my library card and what are the opening hours?').caseType).toBe('enquiry');
+    const strict = await LocalTopicClassifier.load(KNOWLEDGE_DIR, { acceptAtOrAbove: 0.999_999 });
+    expect(strict.classifySync(text).accepted).toBe(false);
+  });
+
+  it('routes by department first: the department with most probability, then its most likely topic', () => {
+    for (const text of ['The restaurant downstairs runs its exhaust fan all night and the noise keeps us awake', '我唔見咗張圖書證，點樣補領？']) {
+      const result = classifier.classifySync(text);
+      expect(result.candidates?.some((c) => c.topic === result.topic)).toBe(true);
+      expect(result.department).toBe(result.candidates?.find((c) => c.topic === result.topic)?.department);
+    }
+    expect(classifier.classifySync('The restaurant downstairs runs its exhaust fan all night and the noise keeps us awake').department).toBe('EPD');
+    expect(classifier.classifySync('我唔見咗張圖書證，點樣補領？').topic).toBe('library_services');
   });
 });
 
@@ -111,7 +133,7 @@ describe('text classifier', () => {
   });
 
   it('is deterministic: training twice gives the same model, byte for byte', () => {
-    const { train } = stratifiedSplit(examples, 0.5, 7);
+    const { train } = stratifiedSplit(examples, 0.85, 7);
     expect(JSON.stringify(trainTextClassifier(train))).toBe(JSON.stringify(trainTextClassifier(train)));
   });
 
@@ -166,30 +188,38 @@ describe('tiered strategy', () => {
     language: 'en-US',
     rationale: 'test',
     source: 'local',
+    caseType: 'complaint',
+    accepted: true,
+    candidates: [{ topic: 'street_light_fault', department: 'HyD', confidence: 0.9 }],
     ...overrides,
   });
   const fake = (answer: TopicResult): TopicClassifier & { classify: ReturnType<typeof vi.fn> } => ({ classify: vi.fn(async () => answer) });
 
-  it('accepts a confident local answer without asking Bedrock', async () => {
+  it('accepts an answer the local model accepts without asking Bedrock', async () => {
     const local = fake(result({ confidence: 0.92 }));
     const remote = fake(result({ source: 'bedrock' }));
-    const answer = await new TieredTopicClassifier(local, remote, 0.8).classify({ text: 'x' });
+    const answer = await new TieredTopicClassifier(local, remote).classify({ text: 'x' });
     expect(answer.source).toBe('local');
     expect(remote.classify).not.toHaveBeenCalled();
   });
 
-  it('asks Bedrock when the local model is under the threshold', async () => {
-    const local = fake(result({ confidence: 0.55 }));
+  it('asks Bedrock when the local model is unsure, with the local top three candidates', async () => {
+    const candidates = [
+      { topic: 'street_light_fault', department: 'HyD', confidence: 0.41 },
+      { topic: 'road_damage', department: 'HyD', confidence: 0.3 },
+      { topic: 'traffic_signal_fault', department: 'TD', confidence: 0.1 },
+    ] as const;
+    const local = fake(result({ confidence: 0.41, accepted: false, candidates: [...candidates] }));
     const remote = fake(result({ source: 'bedrock', topic: 'road_damage', department: 'HyD' }));
-    const answer = await new TieredTopicClassifier(local, remote, 0.8).classify({ text: 'x', language: 'en-US' });
+    const answer = await new TieredTopicClassifier(local, remote).classify({ text: 'x', language: 'en-US' });
     expect(answer).toMatchObject({ source: 'bedrock', topic: 'road_damage' });
-    expect(remote.classify).toHaveBeenCalledWith({ text: 'x', language: 'en-US' });
+    expect(remote.classify).toHaveBeenCalledWith({ text: 'x', language: 'en-US', candidates: [...candidates] });
   });
 
   it('asks Bedrock for a second opinion before calling anything out of scope', async () => {
     const local = fake(result({ topic: 'out_of_scope', department: 'EFFO', confidence: 0.95 }));
     const remote = fake(result({ source: 'bedrock' }));
-    await new TieredTopicClassifier(local, remote, 0.8).classify({ text: 'x' });
+    await new TieredTopicClassifier(local, remote).classify({ text: 'x' });
     expect(remote.classify).toHaveBeenCalledOnce();
   });
 });

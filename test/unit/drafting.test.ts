@@ -50,6 +50,25 @@ describe('local template drafter', () => {
     expect(draft.flags).toEqual([]);
   });
 
+  it('answers an enquiry directly from the article, but acknowledges and refers a complaint of the same topic', async () => {
+    const question = await drafter.draft({ ...requestFor('library_services', 'en-US', 'How do I replace a lost library card?'), caseType: 'enquiry' });
+    const complaint = await drafter.draft({ ...requestFor('library_services', 'en-US', 'The library staff were rude and the book drop is always full'), caseType: 'complaint' });
+    expect(question.text).not.toMatch(/passed your enquiry|referred|轉交/);
+    expect(question.text).toContain('Here is the information you asked for');
+    expect(complaint.text).toMatch(/passed your enquiry .* to the Leisure and Cultural Services Department for follow-up/);
+    // Both grounded in the same article, so both carry its facts and citation.
+    for (const draft of [question, complaint]) {
+      expect(draft.citedArticleIds).toEqual(['KB-LIBRARY-SERVICES-01']);
+      expect(draft.flags).toEqual([]);
+    }
+    const zhQuestion = await drafter.draft({ ...requestFor('library_services', 'zh-HK', '點樣補領圖書證？'), caseType: 'enquiry' });
+    const zhComplaint = await drafter.draft({ ...requestFor('library_services', 'zh-HK', '圖書館職員態度差'), caseType: 'service_request' });
+    expect(zhQuestion.text).not.toContain('轉交');
+    expect(zhComplaint.text).toContain('轉交康樂及文化事務署跟進');
+    const compliment = await drafter.draft({ ...requestFor('library_services', 'en-US', 'The librarian at Sha Tin was so helpful!'), caseType: 'compliment' });
+    expect(compliment.text).toContain('passed your compliment to the Leisure and Cultural Services Department');
+  });
+
   it('is deterministic', async () => {
     const request = requestFor('tree_risk', 'zh-HK', '有棵樹就快塌');
     expect(await drafter.draft(request)).toEqual(await drafter.draft(request));

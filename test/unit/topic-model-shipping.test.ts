@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,20 @@ import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 
 let knowledge: ClassifierKnowledge;
 let scratch: string;
+let trained: ReturnType<typeof trainTopicModel> | undefined;
+/** Training the full model takes seconds: once per file. */
+const trainedOnce = () => (trained ??= trainTopicModel(knowledge));
+
+/** A copy of the layer with a few examples per file: enough to train, fast to train. */
+async function smallLayerCopy(name: string): Promise<string> {
+  const dir = join(scratch, name);
+  await cp(KNOWLEDGE_DIR, dir, { recursive: true });
+  for (const file of await readdir(join(dir, 'examples'))) {
+    const lines = (await readFile(join(dir, 'examples', file), 'utf8')).split('\n').filter(Boolean);
+    await writeFile(join(dir, 'examples', file), `${lines.slice(0, 4).join('\n')}\n`);
+  }
+  return dir;
+}
 
 beforeAll(async () => {
   knowledge = await loadTaxonomyAndExamples(KNOWLEDGE_DIR);
@@ -34,32 +48,31 @@ describe('the topic model shipped in the knowledge layer', () => {
   it('is exactly what training on the current examples, taxonomy and glossary gives (else: npm run assist -- train-model)', async () => {
     const shipped = await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8');
     expect((JSON.parse(shipped) as { trainedOn: string }).trainedOn, 'stale model: run npm run assist -- train-model').toBe(trainingDigest(knowledge));
-    const retrained = shippedModelFile(knowledge, trainTopicModel(knowledge));
+    const retrained = shippedModelFile(knowledge, trainedOnce());
     expect(retrained === shipped, 'training is no longer reproducible, or the training code changed: run npm run assist -- train-model').toBe(true);
-  });
+  }, 180_000);
 
   it('uses the strong cross-language stem weight, chosen by the trainer on its calibration fold', async () => {
-    const shipped = JSON.parse(await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8')) as { model: { featureOptions: { glossWeight?: number } } };
-    expect(shipped.model.featureOptions.glossWeight).toBe(4);
+    const shipped = JSON.parse(await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8')) as { model: { topics: { featureOptions: { glossWeight?: number } } } };
+    expect(shipped.model.topics.featureOptions.glossWeight).toBe(4);
   });
 
   it('is what the classifier loads, and it classifies like the freshly trained model', async () => {
     const loaded = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
     expect(loaded.origin).toBe('shipped');
-    const trained = trainTopicModel(knowledge);
+    const fresh = trainedOnce();
     for (const example of knowledge.examples.filter((_, i) => i % 40 === 0)) {
-      expect(await loaded.classify({ text: example.text, language: example.language })).toEqual(trained.classify(example.text, example.language));
+      expect(await loaded.classify({ text: example.text, language: example.language })).toEqual(fresh.classify(example.text, example.language));
     }
-  });
+  }, 180_000);
 
   it('is retrained at load when the layer has examples it was not trained on, or no model at all', async () => {
-    const stale = join(scratch, 'stale');
-    await cp(KNOWLEDGE_DIR, stale, { recursive: true });
+    // Trimmed copies: the shipped model no longer matches their examples, so they train (quickly) at load.
+    const stale = await smallLayerCopy('stale');
     await appendFile(join(stale, 'examples', 'street_light_fault.jsonl'), `${JSON.stringify({ text: 'The lamp post by the pier flickers all night.', label: 'street_light_fault', language: 'en-US' })}\n`);
     expect((await LocalTopicClassifier.load(stale)).origin).toBe('trained-stale');
 
-    const missing = join(scratch, 'missing');
-    await cp(KNOWLEDGE_DIR, missing, { recursive: true });
+    const missing = await smallLayerCopy('missing');
     await rm(join(missing, TOPIC_MODEL_FILE));
     expect((await LocalTopicClassifier.load(missing)).origin).toBe('trained-missing');
   });
@@ -67,8 +80,8 @@ describe('the topic model shipped in the knowledge layer', () => {
   it('refuses a corrupt model file with a clear error rather than classifying with it', async () => {
     const corrupt = join(scratch, 'corrupt');
     await cp(KNOWLEDGE_DIR, corrupt, { recursive: true });
-    const file = JSON.parse(await readFile(join(corrupt, TOPIC_MODEL_FILE), 'utf8')) as { trainedOn: string; model: { weightScales: string } };
-    file.model.weightScales = file.model.weightScales.slice(0, 100);
+    const file = JSON.parse(await readFile(join(corrupt, TOPIC_MODEL_FILE), 'utf8')) as { trainedOn: string; model: { topics: { weightScales: string } } };
+    file.model.topics.weightScales = file.model.topics.weightScales.slice(0, 100);
     await writeFile(join(corrupt, TOPIC_MODEL_FILE), JSON.stringify(file));
     await expect(LocalTopicClassifier.load(corrupt)).rejects.toThrow(/inconsistent array lengths/);
   });

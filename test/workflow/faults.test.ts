@@ -196,6 +196,7 @@ describe('Bedrock faults', () => {
         urgency: 'routine',
         confidence: 0.92,
         language: 'en-US',
+        caseType: 'complaint',
         rationale: 'night-time noise from a kitchen exhaust fan',
       });
     }

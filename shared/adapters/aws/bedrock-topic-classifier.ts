@@ -7,10 +7,9 @@ import {
 } from '../../domain/classification/classification-prompt.ts';
 import { departmentOf, urgencyOf, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { TopicResultSchema, type TopicResult } from '../../domain/classification/topic-result.ts';
-import type { Language } from '../../domain/language.ts';
 import { URGENCIES, type Urgency } from '../../domain/topics.ts';
 import { fieldProblems } from '../../domain/validation.ts';
-import type { TopicClassifier } from '../../ports/topic-classifier.ts';
+import type { ClassifyInput, TopicClassifier } from '../../ports/topic-classifier.ts';
 import { BedrockUnavailable, converseWithRetry, type ConverseRetryOptions } from './bedrock-converse.ts';
 
 export interface BedrockClassifierDeps extends ConverseRetryOptions {
@@ -38,12 +37,12 @@ export class BedrockTopicClassifier implements TopicClassifier {
     private readonly settings: { modelId: string; maxTokens?: number },
   ) {}
 
-  async classify(input: { text: string; language?: Language }): Promise<TopicResult> {
+  async classify(input: ClassifyInput): Promise<TopicResult> {
     const usage = { inputTokens: 0, outputTokens: 0 };
     for (let attempt = 1; attempt <= MODEL_ATTEMPTS; attempt += 1) {
       let response: ConverseCommandOutput;
       try {
-        response = await converseWithRetry(this.deps.bedrock, this.command(input.text), {
+        response = await converseWithRetry(this.deps.bedrock, this.command(input), {
           ...this.deps,
           onThrottled: (retry, delayMs) => this.deps.onEvent?.({ type: 'throttled', detail: `retry ${retry} after ${delayMs} ms` }),
         });
@@ -64,6 +63,8 @@ export class BedrockTopicClassifier implements TopicClassifier {
           urgency: higherUrgency(result.urgency, urgencyOf(this.deps.taxonomy, result.topic, input.text)),
           language: input.language ?? result.language,
           source: 'bedrock',
+          accepted: true,
+          ...(input.candidates ? { candidates: input.candidates } : {}),
           usage: { ...usage },
         };
       }
@@ -74,11 +75,11 @@ export class BedrockTopicClassifier implements TopicClassifier {
     return { ...(await this.deps.fallback.classify(input)), usage };
   }
 
-  private command(text: string): ConverseCommand {
+  private command(input: ClassifyInput): ConverseCommand {
     return new ConverseCommand({
       modelId: this.settings.modelId,
       system: [{ text: classificationSystemPrompt(this.deps.taxonomy) }],
-      messages: [{ role: 'user', content: [{ text: classificationUserMessage(text) }] }],
+      messages: [{ role: 'user', content: [{ text: classificationUserMessage(input.text, input.candidates) }] }],
       toolConfig: {
         tools: [
           {
@@ -97,19 +98,20 @@ export class BedrockTopicClassifier implements TopicClassifier {
 }
 
 /**
- * Local first (cost saving): accept the local answer when it is confident enough, otherwise ask Bedrock
- * (which itself falls back to local, flagged degraded, when Bedrock is unavailable).
+ * Local first (cost saving): accept the local answer when the local model accepts it (its calibrated
+ * confidence reaches the threshold chosen at training, or the configured one), otherwise ask Bedrock with
+ * the local top three (Bedrock itself falls back to local, flagged degraded and still unsure, when unavailable).
  */
 export class TieredTopicClassifier implements TopicClassifier {
   constructor(
     private readonly local: TopicClassifier,
     private readonly remote: TopicClassifier,
-    private readonly acceptAtOrAbove: number,
   ) {}
 
-  async classify(input: { text: string; language?: Language }): Promise<TopicResult> {
+  async classify(input: ClassifyInput): Promise<TopicResult> {
     const local = await this.local.classify(input);
-    if (local.confidence >= this.acceptAtOrAbove && local.topic !== 'out_of_scope') return local;
-    return this.remote.classify(input);
+    if (local.accepted && local.topic !== 'out_of_scope') return local;
+    // Unsure: a second opinion, told what the local model found most likely.
+    return this.remote.classify({ ...input, ...(local.candidates ? { candidates: local.candidates } : {}) });
   }
 }

@@ -4,19 +4,41 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
-import { LocalTopicModel } from '../../domain/classification/local-topic-model.ts';
+import { LocalTopicModel, type LocalTopicModelJson } from '../../domain/classification/local-topic-model.ts';
+import type { ClassifierOptions } from '../../domain/classification/classifier.ts';
 import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
 import { placeNamesFromTsv } from '../../domain/classification/places.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
 import { parseTaxonomy, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LANGUAGES, type Language } from '../../domain/language.ts';
-import { TOPIC_IDS } from '../../domain/topics.ts';
+import { CASE_TYPES, TOPIC_IDS } from '../../domain/topics.ts';
 import { fieldProblems } from '../../domain/validation.ts';
 import type { TopicClassifier, TopicResult } from '../../ports/topic-classifier.ts';
 
-const ExampleSchema = z.object({ text: z.string().min(1), label: z.enum(TOPIC_IDS), language: z.enum(LANGUAGES) });
-export type TopicExample = z.infer<typeof ExampleSchema>;
+/** How an example is written; calibration and evaluation group by who wrote it (`source`). */
+export const EXAMPLE_STYLES = ['sms', 'voicemail', 'letter', 'angry', 'question', 'codemixed', 'plain'] as const;
+
+const ExampleSchema = z.object({
+  text: z.string().min(1),
+  label: z.enum(TOPIC_IDS),
+  language: z.enum(LANGUAGES),
+  caseType: z.enum(CASE_TYPES).optional(),
+  style: z.enum(EXAMPLE_STYLES).optional(),
+  /** The writer or batch; when absent, the file's batch (see `batchOfFile`). */
+  source: z.string().regex(/^[a-z0-9-]+$/, 'must be a short batch id').optional(),
+});
+export type TopicExample = z.infer<typeof ExampleSchema> & { source: string };
+
+/**
+ * The batch an example file belongs to when its lines do not say: `water_bill.jsonl` was the first batch,
+ * `water_bill-more.jsonl` the second, `out_of_scope-everyday.jsonl` its own; `<topic>-<batch>.jsonl` names it.
+ */
+export function batchOfFile(file: string): string {
+  const suffix = /-([a-z0-9]+)\.jsonl$/.exec(file)?.[1];
+  if (!suffix) return 'kb1';
+  return suffix === 'more' ? 'kb2' : suffix === 'everyday' ? 'kb3' : suffix;
+}
 
 export interface ClassifierKnowledge {
   taxonomy: Taxonomy;
@@ -46,7 +68,7 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKn
       if (!line.trim()) return;
       const parsed = ExampleSchema.safeParse(JSON.parse(line));
       if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error).map((p) => ({ ...p, field: `examples/${file}:${i + 1}.${p.field}` })));
-      examples.push(parsed.data);
+      examples.push({ ...parsed.data, source: parsed.data.source ?? batchOfFile(file) });
     });
   }
   const placeNames = placeNamesFromTsv(await readFile(join(dir, PLACES_FILE), 'utf8'), PLACES_FILE);
@@ -57,7 +79,7 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKn
  * Trains the topic model exactly as production does (taxonomy keywords, glossary, place masking), on the
  * layer's examples or on a subset of them (evaluation splits).
  */
-export function trainTopicModel(knowledge: ClassifierKnowledge, examples: TopicExample[] = knowledge.examples, options: { rejectBelow?: number } = {}): LocalTopicModel {
+export function trainTopicModel(knowledge: ClassifierKnowledge, examples: TopicExample[] = knowledge.examples, options: ClassifierOptions = {}): LocalTopicModel {
   return LocalTopicModel.train(knowledge.taxonomy, examples, { glossary: knowledge.glossary, placeNames: knowledge.placeNames, ...options });
 }
 
@@ -81,7 +103,7 @@ export function trainingDigest({ taxonomy, examples, glossary, placeNames }: Cla
     .digest('hex');
 }
 
-const ShippedModelSchema = z.object({ trainedOn: z.string().regex(/^[0-9a-f]{64}$/), model: z.unknown() });
+const ShippedModelSchema = z.object({ trainedOn: z.string().regex(/^[0-9a-f]{64}$/), model: z.object({ topics: z.unknown(), caseTypes: z.unknown().optional() }) });
 
 /** The file `npm run assist -- train-model` writes into the layer. */
 export function shippedModelFile(knowledge: ClassifierKnowledge, model: LocalTopicModel): string {
@@ -91,20 +113,20 @@ export function shippedModelFile(knowledge: ClassifierKnowledge, model: LocalTop
 /** How the local model was obtained: loaded from the layer, or trained now because the shipped one was missing or stale. */
 export type ModelOrigin = 'shipped' | 'trained-missing' | 'trained-stale';
 
-async function loadOrTrain(dir: string, options: { rejectBelow?: number }): Promise<{ model: LocalTopicModel; origin: ModelOrigin }> {
+async function loadOrTrain(dir: string): Promise<{ model: LocalTopicModel; origin: ModelOrigin }> {
   const knowledge = await loadTaxonomyAndExamples(dir);
   let raw: string;
   try {
     raw = await readFile(join(dir, TOPIC_MODEL_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { model: trainTopicModel(knowledge, knowledge.examples, options), origin: 'trained-missing' };
+    return { model: trainTopicModel(knowledge), origin: 'trained-missing' };
   }
   const shipped = ShippedModelSchema.parse(JSON.parse(raw));
   if (shipped.trainedOn !== trainingDigest(knowledge)) {
-    return { model: trainTopicModel(knowledge, knowledge.examples, options), origin: 'trained-stale' };
+    return { model: trainTopicModel(knowledge), origin: 'trained-stale' };
   }
-  const model = LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary }, options);
+  const model = LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model as LocalTopicModelJson, { glossary: knowledge.glossary });
   // Loads the script converters now (~150 ms): at cold start, not on the first caller's enquiry.
   normaliseEnquiryText('預熱');
   return { model, origin: 'shipped' };
@@ -127,25 +149,37 @@ export class LocalTopicClassifier implements TopicClassifier {
     private readonly model: LocalTopicModel,
     /** Reported by the classify handler at cold start: a stale model costs seconds of training there. */
     readonly origin: ModelOrigin,
+    /** Overrides the model's own accept threshold (configuration); by default the one chosen at training. */
+    private readonly acceptAtOrAbove?: number,
   ) {}
 
-  static async load(dir: string = defaultKnowledgeDir(), options: { rejectBelow?: number } = {}): Promise<LocalTopicClassifier> {
-    const key = `${dir}#${options.rejectBelow ?? ''}`;
+  static async load(dir: string = defaultKnowledgeDir(), options: { acceptAtOrAbove?: number } = {}): Promise<LocalTopicClassifier> {
+    const key = dir;
     let model = models.get(key);
     if (!model) {
-      model = loadOrTrain(dir, options);
+      model = loadOrTrain(dir);
       models.set(key, model);
       model.catch(() => models.delete(key));
     }
     const loaded = await model;
-    return new LocalTopicClassifier(loaded.model, loaded.origin);
+    return new LocalTopicClassifier(loaded.model, loaded.origin, options.acceptAtOrAbove);
   }
 
   get taxonomy(): Taxonomy {
     return this.model.taxonomy;
   }
 
+  /** The confidence at or above which this classifier accepts its own answer. */
+  get acceptThreshold(): number {
+    return this.acceptAtOrAbove ?? this.model.acceptThreshold;
+  }
+
+  /** The same answer as `classify`, synchronously (evaluation over many enquiries). */
+  classifySync(text: string, language?: Language): TopicResult {
+    return this.model.classify(text, language, this.acceptAtOrAbove === undefined ? {} : { acceptAtOrAbove: this.acceptAtOrAbove });
+  }
+
   async classify(input: { text: string; language?: Language }): Promise<TopicResult> {
-    return this.model.classify(input.text, input.language);
+    return this.model.classify(input.text, input.language, this.acceptAtOrAbove === undefined ? {} : { acceptAtOrAbove: this.acceptAtOrAbove });
   }
 }

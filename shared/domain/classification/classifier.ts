@@ -1,7 +1,7 @@
 import { normaliseEnquiryText } from './normalise.ts';
 import { DEFAULT_FEATURE_OPTIONS } from './features.ts';
 import type { Glossary } from './glossary.ts';
-import { TextClassifier, trainClassifier as trainTextClassifier, type SerialisedModel, type TrainingOptions } from './text-classifier.ts';
+import { TextClassifier, trainClassifierWithSummary, type CalibrationSummary, type SerialisedModel, type TrainingOptions } from './text-classifier.ts';
 
 /*
  * The classifier API the rest of the app uses (local topic model, bench, evaluation). The model itself
@@ -11,6 +11,8 @@ import { TextClassifier, trainClassifier as trainTextClassifier, type Serialised
 export interface LabelledText {
   text: string;
   label: string;
+  /** Writer or batch: calibration folds keep a group together (see text-classifier.ts). */
+  group?: string;
 }
 
 export interface Prediction {
@@ -26,6 +28,14 @@ export interface Prediction {
 export interface TrainedClassifier {
   labels: string[];
   predict(text: string): Prediction;
+  /** Calibrated probability of every label, in `labels` order. */
+  probabilities(text: string): Float64Array;
+  /** Top features of `text` towards `label` (for rationales). */
+  evidence(text: string, label: string): string[];
+  /** Calibrated confidence at or above which an answer is accepted (chosen on out-of-fold predictions). */
+  acceptThreshold: number;
+  /** How calibration went at training time (absent on a loaded model). */
+  calibration?: CalibrationSummary;
   /** The model as JSON (weights included); `loadClassifier` restores it exactly. */
   toJSON(): SerialisedModel;
 }
@@ -35,8 +45,14 @@ export interface ClassifierOptions {
   learningRate?: number;
   l2?: number;
   seed?: number;
-  /** Share of each label held out to fit the temperature (default 0.2). */
+  /** Calibration on (> 0) or off (0); default on. */
   calibrationShare?: number;
+  /** Out-of-fold calibration folds (default 4; grouped by `group` when the examples have enough groups). */
+  calibrationFolds?: number;
+  /** Error budget the accept threshold is chosen for: accepted-and-wrong share of all (default 0.02). */
+  confidentWrongTarget?: number;
+  /** Stem weights tried on the first calibration fold (default [1, 4]). */
+  glossWeightCandidates?: number[];
   /**
    * Optional lexicon (group → terms in any language/script), e.g. the taxonomy's topic keywords: each
    * group becomes one cross-language feature whose weight is learned from the examples.
@@ -51,8 +67,11 @@ export interface ClassifierOptions {
 }
 
 function engineOptions(options: ClassifierOptions): Partial<TrainingOptions> {
-  const { epochs, learningRate, l2, seed, calibrationShare, keywordGroups, glossary, minDocumentFrequency, placeNames } = options;
+  const { epochs, learningRate, l2, seed, calibrationShare, calibrationFolds, confidentWrongTarget, glossWeightCandidates, keywordGroups, glossary, minDocumentFrequency, placeNames } = options;
   return {
+    ...(calibrationFolds === undefined ? {} : { calibrationFolds }),
+    ...(confidentWrongTarget === undefined ? {} : { confidentWrongTarget }),
+    ...(glossWeightCandidates === undefined ? {} : { glossWeightCandidates }),
     ...(epochs === undefined ? {} : { epochs }),
     ...(learningRate === undefined ? {} : { learningRate }),
     ...(l2 === undefined ? {} : { l2 }),
@@ -74,9 +93,13 @@ function engineOptions(options: ClassifierOptions): Partial<TrainingOptions> {
   };
 }
 
-function wrap(model: TextClassifier): TrainedClassifier {
+function wrap(model: TextClassifier, calibration?: CalibrationSummary): TrainedClassifier {
   return {
     labels: [...model.labels],
+    probabilities: (text) => model.probabilities(text),
+    evidence: (text, label) => model.evidence(text, label),
+    acceptThreshold: model.acceptThreshold,
+    ...(calibration ? { calibration } : {}),
     predict(text: string): Prediction {
       const { label, confidence, ranking } = model.predict(text, { topK: 3 });
       return {
@@ -92,7 +115,8 @@ function wrap(model: TextClassifier): TrainedClassifier {
 
 /** Trains on any labelled set. Deterministic for the same data and options. */
 export function trainClassifier(data: LabelledText[], options: ClassifierOptions = {}): TrainedClassifier {
-  return wrap(trainTextClassifier(data, engineOptions(options)));
+  const { model, calibration } = trainClassifierWithSummary(data, engineOptions(options));
+  return wrap(model, calibration);
 }
 
 /** Restores a model saved with `toJSON`; a model trained with a glossary needs the same glossary. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { fieldProblems } from '../validation.ts';
+import { LANGUAGES, type Language } from '../language.ts';
 import { trainClassifier, type ClassifierOptions, type LabelledText } from './classifier.ts';
+import type { TopicResult } from './topic-result.ts';
 
 /*
  * Evaluation of the local classifier on any labelled set (behind `npm run assist -- eval`): train on one
@@ -29,6 +31,33 @@ export function parseLabelledJsonl(jsonl: string, source = 'input'): LabelledTex
   return examples;
 }
 
+const RoutingLineSchema = z.object({
+  text: z.string().min(1),
+  label: z.string().min(1),
+  department: z.string().min(1).optional(),
+  language: z.enum(LANGUAGES).optional(),
+  caseType: z.string().min(1).optional(),
+});
+
+/** Parses labelled enquiry lines (`department`, `language`, `caseType` optional); errors name the line. */
+export function parseRoutingJsonl(jsonl: string, source = 'input'): RoutingExample[] {
+  const examples: RoutingExample[] = [];
+  jsonl.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
+    }
+    const parsed = RoutingLineSchema.safeParse(value);
+    if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error).map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
+    const { department, language, caseType, ...rest } = parsed.data;
+    examples.push({ ...rest, ...(department ? { department } : {}), ...(language ? { language } : {}), ...(caseType ? { caseType } : {}) });
+  });
+  return examples;
+}
+
 export interface EvaluationOptions {
   /** Label of out-of-scope examples; predictions under `rejectBelow` become this label. */
   oosLabel?: string;
@@ -52,6 +81,82 @@ export interface EvaluationReport {
   trainingMs: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Does the confidence tell the truth: calibration error, accuracy by band, what the accept threshold gives. */
+  calibration: CalibrationFigures;
+}
+
+/** One prediction for calibration figures: its confidence and whether it was right. */
+export interface ScoredPrediction {
+  confidence: number;
+  correct: boolean;
+}
+
+export interface ConfidenceBand {
+  from: number;
+  to: number;
+  count: number;
+  meanConfidence: number;
+  accuracy: number;
+}
+
+export interface CalibrationFigures {
+  /** Expected calibration error over 15 equal-width bins (Guo et al. 2017). */
+  ece: number;
+  bands: ConfidenceBand[];
+  acceptThreshold: number;
+  /** Share of all predictions at or above the threshold (answered without a second opinion). */
+  coverage: number;
+  /** Accuracy of those. */
+  acceptedAccuracy: number;
+  /** Wrong and at or above the threshold, as a share of ALL predictions. */
+  confidentWrong: number;
+}
+
+export const ECE_BINS = 15;
+
+/** Calibration figures of scored predictions against an accept threshold. */
+export function calibrationFigures(predictions: readonly ScoredPrediction[], acceptThreshold: number): CalibrationFigures {
+  const bins = Array.from({ length: ECE_BINS }, () => ({ count: 0, confidence: 0, correct: 0 }));
+  for (const p of predictions) {
+    const bin = bins[Math.min(ECE_BINS - 1, Math.floor(p.confidence * ECE_BINS))] as { count: number; confidence: number; correct: number };
+    bin.count += 1;
+    bin.confidence += p.confidence;
+    bin.correct += p.correct ? 1 : 0;
+  }
+  const n = predictions.length;
+  const ece = bins.reduce((sum, bin) => sum + (bin.count === 0 ? 0 : Math.abs(bin.confidence - bin.correct) / Math.max(n, 1)), 0);
+  const accepted = predictions.filter((p) => p.confidence >= acceptThreshold);
+  // Reported in five readable bands (the ECE uses the 15 bins).
+  const edges = [0, 0.5, 0.7, 0.8, 0.9, 1.000001];
+  const bands = edges.slice(0, -1).map((from, i) => {
+    const to = edges[i + 1] as number;
+    const inBand = predictions.filter((p) => p.confidence >= from && p.confidence < to);
+    return {
+      from,
+      to: Math.min(to, 1),
+      count: inBand.length,
+      meanConfidence: ratio(inBand.reduce((sum, p) => sum + p.confidence, 0), inBand.length),
+      accuracy: ratio(inBand.filter((p) => p.correct).length, inBand.length),
+    };
+  });
+  return {
+    ece,
+    bands,
+    acceptThreshold,
+    coverage: ratio(accepted.length, n),
+    acceptedAccuracy: ratio(accepted.filter((p) => p.correct).length, accepted.length),
+    confidentWrong: ratio(accepted.filter((p) => !p.correct).length, n),
+  };
+}
+
+/** Calibration figures as lines for a terminal. */
+export function formatCalibration(figures: CalibrationFigures, what = 'answers'): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return [
+    `calibration: ECE ${figures.ece.toFixed(3)} (${ECE_BINS} bins)`,
+    ...figures.bands.map((b) => `  confidence ${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${String(b.count).padStart(5)} ${what}, mean confidence ${b.meanConfidence.toFixed(2)}, accuracy ${pct(b.accuracy)}`),
+    `accept at ≥ ${figures.acceptThreshold.toFixed(3)}: coverage ${pct(figures.coverage)}, accuracy of accepted ${pct(figures.acceptedAccuracy)}, confident-wrong ${pct(figures.confidentWrong)} of all`,
+  ];
 }
 
 export const DEFAULT_EVAL_REJECT_BELOW = 0.25;
@@ -92,10 +197,12 @@ export function evaluateClassifier(train: LabelledText[], test: LabelledText[], 
 
   const rejectBelow = options.rejectBelow ?? DEFAULT_EVAL_REJECT_BELOW;
   const latencies: number[] = [];
+  const scored: ScoredPrediction[] = [];
   const predicted = test.map((example) => {
     const before = now();
     const prediction = model.predict(example.text);
     latencies.push(now() - before);
+    scored.push({ confidence: prediction.confidence, correct: prediction.label === example.label });
     return options.oosLabel !== undefined && prediction.confidence < rejectBelow ? options.oosLabel : prediction.label;
   });
   const gold = test.map((example) => example.label);
@@ -110,6 +217,7 @@ export function evaluateClassifier(train: LabelledText[], test: LabelledText[], 
     trainingMs,
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
+    calibration: calibrationFigures(scored, model.acceptThreshold),
   };
   if (options.oosLabel === undefined) return report;
 
@@ -123,5 +231,60 @@ export function evaluateClassifier(train: LabelledText[], test: LabelledText[], 
     inScopeAccuracy: ratio(inScope.filter((pair) => pair.predicted === pair.label).length, inScope.length),
     oosRecall: ratio(oosHits, oosGold),
     oosPrecision: ratio(oosHits, oosPredicted),
+  };
+}
+
+/** A labelled enquiry for routing evaluation: topic, and the department a knowledgeable agent would choose. */
+export interface RoutingExample {
+  text: string;
+  label: string;
+  department?: string;
+  language?: Language;
+  caseType?: string;
+}
+
+export interface RoutingReport {
+  examples: number;
+  topicAccuracy: number;
+  /** Scored by department, as routing is (a wrong topic in the right department still reaches the right people). */
+  departmentAccuracy: number;
+  caseTypeAccuracy: number | null;
+  /** Confidence against topic correctness (the draft depends on the topic). */
+  calibration: CalibrationFigures;
+  /** Accepted (at or above the threshold) yet routed to the wrong department, as a share of all. */
+  departmentConfidentWrong: number;
+  misses: { label: string; predicted: string; department: string; predictedDepartment: string; confidence: number; accepted: boolean }[];
+}
+
+/** Routing quality of a topic classifier on labelled enquiries it did not train on. */
+export function evaluateRouting(
+  classify: (text: string, language?: Language) => Pick<TopicResult, 'topic' | 'department' | 'confidence' | 'caseType' | 'accepted'>,
+  examples: readonly RoutingExample[],
+  departmentOf: (topic: string) => string,
+  acceptThreshold: number,
+): RoutingReport {
+  const results = examples.map((example) => ({ example, result: classify(example.text, example.language) }));
+  const goldDepartment = (example: RoutingExample) => example.department ?? departmentOf(example.label);
+  const withCase = results.filter(({ example }) => example.caseType !== undefined);
+  return {
+    examples: examples.length,
+    topicAccuracy: ratio(results.filter(({ example, result }) => result.topic === example.label).length, results.length),
+    departmentAccuracy: ratio(results.filter(({ example, result }) => result.department === goldDepartment(example)).length, results.length),
+    caseTypeAccuracy: withCase.length ? ratio(withCase.filter(({ example, result }) => result.caseType === example.caseType).length, withCase.length) : null,
+    calibration: calibrationFigures(
+      results.map(({ example, result }) => ({ confidence: result.confidence, correct: result.topic === example.label })),
+      acceptThreshold,
+    ),
+    departmentConfidentWrong: ratio(results.filter(({ example, result }) => result.accepted && result.department !== goldDepartment(example)).length, results.length),
+    misses: results
+      .filter(({ example, result }) => result.topic !== example.label)
+      .map(({ example, result }) => ({
+        label: example.label,
+        predicted: result.topic,
+        department: goldDepartment(example),
+        predictedDepartment: result.department,
+        confidence: result.confidence,
+        accepted: result.accepted,
+      })),
   };
 }

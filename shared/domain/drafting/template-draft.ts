@@ -17,6 +17,24 @@ function feesSection(template: ReplyTemplate, article: KnowledgeArticle, script:
   return [fillTemplate(template.fees, { feeList: items.join(template.feeSeparator) })];
 }
 
+/**
+ * How the reply opens depends on what the caller wants: an enquiry is answered from the article; a
+ * complaint or service request (or an unknown case type: the safer reading) is acknowledged and referred;
+ * a compliment is passed on. Out-of-scope enquiries get the referral opening whatever their type.
+ */
+function acknowledgementFor(request: DraftRequest, template: ReplyTemplate, names: { topicName: string; departmentName: string }): string {
+  const enquiryId = request.enquiryId;
+  if (request.topic === 'out_of_scope') return fillTemplate(template.acknowledgementOutOfScope, { enquiryId });
+  switch (request.caseType) {
+    case 'enquiry':
+      return fillTemplate(template.acknowledgementEnquiry, { topicName: names.topicName, enquiryId });
+    case 'compliment':
+      return fillTemplate(template.acknowledgementCompliment, { departmentName: names.departmentName, enquiryId });
+    default:
+      return fillTemplate(template.acknowledgement, { ...names, enquiryId });
+  }
+}
+
 export function composeTemplateDraft(
   request: DraftRequest,
   grounding: KnowledgeArticle[],
@@ -28,14 +46,7 @@ export function composeTemplateDraft(
   const script = replyScriptFor(request.language);
   const template = templates.reply[script];
   const department = departmentNameIn(templates, request.department, script);
-  const acknowledgement =
-    request.topic === 'out_of_scope'
-      ? fillTemplate(template.acknowledgementOutOfScope, { enquiryId: request.enquiryId })
-      : fillTemplate(template.acknowledgement, {
-          topicName: textIn(article.topicName, script),
-          departmentName: department.name,
-          enquiryId: request.enquiryId,
-        });
+  const acknowledgement = acknowledgementFor(request, template, { topicName: textIn(article.topicName, script), departmentName: department.name });
   const sections = [
     fillTemplate(template.greeting, {}),
     acknowledgement,

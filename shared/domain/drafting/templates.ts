@@ -16,7 +16,11 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 /** The slots each template may use; anything else is a typo that would leak `{...}` into a reply. */
 const REPLY_SLOTS = {
   greeting: [],
+  // A complaint or service request: acknowledged and referred to the department.
   acknowledgement: ['topicName', 'departmentName', 'enquiryId'],
+  // An enquiry: answered directly from the article (no "we have passed your enquiry to").
+  acknowledgementEnquiry: ['topicName', 'enquiryId'],
+  acknowledgementCompliment: ['departmentName', 'enquiryId'],
   acknowledgementOutOfScope: ['enquiryId'],
   urgentNote: [],
   body: ['articleBody'],

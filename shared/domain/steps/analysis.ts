@@ -7,7 +7,7 @@ import type { TopicClassifier } from '../../ports/topic-classifier.ts';
 import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
 import { ValidationError } from '../errors.ts';
 import { FIRST_DRAFT_ID } from '../drafting/draft-ids.ts';
-import type { TopicId, DepartmentId, Urgency } from '../topics.ts';
+import { isCaseType, type TopicId, type DepartmentId, type Urgency } from '../topics.ts';
 import type { Language } from '../language.ts';
 
 async function load(store: EnquiryStore, enquiryId: string): Promise<Enquiry> {
@@ -88,6 +88,7 @@ export async function draftReply(input: StepInput, deps: DraftDeps): Promise<{ c
     department: topic.department as DepartmentId,
     urgency: topic.urgency as Urgency,
     language: topic.language,
+    ...(isCaseType(topic.caseType) ? { caseType: topic.caseType } : {}),
   });
   await deps.store.changeStatus({
     enquiryId: input.enquiryId,

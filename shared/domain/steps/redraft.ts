@@ -9,7 +9,7 @@ import type { Language } from '../language.ts';
 import { staleDraftConflict } from '../review.ts';
 import { draftIdOf, nextDraftId } from '../drafting/draft-ids.ts';
 import { draftBasis, resolveTopicChoice, topicChanges } from '../topic-confirmation.ts';
-import { URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
+import { isCaseType, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
 
 /** Most drafts one enquiry may have (the workflow's and redrafts): bounds the item and the audit trail. */
 export const MAX_DRAFTS = 10;
@@ -73,7 +73,8 @@ export async function redraftForTopic(
     const department = choice.department as DepartmentId;
     const language = (enquiry.topic?.language ?? enquiry.language ?? enquiry.languageHint ?? 'zh-HK') as Language;
     const urgency = higherUrgency((enquiry.topic?.urgency ?? 'routine') as Urgency, urgencyOf(deps.taxonomy, topic, redactedText));
-    const reply = await deps.drafter.draft({ enquiryId: enquiry.enquiryId, redactedText, topic, department, urgency, language });
+    const caseType = enquiry.topic?.caseType;
+    const reply = await deps.drafter.draft({ enquiryId: enquiry.enquiryId, redactedText, topic, department, urgency, language, ...(isCaseType(caseType) ? { caseType } : {}) });
     draft = {
       ...reply,
       draftId: nextDraftId(enquiry.draft),
