@@ -12,6 +12,9 @@ import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
 import { Observability } from './observability.ts';
 import { ConsoleHosting } from './console-hosting.ts';
 import { AssistFunction } from './assist-function.ts';
+import { allowServiceToPublish } from './keys.ts';
+import { LOCAL_CONSOLE_ORIGIN, readDeploymentContext } from './deployment-context.ts';
+import { logoutUriFor, redirectUriFor } from '../../local/console/auth.ts';
 import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 export interface AssistStackProps extends StackProps {
@@ -28,17 +31,21 @@ export class AssistStack extends Stack {
   readonly reviewApi: ReviewApi;
   readonly sms: Sms;
   readonly alarmTopic: Topic;
+  /** Where staff open the console (and, through the same distribution, the API). */
+  readonly consoleUrl: string;
 
   constructor(scope: Construct, id: string, props: AssistStackProps = {}) {
     super(scope, id, props);
+    const context = readDeploymentContext(this.node);
     this.data = new DataPlane(this, 'Data');
     this.alarmTopic = new Topic(this, 'OperationsAlarms', {
-      masterKey: this.data.key,
+      masterKey: this.data.operationsKey,
       enforceSSL: true,
       displayName: '1823 Assist operations alarms',
     });
+    allowServiceToPublish(this.alarmTopic, this.data.operationsKey, 'cloudwatch.amazonaws.com', `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`);
     this.intake = new Intake(this, 'Intake', { key: this.data.key, enquiryTable: this.data.enquiryTable });
-    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable, originationIdentityArn: context.smsOriginationIdentityArn });
     const reports = new Reports(this, 'Reports', { data: this.data });
     const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounters: reports.counters });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
@@ -52,15 +59,18 @@ export class AssistStack extends Stack {
     this.workflow.stateMachine.grantStartExecution(this.intake.function);
 
     const consoleHosting = new ConsoleHosting(this, 'Console');
-    const localConsole = 'http://localhost:3000';
+    this.consoleUrl = consoleHosting.url;
+    // Sign-in returns to <origin>/callback and sign-out to <origin>/, exactly as the console builds them.
+    const origins = [consoleHosting.url, ...(context.allowLocalConsole ? [LOCAL_CONSOLE_ORIGIN] : [])];
     this.reviewApi = new ReviewApi(this, 'Review', {
       key: this.data.key,
       enquiryTable: this.data.enquiryTable,
       knowledgeLayer: steps.knowledgeLayer,
-      allowedOrigins: [consoleHosting.url, localConsole],
-      callbackUrls: [`${consoleHosting.url}/callback`, `${localConsole}/callback`],
+      allowedOrigins: origins,
+      callbackUrls: origins.map(redirectUriFor),
+      logoutUrls: origins.map(logoutUriFor),
     });
-    const cognitoDomainPrefix = (this.node.tryGetContext('cognitoDomainPrefix') as string | undefined) ?? 'assist-1823-console';
+    const cognitoDomainPrefix = context.cognitoDomainPrefix;
     this.reviewApi.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: cognitoDomainPrefix } });
     consoleHosting.deploy({ apiUrl: this.reviewApi.api.apiEndpoint, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });
     this.reviewApi.connectWorkflow(this.workflow.stateMachine);
@@ -84,7 +94,7 @@ export class AssistStack extends Stack {
         functions: [...Object.values(steps.functions), reportGenerator, observability.backlogMonitor],
       },
       {
-        smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),
+        smsIdentityScoped: Boolean(context.smsOriginationIdentityArn),
         transcribeJobPrefix: TRANSCRIBE_JOB_PREFIX,
       },
     );

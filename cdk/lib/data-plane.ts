@@ -1,41 +1,35 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ENQUIRY_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
+import { AssistKey } from './keys.ts';
 
 /**
  * Where data rests: one customer-managed KMS key, the voicemail bucket, the transcripts bucket, the
  * Enquiry table, and the bucket receiving their access logs.
  */
 export class DataPlane extends Construct {
-  readonly key: Key;
+  readonly key: AssistKey;
+  readonly operationsKey: AssistKey;
   readonly accessLogs: Bucket;
   readonly voicemailBucket: Bucket;
   readonly enquiryTable: TableV2;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const stack = Stack.of(this);
-
-    this.key = new Key(this, 'DataKey', {
-      description: '1823 Assist: encrypts enquiries, voicemail, transcripts, queues and logs',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.key = new AssistKey(this, 'DataKey', {
+      description: '1823 Assist: encrypts enquiries, voicemail, transcripts, queues, inbound SMS and logs',
+      usedThrough: ['dynamodb', 's3', 'sqs', 'sns', 'lambda', 'states', 'logs', 'transcribe'],
     });
-    // CloudWatch Logs encrypts the functions' log groups with this key, scoped to this account's log groups.
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'], // in a key policy "*" means this key
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
-        },
-      }),
-    );
+    // CloudWatch Logs encrypts this stack's log groups (and only those, by name) with this key.
+    this.key.admitLogGroups();
+    // Operations notifications (alarms, topic spikes) hold no personal data; their own key is the only one
+    // CloudWatch alarms may use, so the data key never admits cloudwatch.amazonaws.com.
+    this.operationsKey = new AssistKey(this, 'OperationsKey', {
+      description: '1823 Assist: encrypts operations alarm and topic-spike notifications',
+      usedThrough: ['sns'],
+    });
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       // Server access logs can only be delivered to SSE-S3 buckets.

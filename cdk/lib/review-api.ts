@@ -15,7 +15,8 @@ import {
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { stackLogGroup } from './keys.ts';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
@@ -25,8 +26,11 @@ export interface ReviewApiProps {
   enquiryTable: ITableV2;
   knowledgeLayer: ILayerVersion;
   /** Origins allowed to call the API from a browser (the console's CloudFront domain). */
-  allowedOrigins?: string[];
-  callbackUrls?: string[];
+  allowedOrigins: string[];
+  /** Where the hosted UI may return after sign-in (`<origin>/callback`). */
+  callbackUrls: string[];
+  /** Where the hosted UI may return after sign-out (`<origin>/`): must equal what the console sends as logout_uri. */
+  logoutUrls: string[];
 }
 
 export const REVIEW_ROUTES: { method: HttpMethod; path: string }[] = [
@@ -69,9 +73,11 @@ export class ReviewApi extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: props.callbackUrls ?? ['http://localhost:3000/callback'],
-        logoutUrls: props.callbackUrls ?? ['http://localhost:3000/'],
+        callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls,
       },
+      // Sign-out revokes the refresh token (POST /oauth2/revoke) so a shared desk's next user cannot resume.
+      enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
@@ -87,12 +93,12 @@ export class ReviewApi extends Construct {
     });
     props.enquiryTable.grantReadWriteData(this.function);
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR, encryptionKey: props.key });
+    const accessLogs = stackLogGroup(this, 'AccessLogs', { name: 'api/review-access', key: props.key, retention: RetentionDays.ONE_YEAR });
     this.api = new HttpApi(this, 'Api', {
       description: '1823 Assist review API',
       defaultAuthorizer: new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, { userPoolClients: [this.client] }),
       corsPreflight: {
-        allowOrigins: props.allowedOrigins ?? ['http://localhost:3000'],
+        allowOrigins: props.allowedOrigins,
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
         allowHeaders: ['authorization', 'content-type'],
         maxAge: Duration.hours(1),

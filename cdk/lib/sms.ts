@@ -9,10 +9,13 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
 import { encryptedQueueWithDlq } from './intake.ts';
+import { allowServiceToPublish } from './keys.ts';
 
 export interface SmsProps {
   key: IKey;
   enquiryTable: ITableV2;
+  /** The sending phone number or pool; without it (development only) sending is scoped to this account's identities. */
+  originationIdentityArn: string | undefined;
 }
 
 /**
@@ -30,7 +33,7 @@ export class Sms extends Construct {
   constructor(scope: Construct, id: string, props: SmsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const originationIdentity = (this.node.tryGetContext('smsOriginationIdentityArn') as string | undefined) ?? '';
+    const originationIdentity = props.originationIdentityArn ?? '';
 
     this.table = new TableV2(this, 'SmsControl', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -71,7 +74,10 @@ export class Sms extends Construct {
       }),
     );
 
+    // Two-way SMS: AWS End User Messaging SMS publishes callers' replies (STOP/停止) here; the messages hold
+    // phone numbers, so the topic uses the data key, which admits the SMS service for this account only.
     this.inboundTopic = new Topic(this, 'InboundSms', { masterKey: props.key, enforceSSL: true, displayName: '1823 Assist inbound SMS' });
+    allowServiceToPublish(this.inboundTopic, props.key, 'sms-voice.amazonaws.com', `arn:${stack.partition}:sms-voice:${stack.region}:${stack.account}:*`);
     const inbound = new AssistFunction(this, 'SmsInboundFunction', {
       handlerFolder: 'sms-inbound',
       key: props.key,

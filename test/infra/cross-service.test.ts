@@ -1,0 +1,242 @@
+/**
+ * What has to hold for the services to reach each other once deployed: who may publish where, which key
+ * policy admits whom, what Cognito accepts. Every test runs on the synthesized template, as a reviewer
+ * reading it would.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logoutUriFor, redirectUriFor } from '../../local/console/auth.ts';
+import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, logGroupPrefix } from '../../cdk/lib/keys.ts';
+import {
+  ACCOUNT,
+  REGION,
+  actionsOf,
+  allows,
+  logicalIdIn,
+  roleStatements,
+  servicePrincipalsOf,
+  statementsOf,
+  synthesize,
+  type Json,
+  type Resource,
+  type Statement,
+  type Synthesized,
+} from './template-helpers.ts';
+
+let dev: Synthesized;
+let production: Synthesized;
+const SMS_IDENTITY = `arn:aws:sms-voice:${REGION}:${ACCOUNT}:phone-number/phone-0123456789abcdef`;
+
+beforeAll(() => {
+  dev = synthesize();
+  production = synthesize({ stage: 'production', smsOriginationIdentityArn: SMS_IDENTITY });
+});
+
+const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const keyPolicy = (resources: Record<string, Resource>, keyId: string): Statement[] => statementsOf(resources[keyId]?.Properties?.['KeyPolicy']);
+
+/** Resource-policy statements of a topic or queue (a policy resource may cover several). */
+function resourcePolicy(resources: Record<string, Resource>, type: 'AWS::SNS::TopicPolicy' | 'AWS::SQS::QueuePolicy', id: string): Statement[] {
+  const listKey = type === 'AWS::SNS::TopicPolicy' ? 'Topics' : 'Queues';
+  return ofType(resources, type)
+    .filter(([, r]) => ((r.Properties?.[listKey] as Json[] | undefined) ?? []).some((ref) => logicalIdIn(ref) === id))
+    .flatMap(([, r]) => statementsOf(r.Properties?.['PolicyDocument']));
+}
+
+const PUBLISH: Record<string, string> = { 'AWS::SNS::Topic': 'sns:Publish', 'AWS::SQS::Queue': 'sqs:SendMessage' };
+
+/** Key policy statements that let `service` use the key as a publisher to an encrypted topic or queue needs. */
+function admitsServicePublisher(statements: Statement[], service: string): boolean {
+  const granted = statements.filter((s) => s.Effect === 'Allow' && servicePrincipalsOf(s).includes(service)).flatMap(actionsOf);
+  return allows(granted, 'kms:GenerateDataKey') && allows(granted, 'kms:Decrypt');
+}
+
+describe('publishers of encrypted topics and queues', () => {
+  for (const variant of ['development', 'production'] as const) {
+    it(`every service allowed to publish to an encrypted topic or queue can use its key (${variant})`, () => {
+      const { resources } = variant === 'development' ? dev : production;
+      let checked = 0;
+      for (const [id, resource] of [...ofType(resources, 'AWS::SNS::Topic'), ...ofType(resources, 'AWS::SQS::Queue')]) {
+        const keyId = logicalIdIn(resource.Properties?.['KmsMasterKeyId']);
+        expect(keyId, `${id} is encrypted with a key of this stack`).toBeDefined();
+        const policyType = resource.Type === 'AWS::SNS::Topic' ? 'AWS::SNS::TopicPolicy' : 'AWS::SQS::QueuePolicy';
+        const services = resourcePolicy(resources, policyType, id)
+          .filter((s) => s.Effect === 'Allow' && allows(actionsOf(s), PUBLISH[resource.Type]!))
+          .flatMap(servicePrincipalsOf);
+        for (const service of services) {
+          expect(admitsServicePublisher(keyPolicy(resources, keyId!), service), `${service} may publish to ${id} but not use ${keyId}`).toBe(true);
+          checked += 1;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(2); // CloudWatch alarms, two-way SMS
+    });
+  }
+
+  it('every role allowed to publish to an encrypted topic or queue also has the key grant, used through that service', () => {
+    const { resources } = dev;
+    const statements = roleStatements(resources);
+    let checked = 0;
+    for (const [id, resource] of [...ofType(resources, 'AWS::SNS::Topic'), ...ofType(resources, 'AWS::SQS::Queue')]) {
+      const keyId = logicalIdIn(resource.Properties?.['KmsMasterKeyId'])!;
+      const publishers = statements.filter(
+        ({ statement }) => allows(actionsOf(statement), PUBLISH[resource.Type]!) && JSON.stringify(statement.Resource).includes(`"${id}"`),
+      );
+      for (const { roles } of publishers) {
+        for (const role of roles) {
+          const keyActions = statements
+            .filter((s) => s.roles.includes(role) && JSON.stringify(s.statement.Resource).includes(`"${keyId}"`))
+            .flatMap((s) => actionsOf(s.statement));
+          expect(allows(keyActions, 'kms:GenerateDataKey'), `${role} publishes to ${id} without a grant on ${keyId}`).toBe(true);
+          checked += 1;
+        }
+      }
+      const service = resource.Type === 'AWS::SNS::Topic' ? 'sns' : 'sqs';
+      const use = keyPolicy(resources, keyId).find((s) => s.Sid === 'KeyUseThroughServices');
+      expect(use?.Condition?.['StringEquals']?.['kms:ViaService']).toContain(`${service}.${REGION}.amazonaws.com`);
+    }
+    expect(checked).toBeGreaterThanOrEqual(3); // topic-report → spikes, queue-sms → outbox, intake → its DLQ
+  });
+
+  it('lets CloudWatch publish every alarm action: topic policy and key policy, for this account\'s alarms only', () => {
+    const { resources } = dev;
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(30);
+    const topics = new Set(alarms.flatMap(([, alarm]) => (alarm.Properties?.['AlarmActions'] as Json[]).map((action) => logicalIdIn(action)!)));
+    expect(topics.size).toBe(1);
+    for (const topicId of topics) {
+      const topic = resources[topicId]!;
+      expect(topic.Type).toBe('AWS::SNS::Topic');
+      const publish = resourcePolicy(resources, 'AWS::SNS::TopicPolicy', topicId).find(
+        (s) => s.Effect === 'Allow' && servicePrincipalsOf(s).includes('cloudwatch.amazonaws.com') && allows(actionsOf(s), 'sns:Publish'),
+      );
+      expect(publish?.Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:*` },
+      });
+      const keyId = logicalIdIn(topic.Properties?.['KmsMasterKeyId'])!;
+      expect(admitsServicePublisher(keyPolicy(resources, keyId), 'cloudwatch.amazonaws.com')).toBe(true);
+      // The alarms' key protects notifications only: CloudWatch is not admitted to the data key.
+      const dataKey = logicalIdIn(resources[ofType(resources, 'AWS::SQS::Queue')[0]![0]]!.Properties?.['KmsMasterKeyId'])!;
+      expect(keyId).not.toBe(dataKey);
+      expect(keyPolicy(resources, dataKey).some((s) => servicePrincipalsOf(s).includes('cloudwatch.amazonaws.com'))).toBe(false);
+    }
+  });
+
+  it('lets AWS End User Messaging SMS deliver two-way SMS (STOP/停止) to the inbound topic and its key', () => {
+    const { resources } = dev;
+    const [topicId, topic] = ofType(resources, 'AWS::SNS::Topic').find(([, t]) => t.Properties?.['DisplayName'] === '1823 Assist inbound SMS')!;
+    const publish = resourcePolicy(resources, 'AWS::SNS::TopicPolicy', topicId).find((s) => s.Effect === 'Allow' && servicePrincipalsOf(s).includes('sms-voice.amazonaws.com'));
+    expect(publish?.Condition?.['StringEquals']).toEqual({ 'aws:SourceAccount': ACCOUNT });
+    expect(admitsServicePublisher(keyPolicy(resources, logicalIdIn(topic.Properties?.['KmsMasterKeyId'])!), 'sms-voice.amazonaws.com')).toBe(true);
+  });
+});
+
+describe('key policies', () => {
+  it('separates key administrators from key users: administration grants no cryptographic use', () => {
+    const { resources } = dev;
+    const keys = ofType(resources, 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const [id] of keys) {
+      const statements = keyPolicy(resources, id);
+      for (const statement of statements) {
+        const actions = actionsOf(statement);
+        expect(actions, `${id}: no kms:* anywhere`).not.toContain('kms:*');
+        const administers = actions.some((a) => KEY_ADMIN_ACTIONS.includes(a) && a !== 'kms:Describe*');
+        const uses = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom'].some((a) => allows(actions, a));
+        expect(administers && uses, `${id}: ${statement.Sid ?? JSON.stringify(statement.Principal)} both administers and uses the key`).toBe(false);
+      }
+      const admin = statements.find((s) => s.Sid === 'KeyAdministration');
+      expect(actionsOf(admin!).sort()).toEqual([...KEY_ADMIN_ACTIONS].sort());
+      // The account's principals use the key only through AWS services, and only where IAM grants it them.
+      const use = statements.find((s) => s.Sid === 'KeyUseThroughServices');
+      expect(actionsOf(use!).sort()).toEqual([...KEY_USE_ACTIONS].sort());
+      expect(use!.Condition?.['StringEquals']).toMatchObject({ 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': expect.any(Array) });
+      // Every service principal acts for this account only.
+      for (const statement of statements.filter((s) => servicePrincipalsOf(s).length > 0)) {
+        const conditions = JSON.stringify(statement.Condition ?? {});
+        expect(conditions.includes(`"aws:SourceAccount":"${ACCOUNT}"`) || conditions.includes('kms:EncryptionContext:aws:logs:arn'), `${id}: ${servicePrincipalsOf(statement).join()}`).toBe(true);
+      }
+    }
+  });
+
+  it('lets CloudWatch Logs use the data key for this stack\'s log groups only, and every encrypted log group is one of them', () => {
+    const { resources, stack } = dev;
+    const prefix = logGroupPrefix(stack);
+    const keyIds = new Set<string>();
+    for (const [id, group] of ofType(resources, 'AWS::Logs::LogGroup')) {
+      const keyId = logicalIdIn(group.Properties?.['KmsKeyId']);
+      if (!keyId) continue;
+      keyIds.add(keyId);
+      expect(String(group.Properties?.['LogGroupName']), id).toMatch(new RegExp(`^${prefix}`));
+    }
+    expect(keyIds.size).toBe(1);
+    const logs = keyPolicy(resources, [...keyIds][0]!).filter((s) => servicePrincipalsOf(s).includes(`logs.${REGION}.amazonaws.com`));
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${prefix}*` } });
+  });
+
+  it('limits vended log delivery (Step Functions logging) to this account', () => {
+    const { resources } = dev;
+    const delivery = ofType(resources, 'AWS::KMS::Key')
+      .flatMap(([id]) => keyPolicy(resources, id))
+      .filter((s) => servicePrincipalsOf(s).includes('delivery.logs.amazonaws.com'));
+    expect(delivery.length).toBeGreaterThanOrEqual(1);
+    for (const statement of delivery) {
+      expect(statement.Condition).toMatchObject({
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': `arn:aws:logs:${REGION}:${ACCOUNT}:*` },
+      });
+    }
+  });
+
+  it('names the state machine, so its KMS permission names exactly its own ARN', () => {
+    const { resources } = dev;
+    const [[machineId, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine') as [[string, Resource]];
+    const name = machine.Properties?.['StateMachineName'];
+    expect(name).toBe('Assist1823Test-EnquiryWorkflow');
+    const role = logicalIdIn(machine.Properties?.['RoleArn'])!;
+    const contexts = roleStatements(resources)
+      .filter((s) => s.roles.includes(role))
+      .map((s) => s.statement.Condition?.['StringEquals']?.['kms:EncryptionContext:aws:states:stateMachineArn'])
+      .filter(Boolean);
+    expect(contexts).toEqual([`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${String(name)}`]);
+    expect(machineId).toMatch(/EnquiryWorkflow/);
+  });
+});
+
+describe('sign-in and sign-out (Cognito app client)', () => {
+  const appClient = (resources: Record<string, Resource>) => ofType(resources, 'AWS::Cognito::UserPoolClient')[0]![1].Properties!;
+
+  it('registers exactly the sign-out URL the console sends (<origin>/) and the callback it uses (<origin>/callback)', () => {
+    for (const { stack, resources } of [dev, production]) {
+      const client = appClient(resources);
+      expect(client['LogoutURLs']).toEqual([stack.resolve(logoutUriFor(stack.consoleUrl))]);
+      expect(client['CallbackURLs']).toEqual([stack.resolve(redirectUriFor(stack.consoleUrl))]);
+    }
+  });
+
+  it('lets sign-out revoke the refresh token', () => {
+    expect(appClient(dev.resources)['EnableTokenRevocation']).toBe(true);
+  });
+
+  it('trusts no localhost origin or callback in a production synth; only a development deployment that asks for it', () => {
+    expect(JSON.stringify(production.resources)).not.toMatch(/localhost|127\.0\.0\.1/);
+    expect(JSON.stringify(dev.resources)).not.toMatch(/localhost/);
+    const local = synthesize({ allowLocalConsole: true });
+    const client = appClient(local.resources);
+    expect(client['CallbackURLs']).toContain('http://localhost:3000/callback');
+    expect(client['LogoutURLs']).toContain('http://localhost:3000/');
+    expect(() => synthesize({ stage: 'production', smsOriginationIdentityArn: SMS_IDENTITY, allowLocalConsole: true })).toThrow(/development deployments only/);
+  });
+});
+
+describe('deployment parameters', () => {
+  it('fails synthesis when a production deployment gives no SMS sender identity', () => {
+    expect(() => synthesize({ stage: 'production' })).toThrow(/smsOriginationIdentityArn/);
+    expect(() => synthesize({ stage: 'production', smsOriginationIdentityArn: 'not-an-arn' })).toThrow(/smsOriginationIdentityArn/);
+  });
+
+  it('scopes SMS sending to the given sender identity in production', () => {
+    const sends = roleStatements(production.resources).filter((s) => actionsOf(s.statement).includes('sms-voice:SendTextMessage'));
+    expect(sends.map((s) => s.statement.Resource)).toEqual([SMS_IDENTITY]);
+  });
+});
