@@ -44,8 +44,8 @@ export class AssistStack extends Stack {
       displayName: '1823 Assist operations alarms',
     });
     allowServiceToPublish(this.alarmTopic, this.data.operationsKey, 'cloudwatch.amazonaws.com', `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`);
-    this.intake = new Intake(this, 'Intake', { key: this.data.key, enquiryTable: this.data.enquiryTable });
-    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable, originationIdentityArn: context.smsOriginationIdentityArn });
+    this.intake = new Intake(this, 'Intake', { key: this.data.key, data: this.data });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn });
     const reports = new Reports(this, 'Reports', { data: this.data });
     const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounters: reports.counters });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
@@ -64,7 +64,7 @@ export class AssistStack extends Stack {
     const origins = [consoleHosting.url, ...(context.allowLocalConsole ? [LOCAL_CONSOLE_ORIGIN] : [])];
     this.reviewApi = new ReviewApi(this, 'Review', {
       key: this.data.key,
-      enquiryTable: this.data.enquiryTable,
+      data: this.data,
       knowledgeLayer: steps.knowledgeLayer,
       allowedOrigins: origins,
       callbackUrls: origins.map(redirectUriFor),
@@ -80,7 +80,7 @@ export class AssistStack extends Stack {
     const observability = new Observability(this, 'Observability', {
       key: this.data.key,
       alarmTopic: this.alarmTopic,
-      enquiryTable: this.data.enquiryTable,
+      data: this.data,
       stateMachine: this.workflow.stateMachine,
       functions: this.node.findAll().filter((c): c is AssistFunction => c instanceof AssistFunction),
       deadLetterQueues: { Intake: this.intake.deadLetterQueue, SmsOutbox: this.sms.outboxDlq },

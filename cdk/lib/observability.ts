@@ -10,7 +10,6 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -20,11 +19,12 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 
 export interface ObservabilityProps {
   key: IKey;
   alarmTopic: ITopic;
-  enquiryTable: ITableV2;
+  data: DataPlane;
   stateMachine: StateMachine;
   functions: LambdaFunction[];
   deadLetterQueues: Record<string, IQueue>;
@@ -74,9 +74,8 @@ export class Observability extends Construct {
       handlerFolder: 'backlog-monitor',
       key: props.key,
       description: 'Measures the age of the oldest draft awaiting review and the manual-handling backlog',
-      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName },
     });
-    props.enquiryTable.grantReadData(monitor);
+    props.data.grantEnquiryAccess(monitor, { enquiry: ['queue'] });
     this.backlogMonitor = monitor;
     new Schedule(this, 'BacklogMonitorSchedule', {
       schedule: ScheduleExpression.rate(Duration.minutes(5)),

@@ -12,7 +12,6 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,10 +19,11 @@ import { stackLogGroup } from './keys.ts';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 
 export interface ReviewApiProps {
   key: IKey;
-  enquiryTable: ITableV2;
+  data: DataPlane;
   knowledgeLayer: ILayerVersion;
   /** Origins allowed to call the API from a browser (the console's CloudFront domain). */
   allowedOrigins: string[];
@@ -89,9 +89,11 @@ export class ReviewApi extends Construct {
       key: props.key,
       description: 'Agents review drafts and decide; supervisors read reports',
       layers: [props.knowledgeLayer],
-      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName, KNOWLEDGE_DIR: '/opt/knowledge' },
+      environment: { KNOWLEDGE_DIR: '/opt/knowledge' },
     });
-    props.enquiryTable.grantReadWriteData(this.function);
+    // Lists, details and decisions; the caller's number only to check an SMS can be sent (never returned);
+    // the task token to resume the workflow, cleared once used.
+    props.data.grantEnquiryAccess(this.function, { enquiry: ['read', 'write', 'queue'], contact: ['read'], taskToken: ['read', 'write'] });
 
     const accessLogs = stackLogGroup(this, 'AccessLogs', { name: 'api/review-access', key: props.key, retention: RetentionDays.ONE_YEAR });
     this.api = new HttpApi(this, 'Api', {

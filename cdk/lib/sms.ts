@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,12 +8,13 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 import { encryptedQueueWithDlq } from './intake.ts';
 import { allowServiceToPublish } from './keys.ts';
 
 export interface SmsProps {
   key: IKey;
-  enquiryTable: ITableV2;
+  data: DataPlane;
   /** The sending phone number or pool; without it (development only) sending is scoped to this account's identities. */
   originationIdentityArn: string | undefined;
 }
@@ -54,7 +55,6 @@ export class Sms extends Construct {
       key: props.key,
       description: 'Sends approved follow-up SMS once, only to the caller, honouring opt-out and quiet hours',
       environment: {
-        ENQUIRY_TABLE_NAME: props.enquiryTable.tableName,
         SMS_TABLE_NAME: this.table.tableName,
         SMS_ORIGINATION_IDENTITY: originationIdentity,
         SMS_MAX_SEGMENTS: '4',
@@ -63,7 +63,7 @@ export class Sms extends Construct {
     });
     this.sendFunction.addEventSource(new SqsEventSource(this.outbox, { batchSize: 5, reportBatchItemFailures: true }));
     this.outbox.grant(this.sendFunction, 'sqs:ChangeMessageVisibility');
-    props.enquiryTable.grantReadWriteData(this.sendFunction);
+    props.data.grantEnquiryAccess(this.sendFunction, { enquiry: ['read', 'write'], contact: ['read'] });
     this.table.grantReadWriteData(this.sendFunction);
     this.sendFunction.addToRolePolicy(
       new PolicyStatement({

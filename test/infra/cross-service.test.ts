@@ -12,6 +12,7 @@ import {
   actionsOf,
   allows,
   logicalIdIn,
+  roleOfFunction,
   roleStatements,
   servicePrincipalsOf,
   statementsOf,
@@ -238,5 +239,79 @@ describe('deployment parameters', () => {
   it('scopes SMS sending to the given sender identity in production', () => {
     const sends = roleStatements(production.resources).filter((s) => actionsOf(s.statement).includes('sms-voice:SendTextMessage'));
     expect(sends.map((s) => s.statement.Resource)).toEqual([SMS_IDENTITY]);
+  });
+});
+
+describe('raw contact data and task tokens (restricted table, own key)', () => {
+  const restrictedTable = (resources: Record<string, Resource>) =>
+    ofType(resources, 'AWS::DynamoDB::GlobalTable').find(([, t]) => JSON.stringify(t.Properties?.['KeySchema']) === JSON.stringify([{ AttributeName: 'pk', KeyType: 'HASH' }]))!;
+  const enquiryTable = (resources: Record<string, Resource>) =>
+    ofType(resources, 'AWS::DynamoDB::GlobalTable').find(([, t]) => JSON.stringify(t.Properties?.['GlobalSecondaryIndexes'] ?? []).includes('gsi1'))!;
+
+  /** What a function's role may do to `CONTACT#` and `TASK#` items, and with the restricted key. */
+  function restrictedAccess(resources: Record<string, Resource>, folder: string) {
+    const [tableId] = restrictedTable(resources);
+    const keyId = logicalIdIn((restrictedTable(resources)[1].Properties?.['Replicas'] as { SSESpecification?: { KMSMasterKeyId?: Json } }[])[0]?.SSESpecification?.KMSMasterKeyId);
+    const role = roleOfFunction(resources, folder);
+    const mine = roleStatements(resources).filter((s) => s.roles.includes(role) && s.statement.Effect === 'Allow');
+    const onTable = mine.filter((s) => JSON.stringify(s.statement.Resource).includes(`"${tableId}"`));
+    const byPrefix = (prefix: string) =>
+      onTable.filter((s) => JSON.stringify(s.statement.Condition).includes(`"${prefix}*"`)).flatMap((s) => actionsOf(s.statement)).sort();
+    for (const s of onTable) {
+      // Every grant on the restricted table names the kind of item it is for.
+      expect(s.statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], `${folder}: unscoped grant on the restricted table`).toBeDefined();
+    }
+    return {
+      contact: byPrefix('CONTACT#'),
+      taskToken: byPrefix('TASK#'),
+      key: mine.filter((s) => JSON.stringify(s.statement.Resource).includes(`"${keyId}"`)).flatMap((s) => actionsOf(s.statement)),
+    };
+  }
+
+  it('keeps CONTACT items and task tokens out of the Enquiry table: their own table and key, used only through DynamoDB', () => {
+    const { resources } = dev;
+    const [, table] = restrictedTable(resources);
+    const [, enquiries] = enquiryTable(resources);
+    const keyOf = (t: Resource) => logicalIdIn((t.Properties?.['Replicas'] as { SSESpecification?: { KMSMasterKeyId?: Json } }[])[0]?.SSESpecification?.KMSMasterKeyId);
+    expect(keyOf(table)).toBeDefined();
+    expect(keyOf(table)).not.toBe(keyOf(enquiries));
+    const use = keyPolicy(resources, keyOf(table)!).find((s) => s.Sid === 'KeyUseThroughServices');
+    expect(use?.Condition?.['StringEquals']?.['kms:ViaService']).toEqual([`dynamodb.${REGION}.amazonaws.com`]);
+  });
+
+  it('grants no raw contact data nor task tokens to classify or draft (models see redacted text only)', () => {
+    for (const folder of ['classify', 'draft', 'record-outcome', 'needs-manual', 'backlog-monitor', 'topic-report', 'sms-inbound']) {
+      expect(restrictedAccess(dev.resources, folder), folder).toEqual({ contact: [], taskToken: [], key: [] });
+    }
+  });
+
+  it('grants each function only the restricted items and actions it needs', () => {
+    const expected: Record<string, { contact: string[]; taskToken: string[] }> = {
+      intake: { contact: ['dynamodb:PutItem'], taskToken: [] },
+      redact: { contact: ['dynamodb:GetItem'], taskToken: [] },
+      'start-transcription': { contact: ['dynamodb:GetItem'], taskToken: ['dynamodb:PutItem'] },
+      'transcription-complete': { contact: ['dynamodb:UpdateItem'], taskToken: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      'await-review': { contact: [], taskToken: ['dynamodb:PutItem'] },
+      'queue-sms': { contact: ['dynamodb:GetItem'], taskToken: [] },
+      'send-sms': { contact: ['dynamodb:GetItem'], taskToken: [] },
+      'review-api': { contact: ['dynamodb:GetItem'], taskToken: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    };
+    for (const [folder, access] of Object.entries(expected)) {
+      const { contact, taskToken, key } = restrictedAccess(dev.resources, folder);
+      expect({ contact, taskToken }, folder).toEqual(access);
+      expect(allows(key, 'kms:Decrypt'), folder).toBe(true);
+    }
+    // Only the task-token readers can resume the workflow.
+    const resumers = roleStatements(dev.resources).filter((s) => actionsOf(s.statement).includes('states:SendTaskSuccess')).flatMap((s) => s.roles);
+    expect(resumers.sort()).toEqual([roleOfFunction(dev.resources, 'review-api'), roleOfFunction(dev.resources, 'transcription-complete')].sort());
+  });
+
+  it('grants no Scan, DeleteItem or BatchWriteItem on enquiries or restricted data', () => {
+    const tables = [enquiryTable(dev.resources)[0], restrictedTable(dev.resources)[0]];
+    const forbidden = ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem'];
+    for (const { statement, roles } of roleStatements(dev.resources)) {
+      if (!tables.some((id) => JSON.stringify(statement.Resource).includes(`"${id}"`))) continue;
+      for (const action of forbidden) expect(allows(actionsOf(statement), action), `${roles.join()} ${action}`).toBe(false);
+    }
   });
 });
