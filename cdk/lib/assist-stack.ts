@@ -5,7 +5,7 @@ import { DataPlane } from './data-plane.ts';
 import { Intake } from './intake.ts';
 import { PipelineSteps } from './pipeline-steps.ts';
 import { Reports } from './reports.ts';
-import { ReviewApi } from './review-api.ts';
+import { REVIEW_ROUTES, ReviewApi } from './review-api.ts';
 import { Sms } from './sms.ts';
 import { EnquiryWorkflow } from './workflow.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
@@ -21,6 +21,8 @@ export interface AssistStackProps extends StackProps {
   /** Shorter waits for tests of the timeout paths; production uses the defaults. */
   transcriptionTimeout?: Duration;
   reviewTimeout?: Duration;
+  /** The console's CLOUDFRONT-scope WAF web ACL (EdgeProtectionStack in us-east-1, see cdk/bin/app.ts). */
+  consoleWebAclArn?: string;
 }
 
 /** 1823 Assist: one stack composed of one construct per capability. */
@@ -58,7 +60,11 @@ export class AssistStack extends Stack {
     this.intake.function.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantStartExecution(this.intake.function);
 
-    const consoleHosting = new ConsoleHosting(this, 'Console');
+    const consoleHosting = new ConsoleHosting(this, 'Console', {
+      cognitoDomainPrefix: context.cognitoDomainPrefix,
+      ...(props.consoleWebAclArn ? { webAclArn: props.consoleWebAclArn } : {}),
+      ...(context.consoleDomain ? { domain: context.consoleDomain } : {}),
+    });
     this.consoleUrl = consoleHosting.url;
     // Sign-in returns to <origin>/callback and sign-out to <origin>/, exactly as the console builds them.
     const origins = [consoleHosting.url, ...(context.allowLocalConsole ? [LOCAL_CONSOLE_ORIGIN] : [])];
@@ -66,13 +72,15 @@ export class AssistStack extends Stack {
       key: this.data.key,
       data: this.data,
       knowledgeLayer: steps.knowledgeLayer,
-      allowedOrigins: origins,
+      // The console reaches the API through its own distribution (same origin): CORS only for a local console.
+      allowedOrigins: context.allowLocalConsole ? [LOCAL_CONSOLE_ORIGIN] : [],
       callbackUrls: origins.map(redirectUriFor),
       logoutUrls: origins.map(logoutUriFor),
     });
+    consoleHosting.addApi(this.reviewApi.api, REVIEW_ROUTES.map((route) => route.path));
     const cognitoDomainPrefix = context.cognitoDomainPrefix;
     this.reviewApi.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: cognitoDomainPrefix } });
-    consoleHosting.deploy({ apiUrl: this.reviewApi.api.apiEndpoint, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });
+    consoleHosting.deploy({ apiUrl: consoleHosting.url, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });
     this.reviewApi.connectWorkflow(this.workflow.stateMachine);
     reports.connectApi(this.reviewApi.function);
     const reportGenerator = reports.addGenerator(steps.knowledgeLayer);
@@ -81,6 +89,8 @@ export class AssistStack extends Stack {
       key: this.data.key,
       alarmTopic: this.alarmTopic,
       data: this.data,
+      userPool: this.reviewApi.userPool,
+      apiAccessLogs: this.reviewApi.accessLogs,
       stateMachine: this.workflow.stateMachine,
       functions: this.node.findAll().filter((c): c is AssistFunction => c instanceof AssistFunction),
       deadLetterQueues: { Intake: this.intake.deadLetterQueue, SmsOutbox: this.sms.outboxDlq },

@@ -48,6 +48,9 @@ export function readDeploymentContext(node: Node): DeploymentContext {
   const domainName = text(node, 'consoleDomainName');
   const certificateArn = text(node, 'consoleCertificateArn');
   if (Boolean(domainName) !== Boolean(certificateArn)) throw new Error('give consoleDomainName and consoleCertificateArn together (the certificate must be in us-east-1 for CloudFront)');
+  if (certificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/\S+$/.test(certificateArn)) {
+    throw new Error('context consoleCertificateArn must be an ACM certificate ARN in us-east-1 (CloudFront uses certificates from there only)');
+  }
   return {
     stage,
     smsOriginationIdentityArn,

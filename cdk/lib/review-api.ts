@@ -14,7 +14,9 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays, type LogGroup } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { assistWebAcl } from './web-acl.ts';
 import { stackLogGroup } from './keys.ts';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -25,7 +27,7 @@ export interface ReviewApiProps {
   key: IKey;
   data: DataPlane;
   knowledgeLayer: ILayerVersion;
-  /** Origins allowed to call the API from a browser (the console's CloudFront domain). */
+  /** Origins allowed to call the API cross-origin (the deployed console is same-origin: none unless a local console is allowed). */
   allowedOrigins: string[];
   /** Where the hosted UI may return after sign-in (`<origin>/callback`). */
   callbackUrls: string[];
@@ -50,6 +52,8 @@ export class ReviewApi extends Construct {
   readonly client: UserPoolClient;
   readonly api: HttpApi;
   readonly function: AssistFunction;
+  /** One JSON line per request (status, route, sub; no bodies): the source of the 401/403 burst alarm. */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ReviewApiProps) {
     super(scope, id);
@@ -64,6 +68,9 @@ export class ReviewApi extends Construct {
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Sign-in, token and revoke endpoints behind a regional WAF (rate limit per address, AWS managed rules).
+    const signInAcl = assistWebAcl(this, 'StaffSignInWebAcl', 'REGIONAL', 'AssistSignIn');
+    new CfnWebACLAssociation(this, 'StaffSignInWaf', { resourceArn: this.userPool.userPoolArn, webAclArn: signInAcl.attrArn });
     for (const group of ['agent', 'supervisor']) {
       new CfnUserPoolGroup(this, `${group}Group`, { userPoolId: this.userPool.userPoolId, groupName: group });
     }
@@ -95,16 +102,20 @@ export class ReviewApi extends Construct {
     // the task token to resume the workflow, cleared once used.
     props.data.grantEnquiryAccess(this.function, { enquiry: ['read', 'write', 'queue'], contact: ['read'], taskToken: ['read', 'write'] });
 
-    const accessLogs = stackLogGroup(this, 'AccessLogs', { name: 'api/review-access', key: props.key, retention: RetentionDays.ONE_YEAR });
+    const accessLogs = (this.accessLogs = stackLogGroup(this, 'AccessLogs', { name: 'api/review-access', key: props.key, retention: RetentionDays.ONE_YEAR }));
     this.api = new HttpApi(this, 'Api', {
       description: '1823 Assist review API',
       defaultAuthorizer: new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, { userPoolClients: [this.client] }),
-      corsPreflight: {
-        allowOrigins: props.allowedOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.hours(1),
-      },
+      ...(props.allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: props.allowedOrigins,
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const integration = new HttpLambdaIntegration('ReviewApiIntegration', this.function);
     for (const route of REVIEW_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });

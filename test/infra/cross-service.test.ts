@@ -315,3 +315,92 @@ describe('raw contact data and task tokens (restricted table, own key)', () => {
     }
   });
 });
+
+describe('edge and abuse controls', () => {
+  const distribution = (resources: Record<string, Resource>) =>
+    ofType(resources, 'AWS::CloudFront::Distribution')[0]![1].Properties!['DistributionConfig'] as Record<string, Json>;
+
+  it('serves the API through the console\'s distribution: nothing cached, HTTPS only, TLS 1.2 to the origin, no CORS', () => {
+    const config = distribution(production.resources);
+    const behaviours = config['CacheBehaviors'] as Record<string, Json>[];
+    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/reports*']);
+    const origins = config['Origins'] as Record<string, Json>[];
+    for (const behaviour of behaviours) {
+      expect(behaviour).toMatchObject({
+        ViewerProtocolPolicy: 'https-only',
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+        AllowedMethods: expect.arrayContaining(['POST']),
+      });
+      const origin = origins.find((o) => o['Id'] === behaviour['TargetOriginId'])!;
+      expect(JSON.stringify(origin['DomainName'])).toContain('.execute-api.');
+      expect(origin['CustomOriginConfig']).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    }
+    const [, api] = ofType(production.resources, 'AWS::ApiGatewayV2::Api')[0]!;
+    expect(api.Properties?.['CorsConfiguration']).toBeUndefined();
+  });
+
+  it('sends a CSP whose connect-src names exactly this origin and the Cognito hosted UI host', () => {
+    const [, policy] = ofType(dev.resources, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const csp = JSON.stringify((policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Json>)['SecurityHeadersConfig']);
+    expect(csp).toContain(`connect-src 'self' https://assist-1823-console.auth.${REGION}.amazoncognito.com;`);
+    expect(csp).not.toContain('*');
+  });
+
+  it('enforces TLS 1.2+ with a custom domain and certificate given at deploy', () => {
+    const withDomain = synthesize({ consoleDomainName: 'assist.1823.example', consoleCertificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/abc-123` });
+    expect(distribution(withDomain.resources)).toMatchObject({
+      Aliases: ['assist.1823.example'],
+      ViewerCertificate: { AcmCertificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/abc-123`, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+    });
+    expect(appClientUrls(withDomain.resources)).toEqual({ logout: ['https://assist.1823.example/'], callback: ['https://assist.1823.example/callback'] });
+    expect(() => synthesize({ consoleDomainName: 'assist.1823.example', consoleCertificateArn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/abc` })).toThrow(/us-east-1/);
+  });
+
+  it('puts the staff user pool behind a regional WAF: rate limit per address and AWS managed rules', () => {
+    const { resources } = dev;
+    const [, association] = ofType(resources, 'AWS::WAFv2::WebACLAssociation')[0]!;
+    expect(logicalIdIn(association.Properties?.['ResourceArn'])).toBe(ofType(resources, 'AWS::Cognito::UserPool')[0]![0]);
+    const acl = resources[logicalIdIn(association.Properties?.['WebACLArn'])!]!;
+    expectProtectiveRules(acl, 'REGIONAL');
+  });
+
+  it('alarms on bursts of 401/403 from the API and on Cognito risk detections, to the operations topic', () => {
+    const { resources } = dev;
+    const [, filter] = ofType(resources, 'AWS::Logs::MetricFilter')[0]!;
+    expect(filter.Properties?.['FilterPattern']).toBe('{ ($.status = "401") || ($.status = "403") }');
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    expect(alarms.find((a) => a['MetricName'] === 'ApiRefused')).toMatchObject({ Threshold: 50, Statistic: 'Sum', Period: 300 });
+    const risk = alarms.filter((a) => JSON.stringify(a['Metrics'] ?? '').includes('AWS/Cognito'));
+    expect(risk.map((a) => JSON.stringify(a['Metrics']).match(/SUM\((\w+)\)/)?.[1]).sort()).toEqual(['AccountTakeoverRisk', 'CompromisedCredentialRisk']);
+    for (const alarm of risk) expect(alarm['Threshold']).toBe(0);
+  });
+
+  it('composes the console\'s CloudFront WAF from us-east-1 as cdk/bin/app.ts does', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const { EdgeProtectionStack } = await import('../../cdk/lib/web-acl.ts');
+    const { AssistStack } = await import('../../cdk/lib/assist-stack.ts');
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const edge = new EdgeProtectionStack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' }, crossRegionReferences: true });
+    const main = new AssistStack(app, 'Main', { env: { account: ACCOUNT, region: REGION }, crossRegionReferences: true, consoleWebAclArn: edge.webAclArn });
+    const assembly = app.synth();
+    const edgeResources = assembly.getStackByName(edge.stackName).template.Resources as Record<string, Resource>;
+    expectProtectiveRules(ofType(edgeResources, 'AWS::WAFv2::WebACL')[0]![1], 'CLOUDFRONT');
+    const mainResources = assembly.getStackByName(main.stackName).template.Resources as Record<string, Resource>;
+    expect(JSON.stringify(distribution(mainResources)['WebACLId'])).toMatch(/ExportsReader/);
+  });
+});
+
+function appClientUrls(resources: Record<string, Resource>) {
+  const client = Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties!;
+  return { logout: client['LogoutURLs'], callback: client['CallbackURLs'] };
+}
+
+function expectProtectiveRules(acl: Resource, scope: 'CLOUDFRONT' | 'REGIONAL') {
+  expect(acl.Properties?.['Scope']).toBe(scope);
+  const rules = acl.Properties?.['Rules'] as { Statement: Record<string, Record<string, Json>> }[];
+  expect(rules.some((r) => r.Statement['RateBasedStatement']?.['AggregateKeyType'] === 'IP')).toBe(true);
+  expect(rules.map((r) => r.Statement['ManagedRuleGroupStatement']?.['Name']).filter(Boolean)).toEqual(
+    expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']),
+  );
+}
