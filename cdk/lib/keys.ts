@@ -5,9 +5,13 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 
-/** Managing a key without being able to use it (the CDK/KMS "key administrator" action set). */
+/**
+ * Managing a key without being able to use it: the CDK/KMS "key administrator" set, except that
+ * `kms:CreateGrant` (a grant can delegate Decrypt) is allowed only for grants AWS services make for their
+ * resources (see KeyGrantsForAwsResources).
+ */
 export const KEY_ADMIN_ACTIONS = [
-  'kms:Create*',
+  'kms:CreateAlias',
   'kms:Describe*',
   'kms:Enable*',
   'kms:List*',
@@ -50,7 +54,8 @@ export interface AssistKeyProps {
  *  - `KeyAdministration`: the account (i.e. IAM policies, e.g. the deployment role and the security team's
  *    key-admin role) may manage the key: describe, rotate, tag, schedule deletion; it grants no Encrypt/Decrypt.
  *  - `KeyUseThroughServices`: principals of this account may use the key only through the listed services
- *    and only where their own IAM policy grants it (CDK grants name each function's role and this key).
+ *    and only where their own IAM policy grants it (CDK grants name each function's role and this key);
+ *    `KeyGrantsForAwsResources`: grants only as those services make them for their own resources.
  *  - service principals (CloudWatch Logs, CloudWatch alarms, SMS, vended log delivery) are admitted by
  *    statements that name the source account and, where AWS supports it, the source ARN.
  * Any statement CDK adds for vended log delivery (Step Functions logging) gets the source-account condition.
@@ -66,6 +71,20 @@ export class AssistKey extends Key {
       policy: new PolicyDocument({
         statements: [
           new PolicyStatement({ sid: 'KeyAdministration', principals: [account], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+          new PolicyStatement({
+            // DynamoDB, Lambda and others create grants on the key for the resources they encrypt.
+            sid: 'KeyGrantsForAwsResources',
+            principals: [account],
+            actions: ['kms:CreateGrant'],
+            resources: ['*'],
+            conditions: {
+              Bool: { 'kms:GrantIsForAWSResource': true },
+              StringEquals: {
+                'kms:CallerAccount': stack.account,
+                'kms:ViaService': props.usedThrough.map((service) => `${service}.${stack.region}.amazonaws.com`),
+              },
+            },
+          }),
           new PolicyStatement({
             sid: 'KeyUseThroughServices',
             principals: [account],

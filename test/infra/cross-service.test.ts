@@ -147,6 +147,12 @@ describe('key policies', () => {
       }
       const admin = statements.find((s) => s.Sid === 'KeyAdministration');
       expect(actionsOf(admin!).sort()).toEqual([...KEY_ADMIN_ACTIONS].sort());
+      // A grant can delegate Decrypt: only AWS services may create them, for their own resources.
+      for (const statement of statements.filter((s) => allows(actionsOf(s), 'kms:CreateGrant'))) {
+        expect(statement.Sid, `${id}: kms:CreateGrant outside KeyGrantsForAwsResources`).toBe('KeyGrantsForAwsResources');
+        expect(statement.Condition?.['Bool']).toEqual({ 'kms:GrantIsForAWSResource': true });
+        expect(statement.Condition?.['StringEquals']?.['kms:ViaService']).toEqual(expect.any(Array));
+      }
       // The account's principals use the key only through AWS services, and only where IAM grants it them.
       const use = statements.find((s) => s.Sid === 'KeyUseThroughServices');
       expect(actionsOf(use!).sort()).toEqual([...KEY_USE_ACTIONS].sort());
