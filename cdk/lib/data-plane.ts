@@ -8,8 +8,10 @@ import { ENQUIRY_TABLE_KEYS, RESTRICTED_TABLE_KEYS } from '../../shared/adapters
 import { AssistKey } from './keys.ts';
 
 /**
- * Where data rests: one customer-managed KMS key, the voicemail bucket, the transcripts bucket, the
- * Enquiry table, and the bucket receiving their access logs.
+ * Where data rests: the data key (enquiries, buckets, queues, logs), the restricted table and its own key
+ * (raw contact data, task tokens), the operations key (alarm and spike notifications), the voicemail
+ * bucket, the Enquiry table, and the bucket receiving the buckets' access logs. `grantEnquiryAccess` is the
+ * one place functions get enquiry data.
  */
 export class DataPlane extends Construct {
   readonly key: AssistKey;
