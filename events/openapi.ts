@@ -51,7 +51,7 @@ export function reviewApiOpenApi(): Record<string, unknown> {
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionRequest' } } } },
           responses: {
             '200': { description: 'Decision recorded' },
-            '400': problemResponse('Invalid body (field and problem named)'),
+            '400': problemResponse('Invalid body (field and problem named), or an edit that adds a phone number, link or fee the cited knowledge articles do not give'),
             '404': problemResponse('No such enquiry'),
             '409': problemResponse('Not awaiting review (current status given), or another agent decided first'),
             '422': problemResponse('Decision not possible: no consent, SMS too long, nothing to approve'),

@@ -118,7 +118,7 @@ const lambdaContext = (functionName: string): Context =>
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = options.clock ?? systemClock;
   const dynamo = await startLocalDynamo(undefined, options.dataDir ? { path: options.dataDir } : {});
-  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
+  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName);
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });
   const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
@@ -179,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     callbacks: runtime,
     clock,
     newDecisionId: randomUUID,
+    knowledgeArticle: (id) => knowledgeBase.article(id),
     smsSegments: (text) => analyseSms(text).segments,
     maxSmsSegments,
     smsPreview: analyseSms,

@@ -133,6 +133,9 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
         if (denied) return denied;
         const enquiryId = enquiryIdFrom(event);
         const enquiry = await deps.store.get(enquiryId);
+        // Who read what: every detail read (the view holding the redacted text and the draft) is recorded
+        // with the enquiry id and the reader's Cognito sub; never any content.
+        logger.info('enquiry detail read', { audit: 'detail_read', enquiryId, sub: agentId, groups, found: enquiry !== undefined });
         return enquiry ? json(200, await detailOf(enquiry, deps, now)) : problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
       }
       case 'POST /enquiries/{id}/decision': {
@@ -148,6 +151,10 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
         }
         if (result.kind === 'not_found') return problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
         if (result.kind === 'conflict') return problem(409, 'Conflict', { detail: result.detail, currentStatus: result.currentStatus });
+        if (result.kind === 'edit_refused') {
+          logger.warn('agent edit refused', { enquiryId, fields: result.problems.map((p) => p.field) });
+          return problem(400, 'Bad Request', { problems: result.problems, detail: result.problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
+        }
         return problem(422, 'Unprocessable Content', { problems: result.problems, detail: result.problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
       }
       case 'GET /reports/topics': {

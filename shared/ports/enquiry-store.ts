@@ -32,11 +32,19 @@ export interface EnquiryStore {
    * with the same id already exists. Returns the stored enquiry either way.
    */
   createIfAbsent(enquiry: Enquiry, contact: EnquiryContact): Promise<{ created: boolean; enquiry: Enquiry }>;
-  get(enquiryId: string): Promise<Enquiry | undefined>;
+  /**
+   * The enquiry. Its task token is kept apart (restricted store) and read only when asked for, by the two
+   * callers that resume the workflow (review decision, transcription complete).
+   */
+  get(enquiryId: string, options?: { withTaskToken?: boolean }): Promise<Enquiry | undefined>;
   getContact(enquiryId: string): Promise<EnquiryContact | undefined>;
   /** Adds raw personal data learned later (e.g. the raw transcript) to the separate contact record. */
   updateContact(enquiryId: string, patch: Partial<Omit<EnquiryContact, 'enquiryId'>>): Promise<void>;
-  /** Applies a status change and appends its audit event atomically. */
+  /**
+   * Applies a status change and appends its audit event atomically. A `taskToken` in the patch is stored
+   * apart, before the change (so whoever sees the new status finds the token); `taskToken: undefined`
+   * clears it after the change.
+   */
   changeStatus(change: StatusChange): Promise<Enquiry>;
   auditTrail(enquiryId: string): Promise<AuditEvent[]>;
   /** Enquiries in a status, oldest first, paged by an opaque cursor. */

@@ -6,6 +6,8 @@ import type { WorkflowCallbacks } from '../../ports/workflow.ts';
 import type { AgentDecision } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
 import { prepareDecision, STATUS_AFTER } from '../review.ts';
+import { checkAgentEdit } from '../drafting/agent-edit.ts';
+import type { KnowledgeArticle } from '../drafting/knowledge-article.ts';
 
 /** `.waitForTaskToken` step: parks the enquiry in the agents' queue with the token the API resumes it with. */
 export async function awaitAgentReview(input: CallbackStepInput, deps: { store: EnquiryStore; clock: Clock }): Promise<void> {
@@ -26,13 +28,17 @@ export interface DecideDeps {
   newDecisionId: () => string;
   smsSegments: (text: string) => number;
   maxSmsSegments: number;
+  /** A knowledge article by id: an agent's edit may give only the facts of the articles the draft cites. */
+  knowledgeArticle: (id: string) => KnowledgeArticle | undefined;
 }
 
 export type DecideResult =
   | { ok: true; decision: AgentDecision }
   | { ok: false; kind: 'not_found' }
   | { ok: false; kind: 'conflict'; currentStatus: string; detail: string }
-  | { ok: false; kind: 'unprocessable'; problems: FieldProblem[] };
+  | { ok: false; kind: 'unprocessable'; problems: FieldProblem[] }
+  /** The edit adds a phone number, link or fee the cited articles do not give (refused, with the reason). */
+  | { ok: false; kind: 'edit_refused'; problems: FieldProblem[] };
 
 /**
  * Records an agent's decision and resumes the workflow. The status change is conditional on the enquiry
@@ -42,7 +48,7 @@ export async function decideEnquiry(
   request: { enquiryId: string; agentId: string; body: DecisionRequest },
   deps: DecideDeps,
 ): Promise<DecideResult> {
-  const [enquiry, contact] = await Promise.all([deps.store.get(request.enquiryId), deps.store.getContact(request.enquiryId)]);
+  const [enquiry, contact] = await Promise.all([deps.store.get(request.enquiryId, { withTaskToken: true }), deps.store.getContact(request.enquiryId)]);
   if (!enquiry) return { ok: false, kind: 'not_found' };
   const check = prepareDecision({
     enquiry,
@@ -55,6 +61,9 @@ export async function decideEnquiry(
     maxSmsSegments: deps.maxSmsSegments,
   });
   if (!check.ok) return check;
+  const cited = (enquiry.draft?.citedArticleIds ?? []).flatMap((id) => deps.knowledgeArticle(id) ?? []);
+  const refused = checkAgentEdit({ draft: enquiry.draft, language: enquiry.language ?? enquiry.languageHint ?? 'zh-HK', request: request.body }, cited);
+  if (refused.length > 0) return { ok: false, kind: 'edit_refused', problems: refused };
   const { decision } = check;
   try {
     await deps.store.changeStatus({
