@@ -124,7 +124,9 @@ const lambdaContext = (functionName: string): Context =>
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = options.clock ?? systemClock;
   const dynamo = await startLocalDynamo(undefined, options.dataDir ? { path: options.dataDir } : {});
-  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
+  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName);
+  // Steps that IAM gives no restricted access to (cdk/lib/pipeline-steps.ts) get a store without it here too.
+  const unrestricted = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });
   const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
@@ -163,12 +165,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const handlers: Record<string, LocalTaskHandler> = {
     [STATE_NAMES.startTranscription]: wrap(STATE_NAMES.startTranscription, (p) => handleStartTranscription(p, { store, transcriber, clock })),
     [STATE_NAMES.redact]: wrap(STATE_NAMES.redact, (p) => handleRedact(p, { store, redactor: analysis.redactor, clock })),
-    [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store, classifier: analysis.classifier, clock })),
-    [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
+    [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store: unrestricted, classifier: analysis.classifier, clock })),
+    [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store: unrestricted, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
     [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
     [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),
-    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store, clock, outcomes: counters })),
-    [STATE_NAMES.needsManual]: wrap(STATE_NAMES.needsManual, (p) => handleNeedsManual(p, { store, clock })),
+    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store: unrestricted, clock, outcomes: counters })),
+    [STATE_NAMES.needsManual]: wrap(STATE_NAMES.needsManual, (p) => handleNeedsManual(p, { store: unrestricted, clock })),
   };
   const runtime: LocalWorkflowRuntime = new LocalWorkflowRuntime({
     definition,
@@ -185,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     callbacks: runtime,
     clock,
     newDecisionId: randomUUID,
+    knowledgeArticle: (id) => knowledgeBase.article(id),
     smsSegments: (text) => analyseSms(text).segments,
     maxSmsSegments,
     smsPreview: analyseSms,

@@ -994,7 +994,7 @@ function start(): void {
   byId('sign-out').addEventListener('click', () => {
     queueState.loaded = false;
     queueState.items = [];
-    if (auth) return auth.signOut();
+    if (auth) return void auth.signOut();
     void api('/dev/sign-out', { method: 'POST', body: {} }).finally(() => onSignedOut());
   });
   byId('skip-link').addEventListener('click', (event) => {
