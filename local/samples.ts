@@ -36,8 +36,21 @@ export function restampSamples(samples: SampleEvent[], now: Date): SampleEvent[]
   const shiftMs = Math.round((now.getTime() - NEWEST_SAMPLE_AGE_MS - newest) / 60_000) * 60_000;
   return samples.map((sample, index) => {
     const message = JSON.parse(sample.body) as Record<string, unknown>;
-    return { ...sample, body: JSON.stringify({ ...message, receivedAt: new Date(receivedAt[index]! + shiftMs).toISOString() }) };
+    const restamped = isoWithOffsetOf(String(message['receivedAt']), receivedAt[index]! + shiftMs);
+    return { ...sample, body: JSON.stringify({ ...message, receivedAt: restamped }) };
   });
+}
+
+/**
+ * `time` written in the same UTC offset as `original` (a written sample keeps its Hong Kong +08:00), since
+ * enquiry ids take their day from the timestamp as written.
+ */
+function isoWithOffsetOf(original: string, time: number): string {
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(original);
+  if (!offset) return new Date(time).toISOString().replace('.000Z', 'Z');
+  const [, sign, hours, minutes] = offset;
+  const offsetMs = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
+  return `${new Date(time + offsetMs).toISOString().slice(0, 19)}${offset[0]}`;
 }
 
 function receivedAtOf(sample: SampleEvent): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntakeMessageSchema } from '../../events/intake.ts';
 import { loadSamples, restampSamples, type SampleEvent } from '../../local/samples.ts';
+import { enquiryIdFor } from '../../shared/domain/enquiry.ts';
 
 const receivedAt = (sample: SampleEvent) => Date.parse((JSON.parse(sample.body) as { receivedAt: string }).receivedAt);
 const withoutReceivedAt = (sample: SampleEvent) => {
@@ -34,6 +35,15 @@ describe('sample enquiries restamped for npm start', () => {
     expect(restamped.map((sample) => [sample.file, sample.expectedStatus])).toEqual(recorded.map((sample) => [sample.file, sample.expectedStatus]));
     expect(restamped.map(withoutReceivedAt)).toEqual(recorded.map(withoutReceivedAt));
     for (const sample of restamped) expect(IntakeMessageSchema.safeParse(JSON.parse(sample.body)).success).toBe(true);
+  });
+
+  it('keep the UTC offset each file writes its time in, so an enquiry id carries the day as written', () => {
+    const offsetOf = (sample: SampleEvent) => /(Z|[+-]\d{2}:\d{2})$/.exec((JSON.parse(sample.body) as { receivedAt: string }).receivedAt)?.[1];
+    expect(restamped.map(offsetOf)).toEqual(recorded.map(offsetOf));
+    const parking = restamped.find((sample) => sample.file === 'written-en-parking.json')!;
+    // The newest sample, ten minutes before 09:30 in Hong Kong.
+    expect((JSON.parse(parking.body) as { receivedAt: string }).receivedAt).toBe('2027-03-15T09:20:00+08:00');
+    expect(enquiryIdFor(IntakeMessageSchema.parse(JSON.parse(parking.body)))).toMatch(/^ENQ-20270315-/);
   });
 
   it('names the file whose receivedAt is missing', () => {
