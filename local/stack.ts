@@ -38,6 +38,7 @@ import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-cou
 import { LocalQueueSmsOutbox } from '../shared/adapters/local/local-queue.ts';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { STATE_NAMES } from '../cdk/lib/workflow.ts';
 import { synthesizeWorkflowDefinition, type StateMachineDefinition } from './definition.ts';
@@ -61,7 +62,7 @@ export interface LocalStackOptions {
   clock?: Clock;
   /** Keep the local DynamoDB in LevelDB files here (so the report CLI can read them); in memory when absent. */
   dataDir?: string;
-  /** Where the local SMS provider appends sent messages (JSONL); a temp file by default. */
+  /** Where the local SMS provider appends sent messages (JSONL); a temp file, removed on close, by default. */
   smsOutboxFile?: string;
   maxSmsSegments?: number;
   /** Replace adapters, e.g. to inject faults or a mocked Bedrock client in tests. */
@@ -139,7 +140,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const optOuts = new DynamoOptOutRegistry(dynamo.client, smsTable);
   const ledger = new DynamoSentSmsLedger(dynamo.client, smsTable);
   const counters = new DynamoOutcomeCounters(dynamo.client, countersTable);
-  const smsSender = new FileSmsOutboxSender(options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`), clock);
+  // Without a file of the caller's, the outbox is the stack's own scratch file, removed when the stack closes.
+  const smsOutboxFile = options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`);
+  const smsSender = new FileSmsOutboxSender(smsOutboxFile, clock);
   const definition =
     options.definition ??
     synthesizeWorkflowDefinition({
@@ -221,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     close: async () => {
       await Promise.allSettled([...pendingEvents]);
       await dynamo.close();
+      if (!options.smsOutboxFile) await rm(smsOutboxFile, { force: true });
     },
   };
 }
