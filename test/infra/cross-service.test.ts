@@ -329,7 +329,7 @@ describe('edge and abuse controls', () => {
   it('serves the API through the console\'s distribution: nothing cached, HTTPS only, TLS 1.2 to the origin, no CORS', () => {
     const config = distribution(production.resources);
     const behaviours = config['CacheBehaviors'] as Record<string, Json>[];
-    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/reports*']);
+    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/reports*', '/taxonomy*']);
     const origins = config['Origins'] as Record<string, Json>[];
     for (const behaviour of behaviours) {
       expect(behaviour).toMatchObject({
