@@ -218,17 +218,20 @@ export class LocalTopicClassifier implements TopicClassifier {
     dir: string = defaultKnowledgeDir(),
     options: { acceptAtOrAbove?: number; models?: TopicModelStore } = {},
   ): Promise<LocalTopicClassifier> {
-    const shipped = await LocalTopicClassifier.loadShipped(dir, options.acceptAtOrAbove);
-    if (!options.models) return shipped;
+    if (!options.models) return LocalTopicClassifier.loadShipped(dir, options.acceptAtOrAbove);
     const knowledge = await knowledgeOf(dir);
     let fallback: string | undefined;
     try {
       const serving = await servingModel(options.models, trainingDigest(knowledge), (stored) => topicModelFromStored(knowledge, stored));
-      if ('model' in serving) return new LocalTopicClassifier(serving.model, 'promoted', options.acceptAtOrAbove, serving.version);
+      if ('model' in serving) {
+        normaliseEnquiryText('預熱'); // script converters at cold start, as for the shipped model
+        return new LocalTopicClassifier(serving.model, 'promoted', options.acceptAtOrAbove, serving.version);
+      }
       fallback = serving.fallback;
     } catch (error) {
       fallback = `model store unreadable: ${(error as Error).name}: ${(error as Error).message}`;
     }
+    const shipped = await LocalTopicClassifier.loadShipped(dir, options.acceptAtOrAbove);
     return fallback === undefined ? shipped : new LocalTopicClassifier(shipped.model, shipped.origin, options.acceptAtOrAbove, 'shipped', fallback);
   }
 
