@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import type { EnquiryStore } from '../../ports/enquiry-store.ts';
 import type { LabelledExampleStore } from '../../ports/labelled-examples.ts';
@@ -113,7 +114,9 @@ export async function collectLabelledExamples(deps: Pick<RetrainDeps, 'decided' 
   }
   summary.added = added.length;
   if (added.length > 0 && !options.dryRun) {
-    await deps.examples.addBatch(deps.clock.now().toISOString().replace(/[:.]/g, '-'), added);
+    // Named by time and content: two runs never write the same batch, a repeated write of one is refused.
+    const digest = createHash('sha256').update(added.map(exampleKey).join('\n')).digest('hex').slice(0, 12);
+    await deps.examples.addBatch(`${deps.clock.now().toISOString().replace(/[:.]/g, '-')}-${digest}`, added);
   }
   summary.stored = stored.length + added.length;
   return { summary, examples: latestPerEnquiry([...stored, ...added]) };
