@@ -220,7 +220,7 @@ async function retrain(): Promise<number> {
   if (!dynamo) console.error(`no local store in ${storeDir}: using the labelled examples already collected`);
   try {
     const knowledge = await FileKnowledgeBase.load(knowledgeDir);
-    console.error('training a candidate on the knowledge layer plus the agents\' examples (15-60 s)…');
+    console.error('retraining: collecting decisions, then (with enough new ones) training a candidate for 15-60 s…');
     const result = await retrainTopicModel(
       {
         ...(dynamo ? { decided: new DynamoEnquiryStore(dynamo.client, dynamo.tableName) } : {}),

@@ -145,7 +145,9 @@ export async function retrainTopicModel(deps: RetrainDeps, options: RetrainOptio
     return {
       ...base,
       outcome: 'not_enough_new_examples',
-      reason: `${heldOut.length} agent-labelled enquiries to hold out since ${current.version} was trained; at least ${rules.minHeldOut} are needed to show a candidate is better (${usable.length} in all)`,
+      reason:
+        `${heldOut.length} new agent-labelled enquiries to hold out${current.version === SHIPPED ? '' : ` since ${current.version} was trained`}; ` +
+        `at least ${rules.minHeldOut} are needed to show a candidate is better (${usable.length} agent-labelled in all)`,
     };
   }
 
