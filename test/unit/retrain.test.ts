@@ -144,6 +144,18 @@ const cardFor = (version: string, layerDigest: string): ModelCard => ({
   gate: { promote: false, reasons: [], pValue: 1 },
 });
 
+describe('the retrain function\'s event', () => {
+  it('is refused with the field named when it is not what the schedule or an operator sends', async () => {
+    const { handleRetrain } = await import('../../functions/retrain/handle.ts');
+    const d = await deps('bad-events', []);
+    await expect(handleRetrain({ schedule: 'daily' }, d)).rejects.toThrow(/^schedule: /);
+    await expect(handleRetrain({ since: 'last week' }, d)).rejects.toThrow(/^since: /);
+    await expect(handleRetrain({ dryRun: 'yes' }, d)).rejects.toThrow(/^dryRun: /);
+    await expect(handleRetrain({ schedule: 'weekly', model: 'v0001' }, d)).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(await d.examples.all()).toEqual([]);
+  });
+});
+
 describe('the classifier classify runs', () => {
   const pointTo = async (store: TopicModelStore, version: string) =>
     store.setPointer(promote(EMPTY_POINTER, { version, promotedAt: '2026-11-29T19:00:00.000Z', by: 'test', reason: 'test' }), (await store.pointer()).revision);
