@@ -5,12 +5,17 @@ import { createRedactor } from '../shared/domain/redaction/index.ts';
 import type { PersonalDataRedactor } from '../shared/ports/personal-data-redactor.ts';
 import type { ReplyDrafter } from '../shared/ports/reply-drafter.ts';
 import type { TopicClassifier } from '../shared/ports/topic-classifier.ts';
+import type { TopicModelStore } from '../shared/ports/topic-models.ts';
 
-/** The local analysis adapters: the real redactor, the trained local classifier, the template drafter. */
+/**
+ * The local analysis adapters: the real redactor, the trained local classifier (the version promoted in
+ * `models` when given and loadable, as classify does on AWS; else the shipped model), the template drafter.
+ */
 export async function localAnalysisAdapters(
   knowledgeDir: string,
+  options: { models?: TopicModelStore } = {},
 ): Promise<{ redactor: PersonalDataRedactor; classifier: TopicClassifier; drafter: ReplyDrafter }> {
-  const [knowledgeBase, classifier] = await Promise.all([FileKnowledgeBase.load(knowledgeDir), LocalTopicClassifier.load(knowledgeDir)]);
+  const [knowledgeBase, classifier] = await Promise.all([FileKnowledgeBase.load(knowledgeDir), LocalTopicClassifier.load(knowledgeDir, options.models ? { models: options.models } : {})]);
   return {
     redactor: createRedactor({ publicNumbers: knowledgeBase.publicContactNumbers() }),
     classifier,

@@ -1,16 +1,26 @@
 /**
  * `npm run assist -- <command>`: the operator CLI over the same domain code the Lambdas run.
  *   redact [--json]   text on stdin → redacted text (or { text, entities })
- *   classify          one enquiry per line on stdin → one JSON topic result per line (local classifier)
+ *   classify [--model shipped|promoted]
+ *                     one enquiry per line on stdin → one JSON topic result per line (local classifier: the shipped
+ *                     model, or the version promoted under .local-data/models)
  *   eval --train TRAIN.jsonl --test TEST.jsonl [--oos-label LABEL] [--json]
  *                     trains the local classifier on any {"text","label"} JSONL and reports its quality,
  *                     calibration included (ECE, accuracy by confidence band, coverage at the accept threshold)
- *   eval --test TEST.jsonl [--json]
+ *   eval --test TEST.jsonl [--json] [--model shipped|promoted]
  *                     the hotline's shipped model on labelled enquiries it never saw: topic, department and
  *                     case-type accuracy, calibration, confident-wrong routing
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.json)
+ *   retrain [--dry-run] [--since ISO] [--json] [--data-dir DIR] [--knowledge DIR]
+ *                     learning from agents' corrections: collects decided enquiries from the local store `npm start`
+ *                     leaves (as labelled examples, redacted again, in .local-data/examples), trains a candidate on the
+ *                     layer's examples plus those, compares it with the serving model on the frozen gold set and the
+ *                     newest held-out agent examples, prints the comparison, and promotes it only through the gate
+ *   model list | promote <version> [--reason TEXT] | rollback [--reason TEXT] [--data-dir DIR]
+ *                     the topic model versions under .local-data/models: list them with their figures, promote one
+ *                     (an operator's override of the gate), or restore the previously promoted one
  *   gen-taxonomy      regenerates shared/domain/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
  *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
@@ -42,6 +52,13 @@ import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
 import { departmentsAllowedFor } from '../shared/domain/classification/taxonomy.ts';
 import { writeTaxonomyModule } from './gen-taxonomy.ts';
+import { DynamoEnquiryStore } from '../shared/adapters/aws/dynamo-enquiry-store.ts';
+import { FileLabelledExampleStore, FileTopicModelStore } from '../shared/adapters/local/file-retraining-stores.ts';
+import { layerTrainer, loadGoldSet } from '../shared/adapters/local/local-topic-classifier.ts';
+import { retrainTopicModel } from '../shared/domain/steps/retrain.ts';
+import { listVersions, promoteVersion, rollbackVersion } from '../shared/domain/steps/model-versions.ts';
+import { formatComparison } from '../shared/domain/retraining/promotion-gate.ts';
+import { systemClock } from '../shared/ports/clock.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 const flag = (name: string) => rest.includes(`--${name}`);
@@ -60,7 +77,7 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'classify': {
-      const classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
+      const classifier = await servingClassifier();
       for (const line of readFileSync(0, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         const result = await classifier.classify({ text: line });
@@ -80,14 +97,14 @@ async function main(): Promise<number> {
       }
       const pct = (x: number | undefined | null) => (x === undefined || x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
       if (!trainPath) {
-        const classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR);
+        const classifier = await servingClassifier();
         const examples = parseRoutingJsonl(readFileSync(testPath, 'utf8'), testPath);
         const report = evaluateRouting((text, language) => classifier.classifySync(text, language), examples, (topic) => TOPIC_DEPARTMENT[topic as TopicId] ?? 'unknown', classifier.acceptThreshold);
         if (flag('json')) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
           return 0;
         }
-        console.log(`shipped model on ${report.examples} enquiries: topic ${pct(report.topicAccuracy)}, department ${pct(report.departmentAccuracy)}, case type ${pct(report.caseTypeAccuracy)}`);
+        console.log(`${classifier.version === 'shipped' ? 'shipped model' : `promoted ${classifier.version}`} on ${report.examples} enquiries: topic ${pct(report.topicAccuracy)}, department ${pct(report.departmentAccuracy)}, case type ${pct(report.caseTypeAccuracy)}`);
         for (const line of formatCalibration(report.calibration, 'enquiries')) console.log(line);
         console.log(`accepted but routed to the wrong department: ${pct(report.departmentConfidentWrong)} of all`);
         return 0;
@@ -148,6 +165,10 @@ async function main(): Promise<number> {
       console.error(`trained on ${knowledge.examples.length} examples in ${(performance.now() - started).toFixed(0)} ms; wrote ${TOPIC_MODEL_FILE} (${(file.length / 1e6).toFixed(1)} MB)`);
       return 0;
     }
+    case 'retrain':
+      return retrain();
+    case 'model':
+      return model();
     case 'gen-taxonomy': {
       console.error(`wrote ${writeTaxonomyModule()}; retrain the topic model if topics changed: npm run assist -- train-model`);
       return 0;
@@ -163,10 +184,128 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify(reviewApiOpenApi(), null, 2)}\n`);
       return 0;
     case 'help':
-      console.log('usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | gen-taxonomy | build-glossary | openapi | help>');
+      console.log(
+        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | build-glossary | openapi | help>',
+      );
       return 0;
     default:
       console.error(`unknown command "${command}"; try: npm run assist -- help`);
+      return 2;
+  }
+}
+
+/** The local data plane: `.local-data` (or --data-dir), as `npm start` and the report command use it. */
+const dataDir = () => option('data-dir') ?? join(REPO_ROOT, '.local-data');
+
+/** The shipped model, or with `--model promoted` the version promoted under .local-data/models (what npm start loads). */
+async function servingClassifier(): Promise<LocalTopicClassifier> {
+  const which = option('model') ?? 'shipped';
+  if (which !== 'shipped' && which !== 'promoted') throw new Error('--model must be shipped or promoted');
+  const classifier = await LocalTopicClassifier.load(KNOWLEDGE_DIR, which === 'promoted' ? { models: new FileTopicModelStore(dataDir()) } : {});
+  if (which === 'promoted') console.error(`model: ${classifier.version}${classifier.fallback ? ` (${classifier.fallback})` : ''}`);
+  return classifier;
+}
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+async function retrain(): Promise<number> {
+  const knowledgeDir = option('knowledge') ?? KNOWLEDGE_DIR;
+  const since = option('since');
+  const storeDir = join(dataDir(), 'dynamo');
+  // Decisions come from the local store `npm start` leaves; without one, only the examples already collected.
+  const dynamo = existsSync(storeDir)
+    ? await startLocalDynamo(undefined, { path: storeDir }).catch((error: Error) => {
+        throw new Error(`cannot open the local store (${error.message}); stop a running \`npm start\` first`);
+      })
+    : undefined;
+  if (!dynamo) console.error(`no local store in ${storeDir}: using the labelled examples already collected`);
+  try {
+    const knowledge = await FileKnowledgeBase.load(knowledgeDir);
+    console.error('retraining: collecting decisions, then (with enough new ones) training a candidate for 15-60 s…');
+    const result = await retrainTopicModel(
+      {
+        ...(dynamo ? { decided: new DynamoEnquiryStore(dynamo.client, dynamo.tableName) } : {}),
+        examples: new FileLabelledExampleStore(dataDir()),
+        models: new FileTopicModelStore(dataDir()),
+        redactor: createRedactor({ publicNumbers: knowledge.publicContactNumbers() }),
+        trainer: await layerTrainer(knowledgeDir),
+        gold: await loadGoldSet(knowledgeDir),
+        clock: systemClock,
+        actor: 'retrain:cli',
+      },
+      { ...(since ? { since } : {}), ...(flag('dry-run') ? { dryRun: true } : {}) },
+    );
+    if (flag('json')) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    }
+    const c = result.collection;
+    const skipped = Object.entries(c.skipped).map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`);
+    console.log(
+      `collected since ${c.since}: ${c.read} decided, ${c.added} new labelled examples${c.alreadyStored ? `, ${c.alreadyStored} already stored` : ''}` +
+        `${skipped.length ? ` (skipped: ${skipped.join(', ')})` : ''}; ${c.stored} stored in all` +
+        (c.reRedactedEntities ? `; the second redaction pass replaced ${c.reRedactedEntities} more` : ''),
+    );
+    if (result.outcome === 'not_enough_new_examples') {
+      console.log(`not retrained: ${result.reason}. ${result.serving} keeps serving.`);
+      return 0;
+    }
+    console.log(`candidate trained on the layer's examples plus ${result.agentExamples - result.heldOut} agent examples in ${(result.trainingMs / 1000).toFixed(1)} s; ${result.heldOut} held out`);
+    for (const line of formatComparison(result.comparison, result.decision)) console.log(line);
+    if (flag('dry-run')) console.log('dry run: nothing stored');
+    else console.log(`stored ${result.version}; serving: ${result.serving}${result.outcome === 'promoted' ? ' (npm start and classify --model promoted load it)' : ''}`);
+    return 0;
+  } finally {
+    await dynamo?.close();
+  }
+}
+
+async function model(): Promise<number> {
+  const [action, version] = rest.filter((arg, i) => !arg.startsWith('--') && !rest[i - 1]?.startsWith('--'));
+  const store = new FileTopicModelStore(dataDir());
+  const by = 'operator:cli';
+  switch (action) {
+    case 'list': {
+      const { versions, pointer, serving } = await listVersions(store);
+      const layerDigest = (await layerTrainer(option('knowledge') ?? KNOWLEDGE_DIR)).layerDigest;
+      console.log(`serving: ${serving}${serving === 'shipped' ? ' (the model in the knowledge layer)' : ''}`);
+      for (const { version: v, card } of versions) {
+        const mark = v === serving ? '*' : pointer.previous.some((p) => p.version === v) ? 'p' : ' ';
+        if (!card) {
+          console.log(`${mark} ${v}  (no card)`);
+          continue;
+        }
+        const gold = card.gold.candidate;
+        console.log(
+          `${mark} ${v}  ${card.createdAt}  trained on ${card.knowledgeExamples} + ${card.agentExamples} agent examples (${card.agentCorrections} corrections)` +
+            `  gold topic ${pct(gold.topicAccuracy)} dept ${pct(gold.departmentAccuracy)} confident-wrong ${pct(gold.confidentWrong)}` +
+            `  held-out ${card.heldOut.currentCorrect}→${card.heldOut.candidateCorrect}/${card.heldOut.examples} vs ${card.comparedWith}` +
+            `  gate: ${card.gate.promote ? 'passed' : 'refused'}${card.layerDigest === layerDigest ? '' : '  (built on another knowledge layer: not loadable)'}`,
+        );
+      }
+      console.log(`  shipped  the knowledge layer's model (the floor)`);
+      for (const entry of pointer.log.slice(0, 5)) console.log(`log: ${entry.at} ${entry.by} ${entry.action} ${entry.from} → ${entry.to}: ${entry.reason}`);
+      if (versions.length === 0) console.log('no retrained versions yet: npm run assist -- retrain');
+      return 0;
+    }
+    case 'promote': {
+      if (!version) {
+        console.error('usage: npm run assist -- model promote <version> [--reason TEXT]');
+        return 2;
+      }
+      const card = await store.card(version);
+      const layerDigest = (await layerTrainer(option('knowledge') ?? KNOWLEDGE_DIR)).layerDigest;
+      const moved = await promoteVersion(store, version, { by, reason: option('reason') ?? 'promoted by an operator', layerDigest, clock: systemClock });
+      if (card && !card.gate.promote) console.error(`note: the gate refused ${version} (${card.gate.reasons.join('; ')}); promoted on the operator's word`);
+      console.log(`serving: ${moved.to} (was ${moved.from})`);
+      return 0;
+    }
+    case 'rollback': {
+      const moved = await rollbackVersion(store, { by, reason: option('reason') ?? 'rolled back by an operator', clock: systemClock });
+      console.log(`serving: ${moved.to} (was ${moved.from})`);
+      return 0;
+    }
+    default:
+      console.error('usage: npm run assist -- model list | promote <version> [--reason TEXT] | rollback [--reason TEXT] [--data-dir DIR]');
       return 2;
   }
 }

@@ -14,6 +14,7 @@ import type { TopicClassifier } from '../shared/ports/topic-classifier.ts';
 import type { Transcriber } from '../shared/ports/transcriber.ts';
 import type { EnquiryStore } from '../shared/ports/enquiry-store.ts';
 import type { WorkflowCallbacks } from '../shared/ports/workflow.ts';
+import type { TopicModelStore } from '../shared/ports/topic-models.ts';
 import { TemplateReplyDrafter } from '../shared/adapters/local/template-reply-drafter.ts';
 import { handleIntakeBatch } from '../functions/intake/handle.ts';
 import { handleStartTranscription } from '../functions/start-transcription/handle.ts';
@@ -73,6 +74,8 @@ export interface LocalStackOptions {
   recordingsDir?: string;
   onStateEntered?: (execution: ExecutionRecord, stateName: string) => void;
   onExecutionEnded?: (execution: ExecutionRecord) => void;
+  /** Topic model versions: ClassifyTopic loads the promoted one (npm start: .local-data/models); the shipped model when absent. */
+  topicModels?: TopicModelStore;
   /** The drafter the review API redrafts with after a topic correction (default: the template drafter). */
   redraftDrafter?: ReplyDrafter;
   /** Wrap the review API's view of the workflow callbacks (fault injection on SendTaskSuccess). */
@@ -149,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.transcriptionTimeout ? { transcriptionTimeout: options.transcriptionTimeout } : {}),
       ...(options.reviewTimeout ? { reviewTimeout: options.reviewTimeout } : {}),
     });
-  const analysis = { ...(options.adapters?.redactor && options.adapters.classifier && options.adapters.drafter ? {} : await localAnalysisAdapters(KNOWLEDGE_DIR)), ...options.adapters } as AnalysisAdapters;
+  const analysis = { ...(options.adapters?.redactor && options.adapters.classifier && options.adapters.drafter ? {} : await localAnalysisAdapters(KNOWLEDGE_DIR, options.topicModels ? { models: options.topicModels } : {})), ...options.adapters } as AnalysisAdapters;
 
   // transcription-complete resumes the runtime, which is created below from the handlers that use it.
   const pendingEvents = new Set<Promise<void>>();

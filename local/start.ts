@@ -51,8 +51,11 @@ console.log('1823 Assist: starting the local stack (dynalite, synthesized Enquir
 const dataDir = join(REPO_ROOT, '.local-data', 'dynamo');
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
+// Models retrained from agents' corrections (`npm run assist -- retrain`) live next to it; the promoted one classifies.
+const { FileTopicModelStore } = await import('../shared/adapters/local/file-retraining-stores.ts');
 const stack = await startLocalStack({
   dataDir,
+  topicModels: new FileTopicModelStore(join(REPO_ROOT, '.local-data')),
   onStateEntered: (execution, state) => console.log(`${elapsed()}  ${execution.name}  → ${state}`),
 });
 console.log(`${elapsed()}  ready: DynamoDB API at ${stack.dynamo.endpoint}, state machine with ${Object.keys(stack.definition.States).length} states`);

@@ -25,6 +25,9 @@ const ConfigSchema = z.object({
   REPORTS_BUCKET: z.string().optional(),
   REPORTS_KEY_ARN: z.string().optional(),
   SPIKE_TOPIC_ARN: z.string().optional(),
+  /** Models bucket: labelled examples (examples/topic/) and topic model versions (models/topic/). */
+  MODELS_BUCKET: z.string().optional(),
+  MODELS_KEY_ARN: z.string().optional(),
   KNOWLEDGE_DIR: z.string().default('/opt/knowledge'),
   AWS_REGION: z.string().default('ap-east-1'),
 });

@@ -11,6 +11,7 @@ import { EnquiryWorkflow } from './workflow.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
 import { Observability } from './observability.ts';
 import { ConsoleHosting } from './console-hosting.ts';
+import { Retraining } from './retraining.ts';
 import { AssistFunction } from './assist-function.ts';
 import { allowServiceToPublish } from './keys.ts';
 import { LOCAL_CONSOLE_ORIGIN, readDeploymentContext } from './deployment-context.ts';
@@ -84,6 +85,8 @@ export class AssistStack extends Stack {
     this.reviewApi.connectWorkflow(this.workflow.stateMachine);
     reports.connectApi(this.reviewApi.function);
     const reportGenerator = reports.addGenerator(steps.knowledgeLayer);
+    const retraining = new Retraining(this, 'Retraining', { data: this.data, knowledgeLayer: steps.knowledgeLayer });
+    retraining.connectClassifier(steps.classify);
 
     const observability = new Observability(this, 'Observability', {
       key: this.data.key,
@@ -100,8 +103,9 @@ export class AssistStack extends Stack {
       this,
       {
         tables: [this.data.enquiryTable, this.sms.table, reports.counters],
-        buckets: [this.data.voicemailBucket, steps.transcriptsBucket, reports.bucket, consoleHosting.site],
-        functions: [...Object.values(steps.functions), reportGenerator, observability.backlogMonitor],
+        buckets: [this.data.voicemailBucket, steps.transcriptsBucket, reports.bucket, consoleHosting.site, retraining.bucket],
+        functions: [...Object.values(steps.functions), reportGenerator, observability.backlogMonitor, retraining.function],
+        prefixedObjects: [retraining.prefixedObjects],
       },
       {
         smsIdentityScoped: Boolean(context.smsOriginationIdentityArn),

@@ -122,8 +122,15 @@ export class DataPlane extends Construct {
     }
   }
 
-  /** A private, KMS-encrypted, TLS-only, versioned bucket whose objects expire after `retention`. */
-  dataBucket(id: string, logPrefix: string, retention: Duration): Bucket {
+  /**
+   * A private, KMS-encrypted, TLS-only, versioned bucket whose objects expire after `retention` (or only
+   * those under `retention.prefix`: the rest is kept until deleted).
+   */
+  dataBucket(id: string, logPrefix: string, retention: Duration | { prefix: string; after: Duration }): Bucket {
+    const lifecycleRules =
+      retention instanceof Duration
+        ? [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }]
+        : [{ prefix: retention.prefix, expiration: retention.after }, { noncurrentVersionExpiration: Duration.days(1) }];
     return new Bucket(this, id, {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
@@ -133,7 +140,7 @@ export class DataPlane extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: logPrefix,
-      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

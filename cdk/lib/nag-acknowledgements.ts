@@ -10,7 +10,7 @@ const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).getLo
  */
 export function acknowledgeGrantWildcards(
   stack: Stack,
-  resources: { tables: Construct[]; buckets: Construct[]; functions: Construct[] },
+  resources: { tables: Construct[]; buckets: Construct[]; functions: Construct[]; prefixedObjects?: { bucket: Construct; prefixes: string[] }[] },
   options: { smsIdentityScoped: boolean; transcribeJobPrefix: string },
 ): void {
   // cdk-nag prints unresolved values as <AWS::AccountId>/<AWS::Region>/<AWS::Partition> (e.g. offline
@@ -27,6 +27,11 @@ export function acknowledgeGrantWildcards(
   }
   for (const bucket of resources.buckets) {
     ack(`Resource::<${logicalIdOf(bucket)}.Arn>/*`, 'CDK bucket grant: objects of this one bucket');
+  }
+  for (const { bucket, prefixes } of resources.prefixedObjects ?? []) {
+    for (const prefix of prefixes) {
+      ack(`Resource::<${logicalIdOf(bucket)}.Arn>/${prefix}`, 'CDK bucket grant scoped to one key prefix of this one bucket');
+    }
   }
   for (const action of ['s3:List*', 's3:GetObject*', 's3:GetBucket*', 's3:Abort*']) {
     ack(`Action::${action}`, 'CDK bucket read/put grant, scoped to one bucket and its objects');

@@ -35,6 +35,8 @@ import { parseVocabulary, TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/tran
 export class PipelineSteps extends Construct {
   readonly functions: WorkflowSteps;
   readonly transcriptionComplete: AssistFunction;
+  /** ClassifyTopic's function (retraining lets it read the promoted model). */
+  readonly classify: AssistFunction;
   readonly transcriptsBucket: Bucket;
   readonly knowledgeLayer: LayerVersion;
 
@@ -120,12 +122,12 @@ export class PipelineSteps extends Construct {
 
     const bedrockEnv = { BEDROCK_MODEL_ID: modelId, BEDROCK_REGION: (this.node.tryGetContext('bedrockRegion') as string | undefined) ?? stack.region };
     // Models see redacted text only: classify and draft get no restricted access at all.
-    const classify = make('classify', 'Classifies the redacted enquiry into the hotline taxonomy', {}, bedrockEnv, {
+    const classify = (this.classify = make('classify', 'Classifies the redacted enquiry into the hotline taxonomy', {}, bedrockEnv, {
       // Loads the model shipped in the layer at cold start (~0.35 s, ~260 MB RSS by `npm run bench`). If the
       // layer's model were stale it would train instead (~4 s, ~420 MB): sized so that still succeeds.
       memorySize: 1024,
       timeout: Duration.seconds(30),
-    });
+    }));
     const draft = make('draft', 'Drafts a knowledge-grounded reply for agent review', {}, bedrockEnv);
     for (const fn of [classify, draft]) {
       fn.addToRolePolicy(

@@ -306,3 +306,56 @@ describe('console sign-in redirect', () => {
     });
   });
 });
+
+describe('retraining from agent corrections', () => {
+  type Statement = { Action: string | string[]; Resource: unknown };
+  /** Statements of the policies attached to the role whose logical id matches. */
+  const statementsOf = (role: RegExp): Statement[] =>
+    resourcesOf('AWS::IAM::Policy')
+      .filter((p) => JSON.stringify(p.Properties?.['Roles']).match(role))
+      .flatMap((p) => (p.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement);
+  const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+
+  it('runs the retrain function weekly, Sundays at 03:00 Hong Kong time', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 ? * SUN *)',
+      ScheduleExpressionTimezone: 'Asia/Hong_Kong',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RetrainingRetrainFunction'), 'Arn'] }, Input: '{"schedule":"weekly"}' }),
+    });
+  });
+
+  it('keeps labelled examples and model versions in a KMS-encrypted bucket; examples expire after two years, models are kept', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'examples/', ExpirationInDays: 730 })]) },
+    });
+  });
+
+  it('lets retrain query only the status index and write only under the examples and models prefixes', () => {
+    const statements = statementsOf(/RetrainingRetrainFunctionRole/);
+    const dynamo = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamo).toEqual(['dynamodb:Query']);
+    expect(JSON.stringify(statements.find((s) => s.Action === 'dynamodb:Query')?.Resource)).toContain('/index/gsi1');
+    const puts = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:PutObject')));
+    const putResources = puts.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r));
+    expect(putResources).toHaveLength(2);
+    expect(putResources.filter((r) => r.includes('"/examples/topic/*"'))).toHaveLength(1);
+    expect(putResources.filter((r) => r.includes('"/models/topic/*"'))).toHaveLength(1);
+    expect(actionsOf(statements)).not.toContain('s3:DeleteObject*');
+    expect(actionsOf(statements).some((a) => a.startsWith('bedrock:'))).toBe(false);
+  });
+
+  it('lets classify read the models prefix only (it loads the promoted version at init) and write nothing there', () => {
+    const statements = statementsOf(/StepsclassifyRole/);
+    const s3 = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const statement of s3) {
+      expect(actionsOf([statement]).some((a) => a.startsWith('s3:Put') || a.startsWith('s3:Delete'))).toBe(false);
+      const resources = JSON.stringify(statement.Resource);
+      if (resources.includes('/')) expect(resources).toContain('/models/topic/*');
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'classify', MODELS_BUCKET: Match.anyValue() }) },
+    });
+  });
+});

@@ -51,3 +51,45 @@ describe('operator CLI', () => {
     expect(JSON.stringify(redacted.entities)).not.toContain('9123');
   });
 });
+
+describe('operator CLI: retraining and model versions', () => {
+  const both = (args: string[]) => {
+    try {
+      return { code: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } }) };
+    } catch (error) {
+      const e = error as { status: number; stdout: string; stderr: string };
+      return { code: e.status, out: `${e.stdout}${e.stderr}` };
+    }
+  };
+
+  it('retrain without a local store or examples says so and keeps the shipped model', () => {
+    const dir = scratchDir('assist-retrain-cli-');
+    const { code, out } = both(['retrain', '--data-dir', dir]);
+    expect(code).toBe(0);
+    expect(out).toContain('not retrained: 0 new agent-labelled enquiries to hold out; at least 5 are needed');
+    expect(out).toContain('shipped keeps serving');
+  }, 60_000);
+
+  it('model list | promote <version> | rollback move the promoted pointer under the data dir', async () => {
+    const dir = scratchDir('assist-models-cli-');
+    const { layerTrainer } = await import('../../shared/adapters/local/local-topic-classifier.ts');
+    const { FileTopicModelStore } = await import('../../shared/adapters/local/file-retraining-stores.ts');
+    const { layerDigest } = await layerTrainer();
+    const figures = { topicAccuracy: 0.94, departmentAccuracy: 0.96, confidentWrong: 0.005 };
+    await new FileTopicModelStore(dir).create(
+      { version: 'v0001', layerDigest, model: { topics: {} } },
+      {
+        version: 'v0001', createdAt: '2026-11-29T19:00:00.000Z', layerDigest, knowledgeExamples: 5806, agentExamples: 24, agentCorrections: 21, trainedThrough: '2026-11-25T00:00:00.000Z', comparedWith: 'shipped',
+        gold: { examples: 385, current: figures, candidate: figures }, heldOut: { examples: 6, currentCorrect: 0, candidateCorrect: 6, fixed: 6, broken: 0 }, gate: { promote: true, reasons: [], pValue: 0.016 },
+      },
+    );
+    expect(both(['model', 'promote', 'v0001', '--data-dir', dir, '--reason', 'weekly review'])).toEqual({ code: 0, out: 'serving: v0001 (was shipped)\n' });
+    const list = both(['model', 'list', '--data-dir', dir]).out;
+    expect(list).toContain('serving: v0001');
+    expect(list).toMatch(/\* v0001 .* trained on 5806 \+ 24 agent examples \(21 corrections\) .* held-out 0→6\/6 vs shipped {2}gate: passed/);
+    expect(list).toContain('operator:cli promote shipped → v0001: weekly review');
+    expect(both(['model', 'rollback', '--data-dir', dir])).toEqual({ code: 0, out: 'serving: shipped (was v0001)\n' });
+    expect(both(['model', 'rollback', '--data-dir', dir])).toMatchObject({ code: 1, out: expect.stringContaining('nothing to roll back') });
+    expect(both(['model', 'promote', 'v0009', '--data-dir', dir])).toMatchObject({ code: 1, out: expect.stringContaining('model v0009 is not stored') });
+  }, 60_000);
+});

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
-import { LocalTopicModel, type LocalTopicModelJson } from '../../domain/classification/local-topic-model.ts';
+import { LocalTopicModel, type LocalTopicModelJson, type TopicTrainingExample } from '../../domain/classification/local-topic-model.ts';
 import type { ClassifierOptions } from '../../domain/classification/classifier.ts';
+import { parseRoutingJsonl, type RoutingExample } from '../../domain/classification/evaluate.ts';
 import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
 import { placeNamesFromTsv } from '../../domain/classification/places.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
@@ -15,6 +16,11 @@ import { LANGUAGES, type Language } from '../../domain/language.ts';
 import { CASE_TYPES, TOPIC_IDS } from '../../domain/topics.ts';
 import { fieldProblems } from '../../domain/validation.ts';
 import type { TopicClassifier, TopicResult } from '../../ports/topic-classifier.ts';
+import type { TopicModelStore } from '../../ports/topic-models.ts';
+import type { StoredModel } from '../../domain/retraining/model-registry.ts';
+import { servingModel } from '../../domain/steps/model-versions.ts';
+import type { TopicModelTrainer } from '../../domain/steps/retrain.ts';
+import { TOPIC_DEPARTMENT, type TopicId } from '../../domain/topics.ts';
 
 /** How an example is written; calibration and evaluation group by who wrote it (`source`). */
 export const EXAMPLE_STYLES = ['sms', 'voicemail', 'letter', 'angry', 'question', 'codemixed', 'plain'] as const;
@@ -56,6 +62,17 @@ export async function loadGlossary(dir: string): Promise<Glossary> {
 export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
 export const PLACES_FILE = 'glossary/places-hk.tsv';
 export const TOPIC_MODEL_FILE = 'model/topic-model.json';
+/**
+ * The frozen gold set retraining judges candidates on: test/eval/data/holdout-by-writer.jsonl (enquiries by a
+ * writer who never saw the training examples), copied into the layer so the retrain function can read it. Never
+ * trained on (it is not under examples/); a unit test keeps the two files identical.
+ */
+export const GOLD_FILE = 'gold/holdout-by-writer.jsonl';
+
+/** The frozen gold set from the layer. */
+export async function loadGoldSet(dir: string = defaultKnowledgeDir()): Promise<RoutingExample[]> {
+  return parseRoutingJsonl(await readFile(join(dir, GOLD_FILE), 'utf8'), GOLD_FILE);
+}
 
 /** Reads `taxonomy.json`, `examples/*.jsonl`, the glossary and the place names from the knowledge layer, validating every line. */
 export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKnowledge> {
@@ -79,7 +96,7 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKn
  * Trains the topic model exactly as production does (taxonomy keywords, glossary, place masking), on the
  * layer's examples or on a subset of them (evaluation splits).
  */
-export function trainTopicModel(knowledge: ClassifierKnowledge, examples: TopicExample[] = knowledge.examples, options: ClassifierOptions = {}): LocalTopicModel {
+export function trainTopicModel(knowledge: ClassifierKnowledge, examples: TopicTrainingExample[] = knowledge.examples, options: ClassifierOptions = {}): LocalTopicModel {
   return LocalTopicModel.train(knowledge.taxonomy, examples, { glossary: knowledge.glossary, placeNames: knowledge.placeNames, ...options });
 }
 
@@ -110,11 +127,46 @@ export function shippedModelFile(knowledge: ClassifierKnowledge, model: LocalTop
   return `${JSON.stringify({ trainedOn: trainingDigest(knowledge), model: model.toJSON() })}\n`;
 }
 
-/** How the local model was obtained: loaded from the layer, or trained now because the shipped one was missing or stale. */
-export type ModelOrigin = 'shipped' | 'trained-missing' | 'trained-stale';
+/**
+ * How the local model was obtained: a version promoted by retraining, the model shipped in the layer, or
+ * trained now because the shipped one was missing or stale.
+ */
+export type ModelOrigin = 'promoted' | 'shipped' | 'trained-missing' | 'trained-stale';
+
+const knowledgeByDir = new Map<string, Promise<ClassifierKnowledge>>();
+
+/** The layer's knowledge, read once per process and folder. */
+function knowledgeOf(dir: string): Promise<ClassifierKnowledge> {
+  let knowledge = knowledgeByDir.get(dir);
+  if (!knowledge) {
+    knowledge = loadTaxonomyAndExamples(dir);
+    knowledgeByDir.set(dir, knowledge);
+    knowledge.catch(() => knowledgeByDir.delete(dir));
+  }
+  return knowledge;
+}
+
+/** A model stored by retraining, with the layer's taxonomy and glossary (it must predict only the taxonomy's topics). */
+export function topicModelFromStored(knowledge: ClassifierKnowledge, stored: Pick<StoredModel, 'model'>): LocalTopicModel {
+  return LocalTopicModel.fromJSON(knowledge.taxonomy, stored.model as LocalTopicModelJson, { glossary: knowledge.glossary });
+}
+
+/** The knowledge layer as retraining uses it: its examples to train on, its shipped model as the floor. */
+export async function layerTrainer(dir: string = defaultKnowledgeDir()): Promise<TopicModelTrainer> {
+  const knowledge = await knowledgeOf(dir);
+  return {
+    layerDigest: trainingDigest(knowledge),
+    knowledgeExamples: knowledge.examples.length,
+    topics: new Set(knowledge.taxonomy.topics.map((t) => t.id)),
+    departmentOf: (topic) => TOPIC_DEPARTMENT[topic as TopicId] ?? 'unknown',
+    shipped: async () => (await LocalTopicClassifier.load(dir)).topicModel,
+    train: (agentExamples) => trainTopicModel(knowledge, [...knowledge.examples, ...agentExamples]),
+    load: (stored) => topicModelFromStored(knowledge, stored),
+  };
+}
 
 async function loadOrTrain(dir: string): Promise<{ model: LocalTopicModel; origin: ModelOrigin }> {
-  const knowledge = await loadTaxonomyAndExamples(dir);
+  const knowledge = await knowledgeOf(dir);
   let raw: string;
   try {
     raw = await readFile(join(dir, TOPIC_MODEL_FILE), 'utf8');
@@ -137,7 +189,7 @@ export function defaultKnowledgeDir(): string {
   return process.env.KNOWLEDGE_DIR ?? fileURLToPath(new URL('../../../layers/knowledge', import.meta.url));
 }
 
-const models = new Map<string, Promise<{ model: LocalTopicModel; origin: ModelOrigin }>>();
+const shippedModels = new Map<string, Promise<{ model: LocalTopicModel; origin: ModelOrigin }>>();
 
 /**
  * The local classifier as a TopicClassifier: the model shipped in the knowledge layer, loaded once per
@@ -151,18 +203,53 @@ export class LocalTopicClassifier implements TopicClassifier {
     readonly origin: ModelOrigin,
     /** Overrides the model's own accept threshold (configuration); by default the one chosen at training. */
     private readonly acceptAtOrAbove?: number,
+    /** The promoted version serving (`shipped` for the layer's model). */
+    readonly version: string = 'shipped',
+    /** Why a promoted version was not used (ids and error text only), when one was named but could not serve. */
+    readonly fallback?: string,
   ) {}
 
-  static async load(dir: string = defaultKnowledgeDir(), options: { acceptAtOrAbove?: number } = {}): Promise<LocalTopicClassifier> {
+  /**
+   * The classifier classify runs: with `models`, the version promoted by retraining when there is one it can
+   * load (built on this layer, predicting the taxonomy's topics); otherwise, or when the store cannot be
+   * read, the model shipped in the layer (`fallback` says why). Without `models`, the shipped model.
+   */
+  static async load(
+    dir: string = defaultKnowledgeDir(),
+    options: { acceptAtOrAbove?: number; models?: TopicModelStore } = {},
+  ): Promise<LocalTopicClassifier> {
+    if (!options.models) return LocalTopicClassifier.loadShipped(dir, options.acceptAtOrAbove);
+    const knowledge = await knowledgeOf(dir);
+    let fallback: string | undefined;
+    try {
+      const serving = await servingModel(options.models, trainingDigest(knowledge), (stored) => topicModelFromStored(knowledge, stored));
+      if ('model' in serving) {
+        normaliseEnquiryText('預熱'); // script converters at cold start, as for the shipped model
+        return new LocalTopicClassifier(serving.model, 'promoted', options.acceptAtOrAbove, serving.version);
+      }
+      fallback = serving.fallback;
+    } catch (error) {
+      fallback = `model store unreadable: ${(error as Error).name}: ${(error as Error).message}`;
+    }
+    const shipped = await LocalTopicClassifier.loadShipped(dir, options.acceptAtOrAbove);
+    return fallback === undefined ? shipped : new LocalTopicClassifier(shipped.model, shipped.origin, options.acceptAtOrAbove, 'shipped', fallback);
+  }
+
+  private static async loadShipped(dir: string, acceptAtOrAbove: number | undefined): Promise<LocalTopicClassifier> {
     const key = dir;
-    let model = models.get(key);
+    let model = shippedModels.get(key);
     if (!model) {
       model = loadOrTrain(dir);
-      models.set(key, model);
-      model.catch(() => models.delete(key));
+      shippedModels.set(key, model);
+      model.catch(() => shippedModels.delete(key));
     }
     const loaded = await model;
-    return new LocalTopicClassifier(loaded.model, loaded.origin, options.acceptAtOrAbove);
+    return new LocalTopicClassifier(loaded.model, loaded.origin, acceptAtOrAbove);
+  }
+
+  /** The underlying model (retraining compares it with candidates). */
+  get topicModel(): LocalTopicModel {
+    return this.model;
   }
 
   get taxonomy(): Taxonomy {
