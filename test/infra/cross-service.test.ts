@@ -4,7 +4,7 @@
  * reading it would.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logoutUriFor, redirectUriFor } from '../../local/console/auth.ts';
+import { logoutUriFor, redirectUriFor } from '../../console/auth.ts';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, logGroupPrefix } from '../../cdk/lib/keys.ts';
 import {
   ACCOUNT,
@@ -329,7 +329,7 @@ describe('edge and abuse controls', () => {
   it('serves the API through the console\'s distribution: nothing cached, HTTPS only, TLS 1.2 to the origin, no CORS', () => {
     const config = distribution(production.resources);
     const behaviours = config['CacheBehaviors'] as Record<string, Json>[];
-    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/reports*']);
+    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/reports*', '/taxonomy*']);
     const origins = config['Origins'] as Record<string, Json>[];
     for (const behaviour of behaviours) {
       expect(behaviour).toMatchObject({

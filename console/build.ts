@@ -1,9 +1,9 @@
 /**
- * Builds the review console into local/console/dist with esbuild (~50 ms): app.ts bundled to app.js,
+ * Builds the review console into console/dist with esbuild (~50 ms): app.ts bundled to app.js,
  * styles.css, index.html and callback/index.html copied. The last is the page the Cognito hosted UI returns
  * to (`<origin>/callback`): the deployed bucket has no SPA rewrite, so it is a file of its own that loads
  * the same app.js. Topic and department names come from layers/knowledge at build time,
- * so the page loads nothing but its own three files. `npx tsx local/console/build.ts` builds by hand;
+ * so the page loads nothing but its own three files. `npx tsx console/build.ts` builds by hand;
  * startConsoleServer() builds on start when dist is missing or older than any input.
  */
 import { build } from 'esbuild';
@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const CONSOLE_DIR = import.meta.dirname;
-const REPO_ROOT = resolve(CONSOLE_DIR, '..', '..');
+const REPO_ROOT = resolve(CONSOLE_DIR, '..');
 export const CONSOLE_DIST_DIR = join(CONSOLE_DIR, 'dist');
 const KNOWLEDGE_DIR = join(REPO_ROOT, 'layers', 'knowledge');
 const META_FILE = 'build-meta.json';

@@ -1,5 +1,5 @@
 /** The console's view of the review API and the local dev endpoints: JSON in, typed errors out. */
-import type { summaryOf } from '../../functions/review-api/handle.ts';
+import type { summaryOf } from '../functions/review-api/handle.ts';
 import { t } from './i18n.ts';
 
 

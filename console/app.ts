@@ -2,7 +2,7 @@
  * 1823 Assist review console: plain TypeScript over the review API, bundled by esbuild (build.ts).
  * Every piece of data reaches the page through textContent or attributes, never as HTML.
  */
-import { analyseSms, DEFAULT_MAX_SMS_SEGMENTS } from '../../shared/domain/sms/encoding.ts';
+import { analyseSms, DEFAULT_MAX_SMS_SEGMENTS } from '../shared/domain/sms/encoding.ts';
 import { api, ApiError, onUnauthorized, useBearerTransport, type EnquiryDetail, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
 import { dashboardView } from './dashboard.ts';
 import { announce, append, byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
