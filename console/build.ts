@@ -76,6 +76,9 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
     logLevel: 'silent',
     legalComments: 'none',
     charset: 'utf8',
+    // The detail view's parts are preact components written in TSX.
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
   });
   await mkdir(CONSOLE_DIST_DIR, { recursive: true });
   for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
