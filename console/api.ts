@@ -48,7 +48,7 @@ export interface EnquiryDetail extends EnquirySummary {
     script: string;
     source: string;
     flags: { kind: string; detail: string }[];
-    citedArticles: { id: string; title: string }[];
+    citedArticles: { id: string; title: string; titleZhHant?: string }[];
     /** The short follow-up SMS rendered from the knowledge base's template; null on drafts made before it existed. */
     smsText: string | null;
     /** The server's preview of smsText (or of the reply when there is none). */

@@ -1,7 +1,7 @@
 /** The draft panel: which topic the draft was written for, the validator's flags, the editable reply, the decision; and the cited articles. */
 import type { EnquiryDetail } from '../../api.ts';
 import { departmentName, topicName } from '../../format.ts';
-import { t } from '../../i18n.ts';
+import { locale, t } from '../../i18n.ts';
 import { DecisionGroup } from './decision.tsx';
 import { draftLang, isEdited, isOpen, type DetailActions, type DetailState } from './state.ts';
 
@@ -76,7 +76,7 @@ export function ArticlesPanel({ detail }: { detail: EnquiryDetail }) {
         <ul id="cited-articles">
           {articles.map((article) => (
             <li key={article.id}>
-              <span class="mono">{article.id}</span> {article.title}
+              <span class="mono">{article.id}</span> {locale() === 'zh-Hant' && article.titleZhHant ? article.titleZhHant : article.title}
             </li>
           ))}
         </ul>

@@ -115,7 +115,7 @@ function EarlierChoice({ detail }: { detail: EnquiryDetail }) {
   if (!choice || detail.decision || !choice.topicCorrected) return null;
   return (
     <p class="hint" id="topic-choice-by">
-      {`${t('correctedFrom', { topic: topicName(choice.aiTopic) })} · ${t('topicChoiceBy', { agent: choice.agentId, at: formatTime(choice.at) })}`}
+      {t('topicCorrectedBy', { topic: topicName(choice.aiTopic), agent: choice.agentId, at: formatTime(choice.at) })}
     </p>
   );
 }
