@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'test-output/', 'bench/results/', 'local/console/dist/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'test-output/', 'bench/results/', 'console/dist/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from './console/build.ts';
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console/build.ts';
 import type { LocalStack } from './stack.ts';
 
 export interface ConsoleServerOptions {
@@ -318,7 +318,7 @@ function copyResult(response: ServerResponse, result: APIGatewayProxyStructuredR
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * Starts the console on loopback. Builds the console first when local/console/dist is missing or stale.
+ * Starts the console on loopback. Builds the console first when console/dist is missing or stale.
  */
 export async function startConsoleServer({ stack, port, host = '127.0.0.1', sessionSeconds = 12 * 3600 }: ConsoleServerOptions): Promise<ConsoleServer> {
   await ensureConsoleBuilt();

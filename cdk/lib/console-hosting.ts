@@ -176,14 +176,14 @@ export class ConsoleHosting extends Construct {
       destinationBucket: this.site,
       distribution: this.distribution,
       sources: [
-        Source.asset(join(REPO_ROOT, 'local', 'console'), {
+        Source.asset(join(REPO_ROOT, 'console'), {
           // Built by the local esbuild at synth time (no Docker): the same build `npm start` serves.
           bundling: {
             image: DockerImage.fromRegistry('unused-local-bundling'),
             local: {
               tryBundle(outputDir: string) {
-                execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'console', 'build.ts')], { cwd: REPO_ROOT, stdio: 'ignore' });
-                cpSync(join(REPO_ROOT, 'local', 'console', 'dist'), outputDir, { recursive: true });
+                execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'console', 'build.ts')], { cwd: REPO_ROOT, stdio: 'ignore' });
+                cpSync(join(REPO_ROOT, 'console', 'dist'), outputDir, { recursive: true });
                 return true;
               },
             },

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../../local/console/build.ts';
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../../console/build.ts';
 import { launchChromium, screenshot, watchPageErrors } from './console-harness.ts';
 
 const CLIENT_ID = 'console-test-client';

@@ -13,7 +13,7 @@ import type { StateMachineDefinition } from '../../local/definition.ts';
 import { REPO_ROOT } from '../../local/paths.ts';
 import { loadSamples } from '../../local/samples.ts';
 import { startConsoleServer } from '../../local/server.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 
@@ -125,8 +125,15 @@ export interface ConsoleEnvironment {
  * Starts a local stack and the console server on a free loopback port, sends every sample through intake
  * and waits until each enquiry is parked for review (or ended): executions awaiting an agent never settle.
  */
-export async function startConsoleEnvironment(options: { definition?: StateMachineDefinition; timeoutMs?: number } = {}): Promise<ConsoleEnvironment> {
-  const stack = await startLocalStack({ clock: afternoonClock(), retryIntervalMs: 10, ...(options.definition ? { definition: options.definition } : {}) });
+export async function startConsoleEnvironment(
+  options: { definition?: StateMachineDefinition; timeoutMs?: number; adapters?: LocalStackOptions['adapters'] } = {},
+): Promise<ConsoleEnvironment> {
+  const stack = await startLocalStack({
+    clock: afternoonClock(),
+    retryIntervalMs: 10,
+    ...(options.definition ? { definition: options.definition } : {}),
+    ...(options.adapters ? { adapters: options.adapters } : {}),
+  });
   let server: Awaited<ReturnType<typeof startConsoleServer>> | undefined;
   try {
     server = await startConsoleServer({ stack, port: 0 });

@@ -32,7 +32,7 @@ import {
   verifyCallback,
   type CognitoConfig,
   type PendingSignIn,
-} from '../../local/console/auth.ts';
+} from '../../console/auth.ts';
 
 const config: CognitoConfig = {
   mode: 'cognito',

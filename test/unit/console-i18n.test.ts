@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeForLanguages } from '../../local/console/i18n.ts';
+import { localeForLanguages } from '../../console/i18n.ts';
 
 describe("the console's language before the user picks one", () => {
   it('is Traditional Chinese for browsers in Hong Kong, Taiwan and Macau Chinese, zh-Hant and Cantonese', () => {

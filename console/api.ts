@@ -1,5 +1,7 @@
 /** The console's view of the review API and the local dev endpoints: JSON in, typed errors out. */
-import type { summaryOf } from '../../functions/review-api/handle.ts';
+import type { summaryOf } from '../functions/review-api/handle.ts';
+import type { AgentTopicChoice, DraftRecord, FieldChange, TopicConfirmation } from '../shared/domain/enquiry.ts';
+import type { PickerTaxonomy } from '../shared/domain/topic-confirmation.ts';
 import { t } from './i18n.ts';
 
 
@@ -19,7 +21,23 @@ export interface EnquiryDetail extends EnquirySummary {
   redactedText: string | null;
   redactedEntities: { type: string; verified?: boolean }[];
   transcription: { language: string; averageConfidence: number; lowConfidence: boolean; durationSeconds: number } | null;
-  topicResult: { topic: string; department: string; urgency: string; confidence: number; rationale: string; source: string; degraded?: boolean } | null;
+  topicResult: {
+    topic: string;
+    department: string;
+    urgency: string;
+    confidence: number;
+    rationale: string;
+    source: string;
+    degraded?: boolean;
+    /** What the caller wants: enquiry, complaint, service_request, compliment. */
+    caseType?: string;
+    /** False: the classifier was unsure and the agent must check the topic. */
+    accepted?: boolean;
+    /** The model's top three (topic, department, confidence), for one-click correction. */
+    candidates?: { topic: string; department: string; confidence: number }[];
+  } | null;
+  /** The agent's topic choice before deciding (a redraft sets it): topic, department, alsoInvolves and the AI's answer. */
+  topicChoice: AgentTopicChoice | null;
   draft: {
     /** D1 for the workflow's draft, D2… after a topic correction redrafted it; send it back with the decision. */
     draftId?: string;
@@ -30,15 +48,47 @@ export interface EnquiryDetail extends EnquirySummary {
     script: string;
     source: string;
     flags: { kind: string; detail: string }[];
-    citedArticles: { id: string; title: string }[];
+    citedArticles: { id: string; title: string; titleZhHant?: string }[];
     /** The short follow-up SMS rendered from the knowledge base's template; null on drafts made before it existed. */
     smsText: string | null;
     /** The server's preview of smsText (or of the reply when there is none). */
     sms: { encoding: string; segments: number; units: number };
   } | null;
-  decision: { decisionId: string; action: string; agentId: string; decidedAt: string; finalText?: string; smsText?: string; reason?: string; sendSms: boolean } | null;
+  decision: {
+    decisionId: string;
+    action: string;
+    agentId: string;
+    decidedAt: string;
+    finalText?: string;
+    smsText?: string;
+    reason?: string;
+    sendSms: boolean;
+    /** The topic the agent confirmed or corrected with the decision. */
+    topic?: TopicConfirmation;
+    draftId?: string;
+  } | null;
   sms: { messageId?: string; segments?: number; encoding?: string; failure?: string; at: string } | null;
-  audit: { at: string; from: string | null; to: string; actor: string; note?: string }[];
+  audit: {
+    at: string;
+    from: string | null;
+    to: string;
+    actor: string;
+    note?: string;
+    /** Who changed what from what to what (topic corrections, redrafts). */
+    changes?: FieldChange[];
+    /** The draft a redraft replaced. */
+    previousDraft?: Pick<DraftRecord, 'draftId' | 'topic' | 'department' | 'text' | 'smsText' | 'citedArticleIds'>;
+  }[];
+}
+
+/** GET /taxonomy: topic names in English and Chinese to search, each topic's allowed departments. */
+export type Taxonomy = PickerTaxonomy;
+
+/** POST /enquiries/{id}/topic answers with the enquiry as GET /enquiries/{id} shows it. */
+export interface TopicCorrectionResult {
+  redrafted: boolean;
+  changes: FieldChange[];
+  enquiry: EnquiryDetail;
 }
 
 export interface Session {

@@ -1,15 +1,17 @@
 /**
- * 1823 Assist review console: plain TypeScript over the review API, bundled by esbuild (build.ts).
- * Every piece of data reaches the page through textContent or attributes, never as HTML.
+ * 1823 Assist review console over the review API, bundled by esbuild (build.ts): the shell (sign-in, routing,
+ * chrome, keyboard), the queue, the outbox and the pipeline view in plain TypeScript (dom.ts); the enquiry
+ * detail view in preact (views/enquiry-detail). Every piece of data reaches the page through text nodes or
+ * attributes, never as HTML.
  */
-import { analyseSms, DEFAULT_MAX_SMS_SEGMENTS } from '../../shared/domain/sms/encoding.ts';
-import { api, ApiError, onUnauthorized, useBearerTransport, type EnquiryDetail, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
+import { api, onUnauthorized, useBearerTransport, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
 import { dashboardView } from './dashboard.ts';
-import { announce, append, byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
-import { formatAge, formatTime, languageName, localeTag, percent, statusLabel, topicName, departmentName, TOPIC_NAMES, urgencyBadge } from './format.ts';
+import { byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
+import { formatAge, formatTime, languageName, localeTag, topicName, TOPIC_NAMES, urgencyBadge } from './format.ts';
 import { isMessageKey, locale, localeForLanguages, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { isCallbackPath } from './auth.ts';
 import { CognitoSession, loadConsoleConfig } from './session.ts';
+import { enquiryDetailView, type DetailContext } from './views/enquiry-detail/index.tsx';
 
 // ---------------------------------------------------------------------------------------------------
 // Session, routing, static labels
@@ -92,7 +94,7 @@ async function route(): Promise<void> {
     case 'sign-in':
       return mount(signInView());
     case 'enquiry':
-      return id ? mount(detailView(id)) : navigate('#/queue');
+      return id ? mount(enquiryDetailView(id, detailContext)) : navigate('#/queue');
     case 'outbox':
       return mount(outboxView());
     case 'progress':
@@ -299,7 +301,7 @@ function queueView(): View {
         'tr',
         { class: item.enquiryId === queueState.selectedId ? 'selected' : undefined, 'data-enquiry-id': item.enquiryId },
         h('td', {}, h('a', { href: `#/enquiry/${encodeURIComponent(item.enquiryId)}`, class: 'mono', 'data-enquiry-id': item.enquiryId }, item.enquiryId)),
-        h('td', {}, topicName(item.topic), item.manualReason ? h('div', { class: 'hint' }, `${t('manualReason')}: ${item.manualReason}`) : null),
+        h('td', {}, topicName(item.agentTopic ?? item.topic), item.manualReason ? h('div', { class: 'hint' }, `${t('manualReason')}: ${item.manualReason}`) : null),
         h('td', {}, languageName(item.language)),
         h('td', { class: 'numeric' }, h('time', { datetime: item.receivedAt, title: formatTime(item.receivedAt) }, formatAge(item.ageMinutes))),
         h('td', {}, urgencyBadge(item.urgency)),
@@ -391,436 +393,25 @@ function queueView(): View {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Enquiry detail
+// Enquiry detail (console/views/enquiry-detail): the queue around it, for j / k and "Next enquiry"
 
-const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
-
-/** Known SMS failure reasons in the agent's language; an unknown one is shown as stored. */
-function smsFailureLabel(failure: string): string {
-  const key = `smsFailure-${failure}`;
-  return isMessageKey(key) ? t(key) : failure;
-}
-
-function actionLabel(action: string): string {
-  const key = `action${action}`;
-  return isMessageKey(key) ? t(key) : action;
-}
-
-const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*\]/g;
-
-function redactedTranscript(text: string): HTMLElement {
-  const paragraph = h('p', { class: 'transcript', id: 'transcript' });
-  let cursor = 0;
-  for (const match of text.matchAll(PLACEHOLDER)) {
-    append(paragraph, [text.slice(cursor, match.index), h('mark', { class: 'placeholder' }, match[0])]);
-    cursor = match.index + match[0].length;
-  }
-  append(paragraph, [text.slice(cursor)]);
-  return paragraph;
-}
-
-function detailView(enquiryId: string): View {
-  let detail: EnquiryDetail | undefined;
-  let error: unknown;
-  let text = '';
-  let sendSms = false;
-  /** The SMS field: the draft's template SMS, edited by the agent. */
-  let smsText = '';
-  /** Drafts without a template SMS send the reply: until the agent edits the SMS field, it follows the reply. */
-  let smsTouched = false;
-  let rejecting = false;
-  let reason = '';
-  let submitting = false;
-  let decisionError: unknown;
-  let recorded: string | undefined;
-  let disposed = false;
-  const refs: {
-    textarea?: HTMLTextAreaElement;
-    sms?: HTMLInputElement;
-    smsText?: HTMLTextAreaElement;
-    smsEdited?: HTMLElement;
-    reason?: HTMLTextAreaElement;
-    preview?: HTMLElement;
-    approve?: HTMLButtonElement;
-    edited?: HTMLElement;
-  } = {};
-
-  const load = async () => {
-    try {
-      detail = await api<EnquiryDetail>(`/api/enquiries/${encodeURIComponent(enquiryId)}`);
-      text = detail.decision?.finalText ?? detail.draft?.text ?? '';
-      smsText = detail.decision?.smsText ?? detail.draft?.smsText ?? text;
-      smsTouched = false;
-      sendSms = detail.decision ? detail.decision.sendSms : detail.smsConsent && detail.status === 'awaiting_review';
-      error = undefined;
-    } catch (e) {
-      error = e;
-    }
-    if (!disposed) view.render();
-    if (!queueState.loaded) await loadQueue().catch(() => undefined);
-  };
-
-  const isOpen = () => detail?.status === 'awaiting_review';
-  const isEdited = () => detail !== undefined && text !== (detail.draft?.text ?? '');
-  /** What the API sends when the decision carries no smsText: the draft's SMS, else the (final) reply. */
-  const defaultSms = () => detail?.draft?.smsText ?? text;
-  /** The SMS as the API will send it (it trims the agent's edit). */
-  const outgoingSms = () => smsText.trim();
-  const isSmsEdited = () => detail !== undefined && outgoingSms() !== defaultSms();
-
-  const updateLive = () => {
-    if (!detail) return;
-    const analysis = analyseSms(outgoingSms());
-    const tooLong = analysis.segments > DEFAULT_MAX_SMS_SEGMENTS;
-    if (refs.preview) {
-      replaceChildren(
-        refs.preview,
-        h('h3', {}, t('smsPreview')),
-        h(
-          'dl',
-          {},
-          h('div', { class: 'pair' }, h('dt', {}, t('smsEncoding')), h('dd', { 'data-testid': 'sms-encoding' }, analysis.encoding)),
-          h('div', { class: 'pair' }, h('dt', {}, t('smsSegments')), h('dd', { 'data-testid': 'sms-segments' }, `${analysis.segments} / ${DEFAULT_MAX_SMS_SEGMENTS}`)),
-          h('div', { class: 'pair' }, h('dt', {}, t('smsUnits')), h('dd', { 'data-testid': 'sms-units' }, analysis.units)),
-        ),
-        analysis.segments > 0 ? h('p', { class: 'hint' }, t('smsRemaining', { n: analysis.segments * analysis.perSegmentLimit - analysis.units })) : null,
-        tooLong && sendSms ? h('p', { class: 'warning', role: 'alert' }, t('smsTooLong', { max: DEFAULT_MAX_SMS_SEGMENTS })) : null,
-      );
-    }
-    if (refs.approve) refs.approve.textContent = isEdited() ? t('approveEdited') : t('approve');
-    if (refs.edited) refs.edited.textContent = isEdited() ? t('draftEdited', { delta: signed(text.length - (detail.draft?.text.length ?? 0)) }) : '';
-    if (refs.smsEdited) refs.smsEdited.textContent = isOpen() && detail.draft?.smsText && isSmsEdited() ? t('smsEdited') : '';
-  };
-
-  const decide = async (action: 'approve' | 'reject') => {
-    if (!detail || !isOpen() || submitting) return;
-    let body: Record<string, unknown>;
-    if (action === 'reject') {
-      if (!reason.trim()) {
-        decisionError = new ApiError(400, { title: 'Bad Request', status: 400, detail: t('rejectReasonRequired') });
-        view.render();
-        refs.reason?.focus();
-        return;
-      }
-      body = { action: 'reject', reason: reason.trim() };
-    } else {
-      if (sendSms && !outgoingSms()) {
-        decisionError = new ApiError(400, { title: 'Bad Request', status: 400, detail: t('smsTextRequired') });
-        view.render();
-        refs.smsText?.focus();
-        return;
-      }
-      body = isEdited() || !detail.draft ? { action: 'edit', text, sendSms } : { action: 'approve', sendSms };
-      // Only the agent's edit travels; otherwise the API sends the draft's SMS.
-      if (sendSms && isSmsEdited()) body['smsText'] = outgoingSms();
-    }
-    // The draft this decision was made on: if a colleague redrafted meanwhile, the API answers 409.
-    if (detail.draft?.draftId) body['draftId'] = detail.draft.draftId;
-    submitting = true;
-    decisionError = undefined;
-    view.render();
-    try {
-      const result = await api<{ decision: { action: string } }>(`/api/enquiries/${encodeURIComponent(enquiryId)}/decision`, { method: 'POST', body });
-      recorded = t('decisionRecorded', { action: actionLabel(result.decision.action) });
-      if (body['sendSms'] === true) recorded += ` ${t('decisionSms')}`;
-      announce(recorded);
+const detailContext: DetailContext = {
+  navigate,
+  queue: {
+    neighbour(enquiryId, delta) {
+      const items = queueState.items;
+      const index = items.findIndex((item) => item.enquiryId === enquiryId);
+      const next = index === -1 ? items[0] : items[index + delta];
+      if (next) queueState.selectedId = next.enquiryId;
+      return next?.enquiryId;
+    },
+    remove(enquiryId) {
       queueState.items = queueState.items.filter((item) => item.enquiryId !== enquiryId);
-      submitting = false;
-      rejecting = false;
-      await load();
-      byId('decision-result').focus();
-    } catch (e) {
-      submitting = false;
-      decisionError = e;
-      view.render();
-      byId('decision-error').focus();
-    }
-  };
-
-  const neighbour = (delta: number) => {
-    const items = queueState.items;
-    const index = items.findIndex((item) => item.enquiryId === enquiryId);
-    const next = index === -1 ? items[0] : items[index + delta];
-    if (next) {
-      queueState.selectedId = next.enquiryId;
-      navigate(`#/enquiry/${encodeURIComponent(next.enquiryId)}`);
-    }
-  };
-
-  const view: View = {
-    render() {
-      const main = byId('main');
-      const back = h('p', {}, h('a', { href: '#/queue' }, `← ${t('backToQueue')}`));
-      if (!detail) {
-        replaceChildren(main, back, heading(t('detailTitle', { id: enquiryId })), error ? problemAlert(error) : h('p', { class: 'loading' }, t('loading')));
-        return;
-      }
-      const d = detail;
-      const open = isOpen();
-      const entityCounts = new Map<string, number>();
-      for (const entity of d.redactedEntities) entityCounts.set(entity.type, (entityCounts.get(entity.type) ?? 0) + 1);
-
-      const messagePanel = h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'message-title' },
-        h('h2', { id: 'message-title' }, t('sectionMessage')),
-        d.redactedText ? redactedTranscript(d.redactedText) : h('p', { class: 'muted' }, t('noText')),
-        entityCounts.size > 0 ? h('p', { class: 'hint' }, t('redactedCount', { list: [...entityCounts].map(([type, n]) => `${type} ×${n}`).join(', ') })) : null,
-        d.transcription ? h('p', { class: 'hint' }, t('transcriptConfidence', { value: percent(d.transcription.averageConfidence) })) : null,
-        d.transcription?.lowConfidence ? h('p', { class: 'alert info' }, t('lowConfidence')) : null,
-        d.manualReason ? h('p', { class: 'alert info' }, `${t('manualReason')}: ${d.manualReason}`) : null,
-      );
-
-      refs.textarea = h('textarea', {
-        id: 'draft-text',
-        rows: 9,
-        lang: d.draft?.script === 'en' ? 'en' : d.draft?.script === 'zh-Hans' ? 'zh-Hans' : d.draft ? 'zh-Hant' : undefined,
-        'aria-describedby': 'draft-edited',
-        disabled: !open || submitting,
-        value: text,
-        oninput: (event) => {
-          text = (event.target as HTMLTextAreaElement).value;
-          if (!detail?.draft?.smsText && !smsTouched) {
-            smsText = text;
-            if (refs.smsText) refs.smsText.value = smsText;
-          }
-          updateLive();
-        },
-      });
-      const draftLang = d.draft?.script === 'en' ? 'en' : d.draft?.script === 'zh-Hans' ? 'zh-Hans' : d.draft ? 'zh-Hant' : undefined;
-      refs.smsText = h('textarea', {
-        id: 'sms-text',
-        class: 'sms-field',
-        rows: 3,
-        lang: draftLang,
-        'aria-describedby': d.smsConsent ? 'sms-edited sms-preview' : 'sms-consent-note sms-edited sms-preview',
-        disabled: !d.smsConsent || !open || submitting,
-        value: smsText,
-        oninput: (event) => {
-          smsText = (event.target as HTMLTextAreaElement).value;
-          smsTouched = true;
-          updateLive();
-        },
-      });
-      refs.smsEdited = h('p', { class: 'hint', id: 'sms-edited' });
-      refs.preview = h('div', { class: 'sms-preview', id: 'sms-preview', 'aria-live': 'polite' });
-      refs.edited = h('p', { class: 'hint', id: 'draft-edited' });
-      refs.sms = h('input', {
-        type: 'checkbox',
-        id: 'send-sms',
-        checked: sendSms,
-        disabled: !d.smsConsent || !open || submitting,
-        'aria-describedby': d.smsConsent ? undefined : 'sms-consent-note',
-        onchange: (event) => {
-          sendSms = (event.target as HTMLInputElement).checked;
-          updateLive();
-        },
-      });
-      refs.approve = h('button', { type: 'button', id: 'approve', class: 'button primary', disabled: !open || submitting, onclick: () => void decide('approve') }, t('approve'));
-      refs.reason = h('textarea', {
-        id: 'reject-reason',
-        rows: 2,
-        maxlength: 500,
-        value: reason,
-        disabled: submitting,
-        oninput: (event) => {
-          reason = (event.target as HTMLTextAreaElement).value;
-        },
-      });
-
-      const draftPanel = h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'draft-title' },
-        h('h2', { id: 'draft-title' }, t('sectionDraft')),
-        d.draft ? null : h('p', { class: 'alert info' }, t('noDraft')),
-        d.draft
-          ? h(
-              'div',
-              {},
-              h('h3', {}, t('flagsTitle')),
-              d.draft.flags.length === 0
-                ? h('p', { class: 'hint' }, t('noFlags'))
-                : h('ul', { class: 'flags', id: 'draft-flags' }, ...d.draft.flags.map((flag) => h('li', {}, h('strong', {}, flag.kind), flag.detail))),
-            )
-          : null,
-        h('label', { for: 'draft-text' }, t('draftLabel')),
-        refs.textarea,
-        refs.edited,
-        h(
-          'div',
-          { class: 'decision', role: 'group', 'aria-labelledby': 'decision-title' },
-          h('h3', { id: 'decision-title' }, t('sectionDecision')),
-          recorded ? h('p', { class: 'alert success', id: 'decision-result', role: 'status', tabindex: -1 }, recorded) : null,
-          decisionError ? h('div', { id: 'decision-error', tabindex: -1 }, problemAlert(decisionError)) : null,
-          !open && !recorded ? h('p', { class: 'alert info' }, t('decisionNotOpen', { status: statusLabel(d.status) })) : null,
-          h('label', { class: 'checkbox', for: 'send-sms' }, refs.sms, h('span', {}, t('sendSms'))),
-          d.smsConsent ? null : h('p', { class: 'hint', id: 'sms-consent-note' }, t('smsNoConsent')),
-          h('div', { class: 'sms-block' }, h('label', { for: 'sms-text' }, t('smsLabel')), refs.smsText, refs.smsEdited, refs.preview),
-          h(
-            'div',
-            { class: 'actions' },
-            refs.approve,
-            h(
-              'button',
-              {
-                type: 'button',
-                id: 'reject',
-                class: 'button danger',
-                'aria-expanded': rejecting ? 'true' : 'false',
-                'aria-controls': 'reject-panel',
-                disabled: !open || submitting,
-                onclick: () => {
-                  rejecting = !rejecting;
-                  view.render();
-                  if (rejecting) refs.reason?.focus();
-                },
-              },
-              t('reject'),
-            ),
-            submitting ? h('span', { class: 'muted', role: 'status' }, t('submitting')) : null,
-            recorded && queueState.items.length > 0 ? h('button', { type: 'button', class: 'button', onclick: () => neighbour(0) }, t('nextEnquiry')) : null,
-          ),
-          h(
-            'div',
-            { class: 'reject-panel', id: 'reject-panel', hidden: !rejecting || !open },
-            h('label', { for: 'reject-reason' }, t('rejectReason')),
-            refs.reason,
-            h(
-              'div',
-              { class: 'actions' },
-              h('button', { type: 'button', id: 'confirm-reject', class: 'button danger solid', disabled: submitting, onclick: () => void decide('reject') }, t('confirmReject')),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'button',
-                  onclick: () => {
-                    rejecting = false;
-                    view.render();
-                    byId('reject').focus();
-                  },
-                },
-                t('cancel'),
-              ),
-            ),
-          ),
-        ),
-      );
-
-      const topic = d.topicResult;
-      const topicPanel = h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'topic-title' },
-        h('h2', { id: 'topic-title' }, t('sectionTopic')),
-        topic
-          ? h(
-              'dl',
-              { class: 'facts' },
-              h('dt', {}, t('colTopic')),
-              h('dd', { id: 'topic-name' }, topicName(topic.topic), ' ', urgencyBadge(topic.urgency)),
-              h('dt', {}, t('topicConfidence')),
-              h(
-                'dd',
-                {},
-                h(
-                  'div',
-                  { class: 'meter' },
-                  h('div', { class: 'meter-bar', role: 'img', 'aria-label': `${t('topicConfidence')} ${percent(topic.confidence)}` }, h('div', { class: 'meter-fill', style: `width:${Math.round(Math.min(1, Math.max(0, topic.confidence)) * 100)}%` })),
-                  h('span', {}, percent(topic.confidence)),
-                ),
-              ),
-              h('dt', {}, t('department')),
-              h('dd', {}, departmentName(topic.department)),
-              h('dt', {}, t('rationale')),
-              h('dd', {}, topic.rationale),
-              h('dt', {}, t('source')),
-              h('dd', {}, topic.source, ' ', d.degraded ? h('span', { class: 'badge degraded', title: t('degradedHint') }, t('degraded')) : null),
-            )
-          : h('p', { class: 'muted' }, t('noTopic')),
-      );
-
-      const articlesPanel = h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'articles-title' },
-        h('h2', { id: 'articles-title' }, t('sectionArticles')),
-        d.draft && d.draft.citedArticles.length > 0
-          ? h('ul', { id: 'cited-articles' }, ...d.draft.citedArticles.map((article) => h('li', {}, h('span', { class: 'mono' }, article.id), ' ', article.title)))
-          : h('p', { class: 'muted' }, t('noArticles')),
-      );
-
-      const decisionNote = d.decision
-        ? h('p', {}, t('decisionBy', { action: actionLabel(d.decision.action), agent: d.decision.agentId, at: formatTime(d.decision.decidedAt) }), d.decision.reason ? ` · ${d.decision.reason}` : '')
-        : null;
-      const auditPanel = h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'audit-title' },
-        h('h2', { id: 'audit-title' }, t('sectionAudit')),
-        decisionNote,
-        d.sms ? h('p', {}, t('smsStatus', { detail: d.sms.failure !== undefined ? smsFailureLabel(d.sms.failure) : `${d.sms.encoding ?? ''} ×${d.sms.segments ?? '?'} · ${formatTime(d.sms.at)}` })) : null,
-        h(
-          'ol',
-          { class: 'audit' },
-          ...d.audit.map((event) => h('li', {}, h('time', { datetime: event.at }, formatTime(event.at)), ` · ${event.from ?? '∅'} → ${event.to} · ${event.actor}${event.note ? ` · ${event.note}` : ''}`)),
-        ),
-      );
-
-      replaceChildren(
-        main,
-        back,
-        heading(t('detailTitle', { id: d.enquiryId })),
-        h(
-          'p',
-          { class: 'muted' },
-          h('span', { class: 'badge status', id: 'enquiry-status' }, statusLabel(d.status)),
-          ' ',
-          d.degraded ? h('span', { class: 'badge degraded', title: t('degradedHint') }, t('degraded')) : null,
-          ` ${d.channel} · ${languageName(d.language)} · ${t('detailReceived', { at: formatTime(d.receivedAt) })} · ${formatAge(d.ageMinutes)}`,
-        ),
-        h('div', { class: 'grid-2' }, h('div', {}, messagePanel, draftPanel), h('div', {}, topicPanel, articlesPanel, auditPanel)),
-      );
-      updateLive();
     },
-    dispose() {
-      disposed = true;
-    },
-    onKey(key) {
-      switch (key) {
-        case 'j':
-          neighbour(1);
-          return true;
-        case 'k':
-          neighbour(-1);
-          return true;
-        case 'a':
-          void decide('approve');
-          return true;
-        case 'e':
-          refs.textarea?.focus();
-          return true;
-        case 'm':
-          if (refs.smsText && !refs.smsText.disabled) refs.smsText.focus();
-          return true;
-        case 'r':
-          if (!isOpen()) return true;
-          rejecting = true;
-          view.render();
-          refs.reason?.focus();
-          return true;
-        case 's':
-          if (refs.sms && !refs.sms.disabled) {
-            sendSms = !sendSms;
-            refs.sms.checked = sendSms;
-            updateLive();
-          }
-          return true;
-        default:
-          return false;
-      }
-    },
-  };
-  void load();
-  return view;
-}
+    size: () => queueState.items.length,
+    ensureLoaded: () => (queueState.loaded ? Promise.resolve() : loadQueue()),
+  },
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Polling views: outbox and pipeline progress

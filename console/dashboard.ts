@@ -2,7 +2,7 @@
  * Supervisor dashboard: the topic report (GET /reports/topics?format=json) as KPIs, an inline SVG trend
  * chart, spikes and acceptance per topic, plus the needs-manual backlog and links to the CSV/HTML files.
  */
-import type { TopicReport } from '../../shared/domain/reports/report.ts';
+import type { TopicReport } from '../shared/domain/reports/report.ts';
 import { api, apiHref, ApiError, bearerMode, download, isRecord } from './api.ts';
 import { append, byId, h, heading, replaceChildren, s, type Child, type View } from './dom.ts';
 import { percent, topicName } from './format.ts';

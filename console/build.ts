@@ -1,17 +1,17 @@
 /**
- * Builds the review console into local/console/dist with esbuild (~50 ms): app.ts bundled to app.js,
+ * Builds the review console into console/dist with esbuild (~50 ms): app.ts bundled to app.js,
  * styles.css, index.html and callback/index.html copied. The last is the page the Cognito hosted UI returns
  * to (`<origin>/callback`): the deployed bucket has no SPA rewrite, so it is a file of its own that loads
- * the same app.js. Topic and department names come from layers/knowledge at build time,
- * so the page loads nothing but its own three files. `npx tsx local/console/build.ts` builds by hand;
+ * the same app.js. Topic and department names come from layers/knowledge/taxonomy.json at build time,
+ * so the page loads nothing but its own three files. `npx tsx console/build.ts` builds by hand;
  * startConsoleServer() builds on start when dist is missing or older than any input.
  */
 import { build } from 'esbuild';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const CONSOLE_DIR = import.meta.dirname;
-const REPO_ROOT = resolve(CONSOLE_DIR, '..', '..');
+const REPO_ROOT = resolve(CONSOLE_DIR, '..');
 export const CONSOLE_DIST_DIR = join(CONSOLE_DIR, 'dist');
 const KNOWLEDGE_DIR = join(REPO_ROOT, 'layers', 'knowledge');
 const META_FILE = 'build-meta.json';
@@ -26,21 +26,12 @@ interface BuildMeta {
 
 type LocalisedName = { en: string; 'zh-Hant': string };
 
+/** Topic and department names in English and Traditional Chinese: the taxonomy's (the one definition of both). */
 async function knowledgeNames(): Promise<{ topics: Record<string, LocalisedName>; departments: Record<string, LocalisedName>; inputs: string[] }> {
-  const articlesDir = join(KNOWLEDGE_DIR, 'articles');
-  const files = (await readdir(articlesDir)).filter((file) => file.endsWith('.json')).sort();
-  const topics: Record<string, LocalisedName> = {};
-  for (const file of files) {
-    const articles = JSON.parse(await readFile(join(articlesDir, file), 'utf8')) as { topic?: string; topicName?: LocalisedName }[];
-    for (const article of Array.isArray(articles) ? articles : [articles]) {
-      if (article.topic && article.topicName && !topics[article.topic]) topics[article.topic] = { en: article.topicName.en, 'zh-Hant': article.topicName['zh-Hant'] };
-    }
-  }
-  // Department names are the taxonomy's (the one definition of departments).
   const taxonomyFile = join(KNOWLEDGE_DIR, 'taxonomy.json');
-  const taxonomy = JSON.parse(await readFile(taxonomyFile, 'utf8')) as { departments?: { id: string; names: LocalisedName }[] };
-  const departments = Object.fromEntries((taxonomy.departments ?? []).map((d) => [d.id, { en: d.names.en, 'zh-Hant': d.names['zh-Hant'] }]));
-  return { topics, departments, inputs: [...files.map((file) => join(articlesDir, file)), taxonomyFile] };
+  const taxonomy = JSON.parse(await readFile(taxonomyFile, 'utf8')) as { topics?: { id: string; names: LocalisedName }[]; departments?: { id: string; names: LocalisedName }[] };
+  const named = (entries: { id: string; names: LocalisedName }[] = []) => Object.fromEntries(entries.map((entry) => [entry.id, { en: entry.names.en, 'zh-Hant': entry.names['zh-Hant'] }]));
+  return { topics: named(taxonomy.topics), departments: named(taxonomy.departments), inputs: [taxonomyFile] };
 }
 
 function definesFor(names: { topics: Record<string, LocalisedName>; departments: Record<string, LocalisedName> }): Record<string, string> {
@@ -76,6 +67,9 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
     logLevel: 'silent',
     legalComments: 'none',
     charset: 'utf8',
+    // The detail view's parts are preact components written in TSX.
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
   });
   await mkdir(CONSOLE_DIST_DIR, { recursive: true });
   for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
@@ -105,10 +99,6 @@ export async function consoleIsFresh(): Promise<boolean> {
   }
   try {
     const modified = await Promise.all(meta.inputs.map(async (input) => (await stat(join(REPO_ROOT, input))).mtimeMs));
-    // Files added to the knowledge base change the topic names too.
-    const articles = await readdir(join(KNOWLEDGE_DIR, 'articles'));
-    const known = new Set(meta.inputs.map((input) => basename(input)));
-    if (articles.some((file) => file.endsWith('.json') && !known.has(file))) return false;
     return modified.every((mtime) => mtime <= meta.builtAt);
   } catch {
     return false;
