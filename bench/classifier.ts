@@ -299,7 +299,7 @@ export async function benchClassifier(options: BenchOptions): Promise<{ tables: 
   const generic: ClassifierOptions = { glossary: knowledge.glossary };
   const { train: syntheticTrain, test: syntheticTest } = SYNTHETIC[scale];
   runs.push(...measurePair(`synthetic ${syntheticTrain} (15 labels)`, syntheticExamples(syntheticTrain, 7), syntheticExamples(syntheticTest, 8), scale, generic));
-  if (options.data) runs.push(...measurePair(`--data ${options.data.train.split('/').at(-1)}`, readJsonl(options.data.train), readJsonl(options.data.test), scale, generic));
+  for (const data of options.data ?? []) runs.push(...measurePair(`--data ${data.train.split('/').at(-1)}`, readJsonl(data.train), readJsonl(data.test), scale, generic));
   const data: ClassifierData = { runs, glossaryEffect: glossaryEffects(runs), coldInit: await measureColdInit(scale) };
   return { tables: [classifierTable(data), glossaryTable(data), coldInitTable(data)], data };
 }

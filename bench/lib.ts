@@ -10,8 +10,10 @@ export type Scale = 'tiny' | 'quick' | 'full';
 
 export interface BenchOptions {
   scale: Scale;
-  /** `--data TRAIN.jsonl,TEST.jsonl`: an extra labelled set for the classifier bench. */
-  data?: { train: string; test: string };
+  /** `--data TRAIN.jsonl,TEST.jsonl` (repeatable): labelled sets for the classifier and intent benches. */
+  data?: { train: string; test: string }[];
+  /** `--oos-label L`: the out-of-scope label of those sets (default: `oos` when the training set has it). */
+  oosLabel?: string;
 }
 
 export type Cell = string | number | null;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only NAME] [-- --data TRAIN.jsonl,TEST.jsonl]`: runs the benchmarks,
+ * `npm run bench [-- --quick] [-- --only NAME] [-- --data TRAIN.jsonl,TEST.jsonl …] [-- --oos-label L]`: runs the benchmarks,
  * prints one markdown table per bench and writes bench/results/latest.json. See bench/README.md.
  */
 import './env.ts';
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { benchBundles } from './bundles.ts';
 import { benchClassifier } from './classifier.ts';
 import { benchCost } from './cost.ts';
+import { benchIntent } from './intent.ts';
 import { markdownTable, runBench, type BenchOptions, type BenchResult, type Table } from './lib.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchReports } from './reports.ts';
@@ -19,18 +20,25 @@ export const BENCHES: Record<string, (options: BenchOptions) => Promise<{ tables
   bundles: benchBundles,
   pipeline: benchPipeline,
   classifier: benchClassifier,
+  intent: benchIntent,
   reports: benchReports,
   cost: benchCost,
 };
 
 function optionsFromArgs(): { options: BenchOptions; only: string[] } {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, data: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, data: { type: 'string', multiple: true }, 'oos-label': { type: 'string' } },
+  });
   const only = (values.only ?? []).flatMap((name) => name.split(','));
   const unknown = only.filter((name) => !(name in BENCHES));
   if (unknown.length) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
-  const [train, test] = values.data?.split(',') ?? [];
-  if (values.data && (!train || !test)) throw new Error('--data takes TRAIN.jsonl,TEST.jsonl');
-  return { options: { scale: values.quick ? 'quick' : 'full', ...(train && test ? { data: { train, test } } : {}) }, only };
+  const data = (values.data ?? []).map((pair) => {
+    const [train, test, extra] = pair.split(',');
+    if (!train || !test || extra !== undefined) throw new Error('--data takes TRAIN.jsonl,TEST.jsonl');
+    return { train, test };
+  });
+  const oosLabel = values['oos-label'];
+  return { options: { scale: values.quick ? 'quick' : 'full', ...(data.length ? { data } : {}), ...(oosLabel ? { oosLabel } : {}) }, only };
 }
 
 function summaryTable(results: BenchResult[]): Table {

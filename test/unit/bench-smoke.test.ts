@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { benchBundles, ownerOf } from '../../bench/bundles.ts';
 import { benchClassifier, macroF1, stratifiedSplit } from '../../bench/classifier.ts';
 import { benchCost, loadPrices } from '../../bench/cost.ts';
+import { benchIntent } from '../../bench/intent.ts';
 import { markdownTable, percentile, runBench, type BenchOptions, type BenchResult } from '../../bench/lib.ts';
 import { benchPipeline } from '../../bench/pipeline.ts';
 import { benchReports } from '../../bench/reports.ts';
@@ -43,6 +44,15 @@ describe('benchmarks at tiny scale', () => {
     const result = await runBench('classifier', () => benchClassifier(tiny));
     expectUsable(result);
     for (const run of result.data?.runs ?? []) expect(run.accuracy).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it('holds the local classifier to the TF-IDF + linear SVM baseline on the same split', async () => {
+    const result = await runBench('intent', () => benchIntent(tiny));
+    expectUsable(result);
+    const [run] = result.data?.runs ?? [];
+    expect(run?.baseline.inScopeAccuracy).toBeGreaterThan(0);
+    expect(run?.ours.inScopeAccuracy).toBeGreaterThan(0);
+    expect(run?.trainRatio).toBeGreaterThan(0);
   }, 60_000);
 
   it('times report generation on synthetic history', async () => {

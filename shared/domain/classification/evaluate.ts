@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { fieldProblems } from '../validation.ts';
 import { LANGUAGES, type Language } from '../language.ts';
-import { trainClassifier, type ClassifierOptions, type LabelledText } from './classifier.ts';
+import { trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
 import type { TopicResult } from './topic-result.ts';
 
 /*
@@ -194,7 +194,19 @@ export function evaluateClassifier(train: LabelledText[], test: LabelledText[], 
   const started = now();
   const model = trainClassifier(train, options.training);
   const trainingMs = now() - started;
+  return { trainExamples: train.length, trainingMs, ...scoreClassifier(model, test, options) };
+}
 
+/**
+ * The test half of `evaluateClassifier` for a model trained elsewhere (the bench times training itself):
+ * with an out-of-scope label, a prediction under `rejectBelow` counts as that label.
+ */
+export function scoreClassifier(
+  model: Pick<TrainedClassifier, 'labels' | 'predict' | 'acceptThreshold'>,
+  test: LabelledText[],
+  options: Omit<EvaluationOptions, 'training'> = {},
+): Omit<EvaluationReport, 'trainExamples' | 'trainingMs'> {
+  const now = options.now ?? (() => performance.now());
   const rejectBelow = options.rejectBelow ?? DEFAULT_EVAL_REJECT_BELOW;
   const latencies: number[] = [];
   const scored: ScoredPrediction[] = [];
@@ -208,13 +220,11 @@ export function evaluateClassifier(train: LabelledText[], test: LabelledText[], 
   const gold = test.map((example) => example.label);
   const correct = gold.filter((label, i) => predicted[i] === label).length;
 
-  const report: EvaluationReport = {
-    trainExamples: train.length,
+  const report = {
     testExamples: test.length,
     labels: model.labels.length,
     accuracy: ratio(correct, test.length),
     macroF1: macroF1(gold, predicted),
-    trainingMs,
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
     calibration: calibrationFigures(scored, model.acceptThreshold),
