@@ -39,6 +39,7 @@ const DUMMY_ENV: Record<string, string> = {
   AWS_ACCESS_KEY_ID: 'bench-dummy',
   AWS_SECRET_ACCESS_KEY: 'bench-dummy',
   ENQUIRY_TABLE_NAME: 'bench-enquiries',
+  RESTRICTED_TABLE_NAME: 'bench-restricted',
   STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:000000000000:stateMachine:bench',
   INTAKE_DLQ_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/bench-intake-dlq',
   TRANSCRIPTS_BUCKET: 'bench-transcripts',

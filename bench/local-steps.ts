@@ -192,7 +192,7 @@ export interface DirectEnvironment extends DirectDeps {
 
 export async function startDirectEnvironment(analysis?: Analysis): Promise<DirectEnvironment> {
   const dynamo = await startLocalDynamo();
-  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
+  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName);
   const composeSms = smsComposerFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR));
   return { dynamo, store, composeSms, analysis: analysis ?? (await loadAnalysis()), close: () => dynamo.close() };
 }

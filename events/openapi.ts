@@ -57,7 +57,9 @@ export function reviewApiOpenApi(): Record<string, unknown> {
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionRequest' } } } },
           responses: {
             '200': { description: 'Decision recorded and the workflow resumed' },
-            '400': problemResponse('Invalid body (field and problem named), unknown topic or department, or a department the topic does not allow'),
+            '400': problemResponse(
+              'Invalid body (field and problem named), unknown topic or department, a department the topic does not allow, or an edit that adds a phone number, link or fee the cited knowledge articles do not give',
+            ),
             '404': problemResponse('No such enquiry'),
             '409': problemResponse('Not awaiting review (current status given), another agent decided or redrafted first, or the draft named is not the current one'),
             '422': problemResponse('Decision not possible: no consent, SMS too long, nothing to approve, or the draft was written for another topic'),

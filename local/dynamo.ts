@@ -1,12 +1,14 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { ENQUIRY_TABLE_KEYS } from '../shared/adapters/aws/dynamo-table.ts';
+import { ENQUIRY_TABLE_KEYS, RESTRICTED_TABLE_KEYS } from '../shared/adapters/aws/dynamo-table.ts';
 
 export interface LocalDynamo {
   client: DynamoDBClient;
   endpoint: string;
   tableName: string;
+  /** Raw contact data and task tokens: its own table, as in AWS. */
+  restrictedTableName: string;
   /** Creates another pk/sk table (SMS control, report counters) and returns its name. */
   createTable(name: string): Promise<string>;
   close(): Promise<void>;
@@ -14,7 +16,7 @@ export interface LocalDynamo {
 
 /**
  * A real DynamoDB API (dynalite: in-memory LevelDB, real request validation and conditional writes) on
- * loopback, with the Enquiry table created from the same key design the CDK construct uses.
+ * loopback, with the Enquiry and restricted tables created from the same key designs the CDK constructs use.
  */
 export async function startLocalDynamo(tableName = 'assist-enquiries', options: { path?: string } = {}): Promise<LocalDynamo> {
   // In memory by default; with `path`, LevelDB files that a later process (the report CLI) can open.
@@ -60,10 +62,20 @@ export async function startLocalDynamo(tableName = 'assist-enquiries', options: 
       ],
     }),
   ));
+  const restrictedTableName = `${tableName}-restricted`;
+  await createIfMissing(
+    client.send(new CreateTableCommand({
+      TableName: restrictedTableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: RESTRICTED_TABLE_KEYS.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: RESTRICTED_TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
+    }),
+  ));
   return {
     client,
     endpoint,
     tableName,
+    restrictedTableName,
     createTable: async (name: string) => {
       await createIfMissing(
         client.send(new CreateTableCommand({

@@ -39,6 +39,7 @@ import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-cou
 import { LocalQueueSmsOutbox } from '../shared/adapters/local/local-queue.ts';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { STATE_NAMES } from '../cdk/lib/workflow.ts';
 import { synthesizeWorkflowDefinition, type StateMachineDefinition } from './definition.ts';
@@ -62,7 +63,7 @@ export interface LocalStackOptions {
   clock?: Clock;
   /** Keep the local DynamoDB in LevelDB files here (so the report CLI can read them); in memory when absent. */
   dataDir?: string;
-  /** Where the local SMS provider appends sent messages (JSONL); a temp file by default. */
+  /** Where the local SMS provider appends sent messages (JSONL); a temp file, removed on close, by default. */
   smsOutboxFile?: string;
   maxSmsSegments?: number;
   /** Replace adapters, e.g. to inject faults or a mocked Bedrock client in tests. */
@@ -127,7 +128,9 @@ const lambdaContext = (functionName: string): Context =>
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = options.clock ?? systemClock;
   const dynamo = await startLocalDynamo(undefined, options.dataDir ? { path: options.dataDir } : {});
-  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
+  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName);
+  // Steps that IAM gives no restricted access to (cdk/lib/pipeline-steps.ts) get a store without it here too.
+  const unrestricted = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });
   const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
@@ -140,7 +143,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const optOuts = new DynamoOptOutRegistry(dynamo.client, smsTable);
   const ledger = new DynamoSentSmsLedger(dynamo.client, smsTable);
   const counters = new DynamoOutcomeCounters(dynamo.client, countersTable);
-  const smsSender = new FileSmsOutboxSender(options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`), clock);
+  // Without a file of the caller's, the outbox is the stack's own scratch file, removed when the stack closes.
+  const smsOutboxFile = options.smsOutboxFile ?? join(tmpdir(), `assist-sms-outbox-${process.pid}-${randomUUID()}.jsonl`);
+  const smsSender = new FileSmsOutboxSender(smsOutboxFile, clock);
   const definition =
     options.definition ??
     synthesizeWorkflowDefinition({
@@ -166,12 +171,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const handlers: Record<string, LocalTaskHandler> = {
     [STATE_NAMES.startTranscription]: wrap(STATE_NAMES.startTranscription, (p) => handleStartTranscription(p, { store, transcriber, clock })),
     [STATE_NAMES.redact]: wrap(STATE_NAMES.redact, (p) => handleRedact(p, { store, redactor: analysis.redactor, clock })),
-    [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store, classifier: analysis.classifier, clock })),
-    [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
+    [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store: unrestricted, classifier: analysis.classifier, clock })),
+    [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store: unrestricted, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
     [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
     [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),
-    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store, clock, outcomes: counters })),
-    [STATE_NAMES.needsManual]: wrap(STATE_NAMES.needsManual, (p) => handleNeedsManual(p, { store, clock })),
+    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store: unrestricted, clock, outcomes: counters })),
+    [STATE_NAMES.needsManual]: wrap(STATE_NAMES.needsManual, (p) => handleNeedsManual(p, { store: unrestricted, clock })),
   };
   const runtime: LocalWorkflowRuntime = new LocalWorkflowRuntime({
     definition,
@@ -188,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     callbacks: runtime,
     clock,
     newDecisionId: randomUUID,
+    knowledgeArticle: (id) => knowledgeBase.article(id),
     smsSegments: (text) => analyseSms(text).segments,
     maxSmsSegments,
     smsPreview: analyseSms,
@@ -221,6 +227,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     close: async () => {
       await Promise.allSettled([...pendingEvents]);
       await dynamo.close();
+      if (!options.smsOutboxFile) await rm(smsOutboxFile, { force: true });
     },
   };
 }

@@ -20,7 +20,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= args.verbose ? 'INFO' : 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const { startLocalStack } = await import('./stack.ts');
-const { loadSamples } = await import('./samples.ts');
+const { loadSamples, restampSamples } = await import('./samples.ts');
 const { enquiryIdFor } = await import('../shared/domain/enquiry.ts');
 const { IntakeMessageSchema } = await import('../events/intake.ts');
 const { seedDemoHistory } = await import('./demo-history.ts');
@@ -60,7 +60,8 @@ const stack = await startLocalStack({
 });
 console.log(`${elapsed()}  ready: DynamoDB API at ${stack.dynamo.endpoint}, state machine with ${Object.keys(stack.definition.States).length} states`);
 
-const samples = loadSamples();
+// Received over the last hours rather than on the files' fixed dates, so the console shows today's work.
+const samples = restampSamples(loadSamples(), new Date());
 for (const sample of samples) stack.intakeQueue.send(sample.body);
 await stack.processIntake();
 // Each execution runs until it parks for an agent's review (or is handed to agents by hand).

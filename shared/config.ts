@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 const ConfigSchema = z.object({
   ENQUIRY_TABLE_NAME: z.string().min(3).optional(),
+  /** Raw contact data and task tokens (own KMS key); set only for the functions granted them. */
+  RESTRICTED_TABLE_NAME: z.string().min(3).optional(),
   STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   INTAKE_DLQ_URL: z.url().optional(),
   TRANSCRIPTS_BUCKET: z.string().optional(),

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { stackLogGroup } from './keys.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -25,7 +26,7 @@ export interface AssistFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
 export class AssistFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AssistFunctionProps) {
     const { handlerFolder: folder, key, environment, bundling, ...rest } = props;
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS, encryptionKey: key });
+    const logGroup = stackLogGroup(scope, `${id}Logs`, { name: `lambda/${folder}`, key, retention: RetentionDays.THREE_MONTHS });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write only to this function's log group.
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);

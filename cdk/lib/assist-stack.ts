@@ -5,7 +5,7 @@ import { DataPlane } from './data-plane.ts';
 import { Intake } from './intake.ts';
 import { PipelineSteps } from './pipeline-steps.ts';
 import { Reports } from './reports.ts';
-import { ReviewApi } from './review-api.ts';
+import { REVIEW_ROUTES, ReviewApi } from './review-api.ts';
 import { Sms } from './sms.ts';
 import { EnquiryWorkflow } from './workflow.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
@@ -13,12 +13,17 @@ import { Observability } from './observability.ts';
 import { ConsoleHosting } from './console-hosting.ts';
 import { Retraining } from './retraining.ts';
 import { AssistFunction } from './assist-function.ts';
+import { allowServiceToPublish } from './keys.ts';
+import { LOCAL_CONSOLE_ORIGIN, readDeploymentContext } from './deployment-context.ts';
+import { logoutUriFor, redirectUriFor } from '../../local/console/auth.ts';
 import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 export interface AssistStackProps extends StackProps {
   /** Shorter waits for tests of the timeout paths; production uses the defaults. */
   transcriptionTimeout?: Duration;
   reviewTimeout?: Duration;
+  /** The console's CLOUDFRONT-scope WAF web ACL (EdgeProtectionStack in us-east-1, see cdk/bin/app.ts). */
+  consoleWebAclArn?: string;
 }
 
 /** 1823 Assist: one stack composed of one construct per capability. */
@@ -29,17 +34,21 @@ export class AssistStack extends Stack {
   readonly reviewApi: ReviewApi;
   readonly sms: Sms;
   readonly alarmTopic: Topic;
+  /** Where staff open the console (and, through the same distribution, the API). */
+  readonly consoleUrl: string;
 
   constructor(scope: Construct, id: string, props: AssistStackProps = {}) {
     super(scope, id, props);
+    const context = readDeploymentContext(this.node);
     this.data = new DataPlane(this, 'Data');
     this.alarmTopic = new Topic(this, 'OperationsAlarms', {
-      masterKey: this.data.key,
+      masterKey: this.data.operationsKey,
       enforceSSL: true,
       displayName: '1823 Assist operations alarms',
     });
-    this.intake = new Intake(this, 'Intake', { key: this.data.key, enquiryTable: this.data.enquiryTable });
-    this.sms = new Sms(this, 'Sms', { key: this.data.key, enquiryTable: this.data.enquiryTable });
+    allowServiceToPublish(this.alarmTopic, this.data.operationsKey, 'cloudwatch.amazonaws.com', `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`);
+    this.intake = new Intake(this, 'Intake', { key: this.data.key, data: this.data });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn });
     const reports = new Reports(this, 'Reports', { data: this.data });
     const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounters: reports.counters });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
@@ -52,18 +61,27 @@ export class AssistStack extends Stack {
     this.intake.function.addEnvironment('STATE_MACHINE_ARN', this.workflow.stateMachine.stateMachineArn);
     this.workflow.stateMachine.grantStartExecution(this.intake.function);
 
-    const consoleHosting = new ConsoleHosting(this, 'Console');
-    const localConsole = 'http://localhost:3000';
+    const consoleHosting = new ConsoleHosting(this, 'Console', {
+      cognitoDomainPrefix: context.cognitoDomainPrefix,
+      ...(props.consoleWebAclArn ? { webAclArn: props.consoleWebAclArn } : {}),
+      ...(context.consoleDomain ? { domain: context.consoleDomain } : {}),
+    });
+    this.consoleUrl = consoleHosting.url;
+    // Sign-in returns to <origin>/callback and sign-out to <origin>/, exactly as the console builds them.
+    const origins = [consoleHosting.url, ...(context.allowLocalConsole ? [LOCAL_CONSOLE_ORIGIN] : [])];
     this.reviewApi = new ReviewApi(this, 'Review', {
       key: this.data.key,
-      enquiryTable: this.data.enquiryTable,
+      data: this.data,
       knowledgeLayer: steps.knowledgeLayer,
-      allowedOrigins: [consoleHosting.url, localConsole],
-      callbackUrls: [`${consoleHosting.url}/callback`, `${localConsole}/callback`],
+      // The console reaches the API through its own distribution (same origin): CORS only for a local console.
+      allowedOrigins: context.allowLocalConsole ? [LOCAL_CONSOLE_ORIGIN] : [],
+      callbackUrls: origins.map(redirectUriFor),
+      logoutUrls: origins.map(logoutUriFor),
     });
-    const cognitoDomainPrefix = (this.node.tryGetContext('cognitoDomainPrefix') as string | undefined) ?? 'assist-1823-console';
+    consoleHosting.addApi(this.reviewApi.api, REVIEW_ROUTES.map((route) => route.path));
+    const cognitoDomainPrefix = context.cognitoDomainPrefix;
     this.reviewApi.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: cognitoDomainPrefix } });
-    consoleHosting.deploy({ apiUrl: this.reviewApi.api.apiEndpoint, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });
+    consoleHosting.deploy({ apiUrl: consoleHosting.url, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });
     this.reviewApi.connectWorkflow(this.workflow.stateMachine);
     reports.connectApi(this.reviewApi.function);
     const reportGenerator = reports.addGenerator(steps.knowledgeLayer);
@@ -73,7 +91,9 @@ export class AssistStack extends Stack {
     const observability = new Observability(this, 'Observability', {
       key: this.data.key,
       alarmTopic: this.alarmTopic,
-      enquiryTable: this.data.enquiryTable,
+      data: this.data,
+      userPool: this.reviewApi.userPool,
+      apiAccessLogs: this.reviewApi.accessLogs,
       stateMachine: this.workflow.stateMachine,
       functions: this.node.findAll().filter((c): c is AssistFunction => c instanceof AssistFunction),
       deadLetterQueues: { Intake: this.intake.deadLetterQueue, SmsOutbox: this.sms.outboxDlq },
@@ -88,7 +108,7 @@ export class AssistStack extends Stack {
         prefixedObjects: [retraining.prefixedObjects],
       },
       {
-        smsIdentityScoped: Boolean(this.node.tryGetContext('smsOriginationIdentityArn')),
+        smsIdentityScoped: Boolean(context.smsOriginationIdentityArn),
         transcribeJobPrefix: TRANSCRIBE_JOB_PREFIX,
       },
     );

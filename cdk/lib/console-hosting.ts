@@ -1,7 +1,12 @@
 import { CfnOutput, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
+  CachePolicy,
   Distribution,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  SecurityPolicyProtocol,
   Function as CloudFrontFunction,
   FunctionCode,
   FunctionEventType,
@@ -13,7 +18,9 @@ import {
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -22,6 +29,15 @@ import { cpSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './assist-function.ts';
+
+export interface ConsoleHostingProps {
+  /** Cognito hosted UI domain prefix: its exact host is the only other one the console may connect to. */
+  cognitoDomainPrefix: string;
+  /** A CLOUDFRONT-scope WAF web ACL (EdgeProtectionStack, us-east-1). */
+  webAclArn?: string;
+  /** Custom domain + ACM certificate (us-east-1): TLS 1.2+ for staff browsers. */
+  domain?: { domainName: string; certificateArn: string };
+}
 
 export interface ConsoleDeploymentProps {
   apiUrl: string;
@@ -39,10 +55,14 @@ export interface ConsoleDeploymentProps {
 export class ConsoleHosting extends Construct {
   readonly distribution: Distribution;
   readonly site: Bucket;
+  private readonly headers: ResponseHeadersPolicy;
 
-  constructor(scope: Construct, id: string) {
+  private readonly domainName: string | undefined;
+
+  constructor(scope: Construct, id: string, props: ConsoleHostingProps) {
     super(scope, id);
     const region = Stack.of(this).region;
+    this.domainName = props.domain?.domainName;
     const logs = new Bucket(this, 'CdnLogs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -68,8 +88,9 @@ export class ConsoleHosting extends Construct {
       comment: '1823 Assist console security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          // Hosts by pattern: the API and the distribution refer to each other (CORS), so no exact URL here.
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://*.auth.${region}.amazoncognito.com; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+          // The API is served by this distribution ('self'); the hosted UI's token and revoke endpoints are
+          // the only other host the page may call.
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' ${cognitoHostedUiUrl(props.cognitoDomainPrefix, region)}; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
@@ -96,6 +117,14 @@ export class ConsoleHosting extends Construct {
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cdn/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.domainName],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(site),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -106,14 +135,39 @@ export class ConsoleHosting extends Construct {
     });
     const acknowledge = (rule: string, reason: string) => Validations.of(this.distribution).acknowledge({ id: `AwsSolutions-${rule}`, reason });
     acknowledge('CFR1', 'Staff work from Hong Kong and on duty travel; access is controlled by Cognito sign-in with MFA, not geography');
-    acknowledge('CFR2', 'Static files only; every API call is authorised by the Cognito JWT authorizer. Attach the organisation WAF web ACL at deploy if required');
-    acknowledge('CFR4', 'The default CloudFront certificate fixes the policy at TLSv1; deploy with a custom domain and ACM certificate (minimumProtocolVersion TLSv1.2_2021) to enforce TLS 1.2+');
+    if (!props.webAclArn) acknowledge('CFR2', 'The web ACL lives in us-east-1 (EdgeProtectionStack, composed in cdk/bin/app.ts); this stack was synthesized without it');
+    if (!props.domain) {
+      acknowledge('CFR4', 'The default CloudFront certificate fixes the policy at TLSv1; deploy with -c consoleDomainName=... -c consoleCertificateArn=... (ACM, us-east-1) to enforce TLSv1.2_2021');
+    }
+    this.headers = headers;
 
     new CfnOutput(this, 'ConsoleUrl', { value: this.url });
   }
 
   get url(): string {
-    return `https://${this.distribution.distributionDomainName}`;
+    return `https://${this.domainName ?? this.distribution.distributionDomainName}`;
+  }
+
+  /**
+   * Serves the API's routes from this distribution too: one origin for the console and the API (no CORS,
+   * CSP 'self'), behind the same WAF. Nothing is cached; every viewer header but Host (API Gateway needs its
+   * own) reaches the API, Authorization included (allowed when caching is disabled).
+   */
+  addApi(api: HttpApi, paths: string[]): void {
+    const origin = new HttpOrigin(`${api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    const patterns = [...new Set(paths.map((path) => `/${path.split('/')[1]}*`))];
+    for (const pattern of patterns) {
+      this.distribution.addBehavior(pattern, origin, {
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: this.headers,
+      });
+    }
   }
 
   /** Deploys the built console and the config.json that points it at the API and the hosted UI. */
@@ -141,9 +195,14 @@ export class ConsoleHosting extends Construct {
           region: props.userPool.stack.region,
           userPoolId: props.userPool.userPoolId,
           clientId: props.client.userPoolClientId,
-          authDomain: `https://${props.cognitoDomainPrefix}.auth.${props.userPool.stack.region}.amazoncognito.com`,
+          authDomain: cognitoHostedUiUrl(props.cognitoDomainPrefix, props.userPool.stack.region),
         }),
       ],
     });
   }
+}
+
+/** The Cognito hosted UI's origin for a domain prefix. */
+export function cognitoHostedUiUrl(domainPrefix: string, region: string): string {
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
 }

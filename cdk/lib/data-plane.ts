@@ -1,41 +1,42 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ENQUIRY_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
+import { ENQUIRY_TABLE_KEYS, RESTRICTED_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
+import { AssistKey } from './keys.ts';
 
 /**
- * Where data rests: one customer-managed KMS key, the voicemail bucket, the transcripts bucket, the
- * Enquiry table, and the bucket receiving their access logs.
+ * Where data rests: the data key (enquiries, buckets, queues, logs), the restricted table and its own key
+ * (raw contact data, task tokens), the operations key (alarm and spike notifications), the voicemail
+ * bucket, the Enquiry table, and the bucket receiving the buckets' access logs. `grantEnquiryAccess` is the
+ * one place functions get enquiry data.
  */
 export class DataPlane extends Construct {
-  readonly key: Key;
+  readonly key: AssistKey;
+  readonly operationsKey: AssistKey;
   readonly accessLogs: Bucket;
   readonly voicemailBucket: Bucket;
   readonly enquiryTable: TableV2;
+  /** Raw contact data (number, email, raw text, audio location) and task tokens, under their own key. */
+  readonly restrictedTable: TableV2;
+  readonly restrictedKey: AssistKey;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const stack = Stack.of(this);
-
-    this.key = new Key(this, 'DataKey', {
-      description: '1823 Assist: encrypts enquiries, voicemail, transcripts, queues and logs',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.key = new AssistKey(this, 'DataKey', {
+      description: '1823 Assist: encrypts enquiries, voicemail, transcripts, queues, inbound SMS and logs',
+      usedThrough: ['dynamodb', 's3', 'sqs', 'sns', 'lambda', 'states', 'logs', 'transcribe'],
     });
-    // CloudWatch Logs encrypts the functions' log groups with this key, scoped to this account's log groups.
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'], // in a key policy "*" means this key
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
-        },
-      }),
-    );
+    // CloudWatch Logs encrypts this stack's log groups (and only those, by name) with this key.
+    this.key.admitLogGroups();
+    // Operations notifications (alarms, topic spikes) hold no personal data; their own key is the only one
+    // CloudWatch alarms may use, so the data key never admits cloudwatch.amazonaws.com.
+    this.operationsKey = new AssistKey(this, 'OperationsKey', {
+      description: '1823 Assist: encrypts operations alarm and topic-spike notifications',
+      usedThrough: ['sns'],
+    });
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       // Server access logs can only be delivered to SSE-S3 buckets.
@@ -70,6 +71,55 @@ export class DataPlane extends Construct {
         },
       ],
     });
+
+    // Raw personal data and task tokens: their own table and key, so "models see redacted text only" and
+    // "task tokens are secrets" hold in IAM, not only in code (see grantEnquiryAccess).
+    this.restrictedKey = new AssistKey(this, 'RestrictedKey', {
+      description: '1823 Assist: encrypts raw contact data (caller number, raw text, audio location) and task tokens',
+      usedThrough: ['dynamodb'],
+    });
+    this.restrictedTable = new TableV2(this, 'Restricted', {
+      partitionKey: { name: RESTRICTED_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.customerManagedKey(this.restrictedKey),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Gives a function exactly the data access it needs, with explicit actions (never Scan, DeleteItem or
+   * BatchWriteItem), and the environment variables naming those tables. Raw contact data and task tokens
+   * are granted by kind: IAM's `dynamodb:LeadingKeys` limits each grant to `CONTACT#…` or `TASK#…` items.
+   */
+  grantEnquiryAccess(fn: LambdaFunction, access: EnquiryAccess): void {
+    const enquiryActions = [
+      ...(access.enquiry.includes('read') ? ['dynamodb:GetItem'] : []),
+      ...(access.enquiry.includes('write') ? ['dynamodb:PutItem'] : []),
+      ...(access.enquiry.includes('queue') ? ['dynamodb:Query'] : []),
+    ];
+    if (enquiryActions.length > 0) {
+      this.enquiryTable.grant(fn, ...enquiryActions);
+      grantKeyUse(this.key, fn, access.enquiry.includes('write'));
+      fn.addEnvironment('ENQUIRY_TABLE_NAME', this.enquiryTable.tableName);
+    }
+    const restricted = [
+      ...(access.contact ?? []).map((use) => ({ prefix: RESTRICTED_TABLE_KEYS.contactPrefix, action: RESTRICTED_ACTIONS[use] })),
+      ...(access.taskToken ?? []).map((use) => ({ prefix: RESTRICTED_TABLE_KEYS.taskTokenPrefix, action: RESTRICTED_ACTIONS[use] })),
+    ];
+    for (const prefix of new Set(restricted.map((r) => r.prefix))) {
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: restricted.filter((r) => r.prefix === prefix).map((r) => r.action),
+        resourceArns: [this.restrictedTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      });
+    }
+    if (restricted.length > 0) {
+      grantKeyUse(this.restrictedKey, fn, restricted.some((r) => r.action !== 'dynamodb:GetItem'));
+      fn.addEnvironment('RESTRICTED_TABLE_NAME', this.restrictedTable.tableName);
+    }
   }
 
   /**
@@ -96,3 +146,20 @@ export class DataPlane extends Construct {
   }
 }
 
+
+/** What a function does with enquiry data; anything not listed is not granted. */
+export interface EnquiryAccess {
+  /** The Enquiry table (redacted text, topic, draft, decision, audit): read items, write them, query the status index. */
+  enquiry: ('read' | 'write' | 'queue')[];
+  /** `CONTACT#` items of the restricted table: raw number, email, raw text, audio location. */
+  contact?: ('read' | 'create' | 'update')[];
+  /** `TASK#` items of the restricted table: the parked task token (write also clears it). */
+  taskToken?: ('read' | 'write')[];
+}
+
+const RESTRICTED_ACTIONS = { read: 'dynamodb:GetItem', create: 'dynamodb:PutItem', update: 'dynamodb:UpdateItem', write: 'dynamodb:PutItem' } as const;
+
+/** DynamoDB with a customer-managed key: reads need Decrypt, writes also the encrypt actions (as CDK's table grants). */
+function grantKeyUse(key: AssistKey, grantee: IGrantable, write: boolean): void {
+  key.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', ...(write ? ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : []));
+}

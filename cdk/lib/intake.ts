@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 
 export interface IntakeProps {
   key: IKey;
-  enquiryTable: ITableV2;
+  data: DataPlane;
 }
 
 /** A KMS-encrypted queue with a DLQ; redrive after 5 receives. */
@@ -45,7 +45,6 @@ export class Intake extends Construct {
       handlerFolder: 'intake',
       key: props.key,
       description: 'Validates intake messages, creates enquiries idempotently, starts EnquiryWorkflow',
-      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName },
     });
     // Visibility must exceed the function timeout (AWS recommends 6x) so in-flight records are not redelivered.
     const queues = encryptedQueueWithDlq(this, 'IntakeQueue', props.key, Duration.seconds(180));
@@ -54,7 +53,7 @@ export class Intake extends Construct {
     fn.addEnvironment('INTAKE_DLQ_URL', this.deadLetterQueue.queueUrl);
     fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
     this.deadLetterQueue.grantSendMessages(fn);
-    props.enquiryTable.grantReadWriteData(fn);
+    props.data.grantEnquiryAccess(fn, { enquiry: ['read', 'write'], contact: ['create'] });
     this.function = fn;
   }
 }

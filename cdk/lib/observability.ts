@@ -10,29 +10,39 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 
 export interface ObservabilityProps {
   key: IKey;
   alarmTopic: ITopic;
-  enquiryTable: ITableV2;
+  data: DataPlane;
   stateMachine: StateMachine;
   functions: LambdaFunction[];
   deadLetterQueues: Record<string, IQueue>;
+  /** The staff user pool: alarms on Cognito's threat-protection risk detections. */
+  userPool: IUserPool;
+  /** The review API's access logs: alarm on bursts of 401/403. */
+  apiAccessLogs: ILogGroup;
   /** Alarm when the oldest draft has waited longer than this for an agent (default 4 h). */
   reviewBacklogLimit?: Duration;
 }
 
 const NAMESPACE = 'Assist1823';
+/** Refused (401/403) review API requests in 5 minutes above which someone should look. */
+export const API_REFUSED_BURST = 50;
+/** Cognito threat-protection metrics (AWS/Cognito) that mean a risky staff sign-in. */
+export const COGNITO_RISK_METRICS = ['CompromisedCredentialRisk', 'AccountTakeoverRisk'] as const;
 
 /**
  * Alarms (to the operations topic) for everything that means an enquiry is stuck or a caller was not
@@ -74,9 +84,8 @@ export class Observability extends Construct {
       handlerFolder: 'backlog-monitor',
       key: props.key,
       description: 'Measures the age of the oldest draft awaiting review and the manual-handling backlog',
-      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName },
     });
-    props.enquiryTable.grantReadData(monitor);
+    props.data.grantEnquiryAccess(monitor, { enquiry: ['queue'] });
     this.backlogMonitor = monitor;
     new Schedule(this, 'BacklogMonitorSchedule', {
       schedule: ScheduleExpression.rate(Duration.minutes(5)),
@@ -91,6 +100,30 @@ export class Observability extends Construct {
     alarm('SmsFailures', 'Follow-up SMS failed', smsFailed);
     const smsDeliveryUnknown = metric('SmsDeliveryUnknown', 'send-sms', 'Sum');
     alarm('SmsDeliveryUnknown', 'A follow-up SMS send crashed midway; an agent must check whether it arrived (never resent automatically)', smsDeliveryUnknown);
+
+    // Abuse: a burst of refused API calls (stolen or forged tokens, an agent probing supervisor routes) and
+    // any sign-in Cognito judges risky (compromised credentials, account take-over).
+    const refused = new MetricFilter(this, 'ApiRefusedFilter', {
+      logGroup: props.apiAccessLogs,
+      filterPattern: FilterPattern.any(FilterPattern.stringValue('$.status', '=', '401'), FilterPattern.stringValue('$.status', '=', '403')),
+      metricNamespace: NAMESPACE,
+      metricName: 'ApiRefused',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    alarm('ApiRefusedBurst', 'More than 50 review API requests refused with 401/403 in 5 minutes', refused.metric({ statistic: 'Sum', period: Duration.minutes(5) }), API_REFUSED_BURST);
+    for (const risk of COGNITO_RISK_METRICS) {
+      alarm(
+        `SignIn${risk}`,
+        `Cognito threat protection detected ${risk} on a staff sign-in`,
+        new MathExpression({
+          expression: `SELECT SUM(${risk}) FROM SCHEMA("AWS/Cognito", Operation, RiskLevel, UserPoolId) WHERE UserPoolId = '${props.userPool.userPoolId}'`,
+          usingMetrics: {},
+          period: Duration.minutes(5),
+          label: risk,
+        }),
+      );
+    }
 
     new Dashboard(this, 'Dashboard', {
       dashboardName: '1823-Assist',

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { LANGUAGES } from '../../shared/domain/language.ts';
 import { AssistFunction, REPO_ROOT } from './assist-function.ts';
-import type { DataPlane } from './data-plane.ts';
+import type { DataPlane, EnquiryAccess } from './data-plane.ts';
 import type { WorkflowSteps } from './workflow.ts';
 
 export interface PipelineStepsProps {
@@ -56,23 +56,30 @@ export class PipelineSteps extends Construct {
       description: 'Topic taxonomy, labelled examples, knowledge articles and reply/SMS templates (/opt/knowledge)',
     }));
 
-    const make = (name: string, description: string, extra: Record<string, string> = {}, sizing: { memorySize?: number; timeout?: Duration } = {}) => {
+    // Every step reads and writes its enquiry; raw contact data and task tokens only where named.
+    const make = (
+      name: string,
+      description: string,
+      restricted: Omit<EnquiryAccess, 'enquiry'>,
+      extra: Record<string, string> = {},
+      sizing: { memorySize?: number; timeout?: Duration } = {},
+    ) => {
       const fn = new AssistFunction(this, name, {
         handlerFolder: name,
         ...sizing,
         key: data.key,
         description,
         layers: [knowledge],
-        environment: { ENQUIRY_TABLE_NAME: data.enquiryTable.tableName, KNOWLEDGE_DIR: '/opt/knowledge', ...extra },
+        environment: { KNOWLEDGE_DIR: '/opt/knowledge', ...extra },
       });
-      data.enquiryTable.grantReadWriteData(fn);
+      data.grantEnquiryAccess(fn, { enquiry: ['read', 'write'], ...restricted });
       return fn;
     };
 
     // Jobs are named enq-<enquiry id>: both Transcribe functions are scoped to this system's jobs.
     const transcriptionJobs = `arn:${stack.partition}:transcribe:${stack.region}:${stack.account}:transcription-job/${TRANSCRIBE_JOB_PREFIX}*`;
     const vocabularies = this.customVocabularies();
-    const startTranscription = make('start-transcription', 'Starts the Transcribe job for a voicemail and parks the task token', {
+    const startTranscription = make('start-transcription', 'Starts the Transcribe job for a voicemail and parks the task token', { contact: ['read'], taskToken: ['write'] }, {
       TRANSCRIPTS_BUCKET: this.transcriptsBucket.bucketName,
       TRANSCRIPTS_KEY_ARN: data.key.keyArn,
       ...Object.fromEntries(Object.entries(vocabularies).map(([language, name]) => [`TRANSCRIBE_VOCABULARY_${language.replace('-', '_').toUpperCase()}`, name])),
@@ -90,7 +97,7 @@ export class PipelineSteps extends Construct {
     data.voicemailBucket.grantRead(startTranscription);
     this.transcriptsBucket.grantPut(startTranscription);
 
-    this.transcriptionComplete = make('transcription-complete', 'Reads a finished transcript and resumes the workflow', {
+    this.transcriptionComplete = make('transcription-complete', 'Reads a finished transcript and resumes the workflow', { contact: ['update'], taskToken: ['read', 'write'] }, {
       TRANSCRIPTS_BUCKET: this.transcriptsBucket.bucketName,
     });
     this.transcriptsBucket.grantRead(this.transcriptionComplete);
@@ -114,13 +121,14 @@ export class PipelineSteps extends Construct {
     });
 
     const bedrockEnv = { BEDROCK_MODEL_ID: modelId, BEDROCK_REGION: (this.node.tryGetContext('bedrockRegion') as string | undefined) ?? stack.region };
-    const classify = (this.classify = make('classify', 'Classifies the redacted enquiry into the hotline taxonomy', bedrockEnv, {
+    // Models see redacted text only: classify and draft get no restricted access at all.
+    const classify = (this.classify = make('classify', 'Classifies the redacted enquiry into the hotline taxonomy', {}, bedrockEnv, {
       // Loads the model shipped in the layer at cold start (~0.35 s, ~260 MB RSS by `npm run bench`). If the
       // layer's model were stale it would train instead (~4 s, ~420 MB): sized so that still succeeds.
       memorySize: 1024,
       timeout: Duration.seconds(30),
     }));
-    const draft = make('draft', 'Drafts a knowledge-grounded reply for agent review', bedrockEnv);
+    const draft = make('draft', 'Drafts a knowledge-grounded reply for agent review', {}, bedrockEnv);
     for (const fn of [classify, draft]) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -130,22 +138,22 @@ export class PipelineSteps extends Construct {
       );
     }
 
-    const queueSms = make('queue-sms', 'Queues the approved reply as an SMS to the caller', { SMS_OUTBOX_URL: props.smsOutbox.queueUrl });
+    const queueSms = make('queue-sms', 'Queues the approved reply as an SMS to the caller', { contact: ['read'] }, { SMS_OUTBOX_URL: props.smsOutbox.queueUrl });
     props.smsOutbox.grantSendMessages(queueSms);
-    const recordOutcome = make('record-outcome', 'Closes the enquiry and adds its outcome to the report counters', {
+    const recordOutcome = make('record-outcome', 'Closes the enquiry and adds its outcome to the report counters', {}, {
       REPORT_COUNTERS_TABLE_NAME: props.reportCounters.tableName,
     });
     props.reportCounters.grantReadWriteData(recordOutcome);
 
     this.functions = {
       startTranscription,
-      redact: make('redact', 'Replaces personal data in the enquiry text with typed placeholders'),
+      redact: make('redact', 'Replaces personal data in the enquiry text with typed placeholders', { contact: ['read'] }),
       classify,
       draft,
-      awaitReview: make('await-review', 'Parks a drafted enquiry for agent review with its task token'),
+      awaitReview: make('await-review', 'Parks a drafted enquiry for agent review with its task token', { taskToken: ['write'] }),
       queueSms,
       recordOutcome,
-      needsManual: make('needs-manual', 'Hands a failed enquiry to agents with the reason'),
+      needsManual: make('needs-manual', 'Hands a failed enquiry to agents with the reason', {}),
     };
   }
 

@@ -37,7 +37,7 @@ export class Reports extends Construct {
     });
     // Reports hold aggregates only (no personal data); kept two years for year-on-year comparison.
     this.bucket = props.data.dataBucket('Reports', 'reports/', Duration.days(730));
-    this.spikeTopic = new Topic(this, 'SpikeAlerts', { masterKey: props.data.key, enforceSSL: true, displayName: '1823 Assist topic spikes' });
+    this.spikeTopic = new Topic(this, 'SpikeAlerts', { masterKey: props.data.operationsKey, enforceSSL: true, displayName: '1823 Assist topic spikes' });
   }
 
   /** The report generator and its schedules (needs the knowledge layer for bilingual topic names). */

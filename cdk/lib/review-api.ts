@@ -12,21 +12,27 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays, type LogGroup } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { assistWebAcl } from './web-acl.ts';
+import { stackLogGroup } from './keys.ts';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 
 export interface ReviewApiProps {
   key: IKey;
-  enquiryTable: ITableV2;
+  data: DataPlane;
   knowledgeLayer: ILayerVersion;
-  /** Origins allowed to call the API from a browser (the console's CloudFront domain). */
-  allowedOrigins?: string[];
-  callbackUrls?: string[];
+  /** Origins allowed to call the API cross-origin (the deployed console is same-origin: none unless a local console is allowed). */
+  allowedOrigins: string[];
+  /** Where the hosted UI may return after sign-in (`<origin>/callback`). */
+  callbackUrls: string[];
+  /** Where the hosted UI may return after sign-out (`<origin>/`): must equal what the console sends as logout_uri. */
+  logoutUrls: string[];
 }
 
 export const REVIEW_ROUTES: { method: HttpMethod; path: string }[] = [
@@ -48,6 +54,8 @@ export class ReviewApi extends Construct {
   readonly client: UserPoolClient;
   readonly api: HttpApi;
   readonly function: AssistFunction;
+  /** One JSON line per request (status, route, sub; no bodies): the source of the 401/403 burst alarm. */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ReviewApiProps) {
     super(scope, id);
@@ -62,6 +70,9 @@ export class ReviewApi extends Construct {
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Sign-in, token and revoke endpoints behind a regional WAF (rate limit per address, AWS managed rules).
+    const signInAcl = assistWebAcl(this, 'StaffSignInWebAcl', 'REGIONAL', 'AssistSignIn');
+    new CfnWebACLAssociation(this, 'StaffSignInWaf', { resourceArn: this.userPool.userPoolArn, webAclArn: signInAcl.attrArn });
     for (const group of ['agent', 'supervisor']) {
       new CfnUserPoolGroup(this, `${group}Group`, { userPoolId: this.userPool.userPoolId, groupName: group });
     }
@@ -71,9 +82,11 @@ export class ReviewApi extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: props.callbackUrls ?? ['http://localhost:3000/callback'],
-        logoutUrls: props.callbackUrls ?? ['http://localhost:3000/'],
+        callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls,
       },
+      // Sign-out revokes the refresh token (POST /oauth2/revoke) so a shared desk's next user cannot resume.
+      enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
@@ -85,20 +98,26 @@ export class ReviewApi extends Construct {
       key: props.key,
       description: 'Agents review drafts and decide; supervisors read reports',
       layers: [props.knowledgeLayer],
-      environment: { ENQUIRY_TABLE_NAME: props.enquiryTable.tableName, KNOWLEDGE_DIR: '/opt/knowledge' },
+      environment: { KNOWLEDGE_DIR: '/opt/knowledge' },
     });
-    props.enquiryTable.grantReadWriteData(this.function);
+    // Lists, details and decisions; the caller's number only to check an SMS can be sent (never returned);
+    // the task token to resume the workflow, cleared once used.
+    props.data.grantEnquiryAccess(this.function, { enquiry: ['read', 'write', 'queue'], contact: ['read'], taskToken: ['read', 'write'] });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR, encryptionKey: props.key });
+    const accessLogs = (this.accessLogs = stackLogGroup(this, 'AccessLogs', { name: 'api/review-access', key: props.key, retention: RetentionDays.ONE_YEAR }));
     this.api = new HttpApi(this, 'Api', {
       description: '1823 Assist review API',
       defaultAuthorizer: new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, { userPoolClients: [this.client] }),
-      corsPreflight: {
-        allowOrigins: props.allowedOrigins ?? ['http://localhost:3000'],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.hours(1),
-      },
+      ...(props.allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: props.allowedOrigins,
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const integration = new HttpLambdaIntegration('ReviewApiIntegration', this.function);
     for (const route of REVIEW_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,11 +8,15 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
+import type { DataPlane } from './data-plane.ts';
 import { encryptedQueueWithDlq } from './intake.ts';
+import { allowServiceToPublish } from './keys.ts';
 
 export interface SmsProps {
   key: IKey;
-  enquiryTable: ITableV2;
+  data: DataPlane;
+  /** The sending phone number or pool; without it (development only) sending is scoped to this account's identities. */
+  originationIdentityArn: string | undefined;
 }
 
 /**
@@ -30,7 +34,7 @@ export class Sms extends Construct {
   constructor(scope: Construct, id: string, props: SmsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const originationIdentity = (this.node.tryGetContext('smsOriginationIdentityArn') as string | undefined) ?? '';
+    const originationIdentity = props.originationIdentityArn ?? '';
 
     this.table = new TableV2(this, 'SmsControl', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -51,7 +55,6 @@ export class Sms extends Construct {
       key: props.key,
       description: 'Sends approved follow-up SMS once, only to the caller, honouring opt-out and quiet hours',
       environment: {
-        ENQUIRY_TABLE_NAME: props.enquiryTable.tableName,
         SMS_TABLE_NAME: this.table.tableName,
         SMS_ORIGINATION_IDENTITY: originationIdentity,
         SMS_MAX_SEGMENTS: '4',
@@ -60,7 +63,7 @@ export class Sms extends Construct {
     });
     this.sendFunction.addEventSource(new SqsEventSource(this.outbox, { batchSize: 5, reportBatchItemFailures: true }));
     this.outbox.grant(this.sendFunction, 'sqs:ChangeMessageVisibility');
-    props.enquiryTable.grantReadWriteData(this.sendFunction);
+    props.data.grantEnquiryAccess(this.sendFunction, { enquiry: ['read', 'write'], contact: ['read'] });
     this.table.grantReadWriteData(this.sendFunction);
     this.sendFunction.addToRolePolicy(
       new PolicyStatement({
@@ -71,7 +74,10 @@ export class Sms extends Construct {
       }),
     );
 
+    // Two-way SMS: AWS End User Messaging SMS publishes callers' replies (STOP/停止) here; the messages hold
+    // phone numbers, so the topic uses the data key, which admits the SMS service for this account only.
     this.inboundTopic = new Topic(this, 'InboundSms', { masterKey: props.key, enforceSSL: true, displayName: '1823 Assist inbound SMS' });
+    allowServiceToPublish(this.inboundTopic, props.key, 'sms-voice.amazonaws.com', `arn:${stack.partition}:sms-voice:${stack.region}:${stack.account}:*`);
     const inbound = new AssistFunction(this, 'SmsInboundFunction', {
       handlerFolder: 'sms-inbound',
       key: props.key,

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { stackLogGroup } from './keys.ts';
 import {
   Choice,
   Condition,
@@ -144,16 +145,15 @@ export class EnquiryWorkflow extends Construct {
       .next(reviewDecision);
 
     this.stateMachine = new StateMachine(this, 'EnquiryWorkflow', {
+      // Named, so CDK's KMS permission for the execution role names this state machine's ARN (unnamed, the
+      // encryption-context condition ends in "stateMachine:" and matches nothing).
+      stateMachineName: `${Stack.of(this).stackName}-EnquiryWorkflow`,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition as IChainable),
       tracingEnabled: true,
       encryptionConfiguration: new CustomerManagedEncryptionConfiguration(props.key),
       logs: {
-        destination: new LogGroup(this, 'ExecutionLogs', {
-          retention: RetentionDays.THREE_MONTHS,
-          encryptionKey: props.key,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
+        destination: stackLogGroup(this, 'ExecutionLogs', { name: 'states/EnquiryWorkflow', key: props.key, retention: RetentionDays.THREE_MONTHS }),
         level: LogLevel.ALL,
         // Execution data holds ids only, but keep it out of logs anyway: defence in depth.
         includeExecutionData: false,

@@ -14,7 +14,7 @@ import { handleIntakeBatch } from './handle.ts';
 // Composition root: AWS adapters, created once per container and reused by warm invocations.
 const config = loadConfig();
 const deps: IntakeDeps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   workflow: new StepFunctionsWorkflowStarter(new SFNClient({}), required(config.STATE_MACHINE_ARN, 'STATE_MACHINE_ARN')),
   deadLetters: new SqsDeadLetterSink(new SQSClient({}), required(config.INTAKE_DLQ_URL, 'INTAKE_DLQ_URL')),
   clock: systemClock,

@@ -9,7 +9,7 @@ import { handleQueueSms } from './handle.ts';
 
 const config = loadConfig();
 const deps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   outbox: new SqsSmsOutbox(new SQSClient({}), required(config.SMS_OUTBOX_URL, 'SMS_OUTBOX_URL')),
   clock: systemClock,
 };

@@ -12,7 +12,7 @@ const config = loadConfig();
 // Only those numbers are read from the layer, not the whole knowledge base (articles, OpenCC).
 const publicNumbers = await readPublicContactNumbers(config.KNOWLEDGE_DIR);
 const deps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   redactor: createRedactor({ publicNumbers }),
   clock: systemClock,
 };

@@ -163,6 +163,9 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
         if (denied) return denied;
         const enquiryId = enquiryIdFrom(event);
         const enquiry = await deps.store.get(enquiryId);
+        // Who read what: every detail read (the view holding the redacted text and the draft) is recorded
+        // with the enquiry id and the reader's Cognito sub; never any content.
+        logger.info('enquiry detail read', { audit: 'detail_read', enquiryId, sub: agentId, groups, found: enquiry !== undefined });
         return enquiry ? json(200, await detailOf(enquiry, deps, now)) : problem(404, 'Not Found', { detail: `no enquiry ${enquiryId}` });
       }
       case 'POST /enquiries/{id}/decision': {
@@ -182,7 +185,7 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
             topicCorrected: decision.topic?.topicCorrected ?? false,
             crossDepartmental: decision.topic?.crossDepartmental ?? false,
           });
-          if (!result.resumeRecorded) logger.warn('workflow resumed but the task token could not be cleared; the next step clears it', { enquiryId, decisionId: decision.decisionId });
+          if (!result.tokenCleared) logger.warn('workflow resumed but its used task token could not be cleared', { enquiryId, decisionId: decision.decisionId });
           return json(200, { enquiryId, decision });
         }
         if (result.kind === 'resume_failed') {
@@ -195,6 +198,10 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
             }),
             headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'retry-after': '2' },
           };
+        }
+        if (result.kind === 'edit_refused') {
+          logger.warn('agent edit refused', { enquiryId, fields: result.problems.map((p) => p.field) });
+          return problem(400, 'Bad Request', { problems: result.problems, detail: result.problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
         }
         return failure(result, enquiryId);
       }

@@ -22,10 +22,11 @@ const openApi = reviewApiOpenApi();
 const dynamo = new DynamoDBClient({});
 const counters = new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME'));
 const deps: ReviewApiDeps = {
-  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   callbacks: new StepFunctionsCallbacks(new SFNClient({})),
   clock: systemClock,
   newDecisionId: randomUUID,
+  knowledgeArticle: (id) => knowledgeBase.article(id),
   smsSegments: (text) => analyseSms(text).segments,
   maxSmsSegments: config.SMS_MAX_SEGMENTS,
   smsPreview: analyseSms,

@@ -15,7 +15,7 @@ const config = loadConfig();
 const dynamo = new DynamoDBClient({});
 const smsTable = required(config.SMS_TABLE_NAME, 'SMS_TABLE_NAME');
 const deps: SendSmsDeps = {
-  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   // One attempt: an SDK retry after a timeout or 5xx could text the caller twice; definite refusals are
   // retried through SQS, ambiguous ones are recorded as delivery_unknown (send-sms/handle.ts).
   sender: new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({ maxAttempts: 1 }), {

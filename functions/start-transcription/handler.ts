@@ -10,7 +10,7 @@ import { handleStartTranscription } from './handle.ts';
 
 const config = loadConfig();
 const deps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   transcriber: new TranscribeTranscriber(new TranscribeClient({}), new S3Client({}), {
     outputBucket: required(config.TRANSCRIPTS_BUCKET, 'TRANSCRIPTS_BUCKET'),
     outputKeyArn: required(config.TRANSCRIPTS_KEY_ARN, 'TRANSCRIPTS_KEY_ARN'),

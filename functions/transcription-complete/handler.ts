@@ -12,7 +12,7 @@ import { handleTranscriptionEvent } from './handle.ts';
 
 const config = loadConfig();
 const deps = {
-  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
   transcriber: new TranscribeTranscriber(new TranscribeClient({}), new S3Client({}), {
     outputBucket: required(config.TRANSCRIPTS_BUCKET, 'TRANSCRIPTS_BUCKET'),
     outputKeyArn: config.TRANSCRIPTS_KEY_ARN ?? '',

@@ -7,7 +7,7 @@ import { api, ApiError, onUnauthorized, useBearerTransport, type EnquiryDetail, 
 import { dashboardView } from './dashboard.ts';
 import { announce, append, byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
 import { formatAge, formatTime, languageName, localeTag, percent, statusLabel, topicName, departmentName, TOPIC_NAMES, urgencyBadge } from './format.ts';
-import { isMessageKey, locale, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
+import { isMessageKey, locale, localeForLanguages, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { isCallbackPath } from './auth.ts';
 import { CognitoSession, loadConsoleConfig } from './session.ts';
 
@@ -973,15 +973,16 @@ function onKeyDown(event: KeyboardEvent): void {
   if (currentView.onKey(event.key)) event.preventDefault();
 }
 
-function storedLocale(): void {
-  const stored = window.localStorage.getItem('assist.locale');
-  setLocale(stored === 'zh-Hant' ? 'zh-Hant' : 'en');
+/** The language the user picked with the toggle (kept in localStorage); until they pick one, the browser's. */
+function initialLocale(): void {
+  const picked = window.localStorage.getItem('assist.locale');
+  setLocale(picked === 'zh-Hant' || picked === 'en' ? picked : localeForLanguages(navigator.languages));
 }
 
 function start(): void {
   document.addEventListener('keydown', onKeyDown);
   byId('dev-banner').hidden = auth !== undefined;
-  storedLocale();
+  initialLocale();
   applyStaticLabels();
   byId('language-toggle').addEventListener('click', () => {
     const next: Locale = locale() === 'en' ? 'zh-Hant' : 'en';
@@ -994,7 +995,7 @@ function start(): void {
   byId('sign-out').addEventListener('click', () => {
     queueState.loaded = false;
     queueState.items = [];
-    if (auth) return auth.signOut();
+    if (auth) return void auth.signOut();
     void api('/dev/sign-out', { method: 'POST', body: {} }).finally(() => onSignedOut());
   });
   byId('skip-link').addEventListener('click', (event) => {
@@ -1027,7 +1028,7 @@ async function completeSignIn(cognito: CognitoSession): Promise<void> {
 }
 
 async function boot(): Promise<void> {
-  storedLocale();
+  initialLocale();
   let config: Awaited<ReturnType<typeof loadConsoleConfig>>;
   try {
     config = await loadConsoleConfig();

@@ -185,6 +185,16 @@ export function tokenUrl(config: CognitoConfig): string {
   return `${config.authDomain}/oauth2/token`;
 }
 
+/** Cognito's token revocation endpoint (RFC 7009): revoking the refresh token ends the session for good. */
+export function revokeUrl(config: CognitoConfig): string {
+  return `${config.authDomain}/oauth2/revoke`;
+}
+
+/** The form body that revokes a refresh token (a public client: client_id, no secret). */
+export function revokeBody(config: CognitoConfig, refreshToken: string): URLSearchParams {
+  return new URLSearchParams({ token: refreshToken, client_id: config.clientId });
+}
+
 export function logoutUrl(config: CognitoConfig, logoutUri: string): string {
   return `${config.authDomain}/logout?${new URLSearchParams({ client_id: config.clientId, logout_uri: logoutUri })}`;
 }

@@ -457,3 +457,25 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 export function isMessageKey(key: string): key is MessageKey {
   return key in en;
 }
+
+/**
+ * The console's language for a browser that prefers `languages` (navigator.languages, most wanted first):
+ * the first of them the console has. Chinese written in traditional script (zh-Hant, or the regions that
+ * write it: Hong Kong, Taiwan, Macau) and Cantonese read 繁體中文. Simplified Chinese (zh-Hans, zh-CN,
+ * zh-SG, a bare zh) has no catalogue yet, so it is passed over for the next language; English otherwise.
+ */
+export function localeForLanguages(languages: readonly string[]): Locale {
+  for (const tag of languages) {
+    const [language, ...subtags] = tag.toLowerCase().split(/[-_]/);
+    if (language === 'en') return 'en';
+    if (language === 'yue') return 'zh-Hant';
+    if (language === 'zh' && writesTraditional(subtags)) return 'zh-Hant';
+  }
+  return 'en';
+}
+
+function writesTraditional(subtags: string[]): boolean {
+  if (subtags.includes('hant')) return true;
+  if (subtags.includes('hans')) return false;
+  return subtags.some((subtag) => subtag === 'hk' || subtag === 'tw' || subtag === 'mo');
+}

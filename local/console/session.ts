@@ -21,6 +21,8 @@ import {
   redirectUriFor,
   refreshBody,
   refreshDelay,
+  revokeBody,
+  revokeUrl,
   roleOf,
   shouldRefresh,
   tokenSetFrom,
@@ -155,9 +157,15 @@ export class CognitoSession {
     return pending!.returnTo;
   }
 
-  /** Forgets the tokens here and ends the hosted UI's session, which sends the tab back to `<origin>/`. */
-  signOut(): void {
+  /**
+   * Revokes the refresh token at Cognito (so neither this tab nor anyone who copied it can get new tokens),
+   * forgets the tokens here and ends the hosted UI's session, which sends the tab back to `<origin>/`.
+   * A revocation that fails (network) does not keep the user signed in: the hosted UI logout still runs.
+   */
+  async signOut(): Promise<void> {
+    const refreshToken = this.tokens?.refreshToken;
     this.clear();
+    if (refreshToken) await postForm(revokeUrl(this.config), revokeBody(this.config, refreshToken)).catch(() => undefined);
     window.location.assign(logoutUrl(this.config, logoutUriFor(this.origin)));
   }
 

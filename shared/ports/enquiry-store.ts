@@ -58,18 +58,26 @@ export interface EnquiryStore {
    * with the same id already exists. Returns the stored enquiry either way.
    */
   createIfAbsent(enquiry: Enquiry, contact: EnquiryContact): Promise<{ created: boolean; enquiry: Enquiry }>;
-  get(enquiryId: string): Promise<Enquiry | undefined>;
+  /**
+   * The enquiry. Its task token is kept apart (restricted store) and read only when asked for, by the two
+   * callers that resume the workflow (review decision, transcription complete).
+   */
+  get(enquiryId: string, options?: { withTaskToken?: boolean }): Promise<Enquiry | undefined>;
   getContact(enquiryId: string): Promise<EnquiryContact | undefined>;
   /** Adds raw personal data learned later (e.g. the raw transcript) to the separate contact record. */
   updateContact(enquiryId: string, patch: Partial<Omit<EnquiryContact, 'enquiryId'>>): Promise<void>;
-  /** Applies a status change and appends its audit event atomically. */
+  /**
+   * Applies a status change and appends its audit event atomically. A `taskToken` in the patch is stored
+   * apart, before the change (so whoever sees the new status finds the token); `taskToken: undefined`
+   * clears it after the change.
+   */
   changeStatus(change: StatusChange): Promise<Enquiry>;
   auditTrail(enquiryId: string): Promise<AuditEvent[]>;
   /**
-   * After SendTaskSuccess succeeded for `decisionId`: forgets the task token and the pending resume, and
-   * appends an audit event. A no-op (false) when that decision is no longer pending (already completed).
+   * After SendTaskSuccess succeeded: forgets the parked task token (it can do nothing more). The enquiry's
+   * `resumePending` mark is dropped by the workflow's next step, so this writes nothing the workflow writes.
    */
-  completeResume(change: { enquiryId: string; decisionId: string; actor: string; at: string }): Promise<boolean>;
+  clearTaskToken(change: { enquiryId: string; at: string }): Promise<void>;
   /**
    * Enquiries an agent decided at or after `since` (ISO instant), with the topic they confirmed; for
    * retraining from agents' corrections. Streams page by page, oldest received first.

@@ -85,6 +85,10 @@ interface FakeCognito extends Loopback {
   tokenCalls: TokenCall[];
   accessTokens: string[];
   logoutCalls: URLSearchParams[];
+  /** Refresh tokens revoked at /oauth2/revoke (RFC 7009), in order. */
+  revoked: string[];
+  /** Whether a refresh token still works at /oauth2/token. */
+  refreshTokenWorks(token: string): boolean;
   /** Lifetime of the tokens it issues (Cognito: 3600 s). */
   lifetimeSeconds: number;
 }
@@ -98,6 +102,8 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
     tokenCalls: [] as TokenCall[],
     accessTokens: [] as string[],
     logoutCalls: [] as URLSearchParams[],
+    revoked: [] as string[],
+    refreshTokenWorks: (token: string) => refreshTokens.has(token),
     lifetimeSeconds: 3600,
   };
   const issue = (refreshToken?: string) => {
@@ -175,6 +181,21 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
         return json(response, 200, issue(), cors());
       }
       return refuse('unsupported_grant_type');
+    }
+    if (url.pathname === '/oauth2/revoke') {
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, { ...cors(), 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' });
+        response.end();
+        return;
+      }
+      const form = new URLSearchParams(await readBody(request));
+      if (form.get('client_id') !== CLIENT_ID) return json(response, 400, { error: 'invalid_client' }, cors());
+      const token = form.get('token') ?? '';
+      fake.revoked.push(token);
+      refreshTokens.delete(token);
+      response.writeHead(200, cors());
+      response.end();
+      return;
     }
     if (url.pathname === '/logout' && request.method === 'GET') {
       fake.logoutCalls.push(url.searchParams);
@@ -307,6 +328,7 @@ beforeEach(() => {
   cognito.tokenCalls.length = 0;
   cognito.accessTokens.length = 0;
   cognito.logoutCalls.length = 0;
+  cognito.revoked.length = 0;
   cognito.lifetimeSeconds = 3600;
   apiServer.calls.length = 0;
 });
@@ -369,9 +391,13 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
     expect(JSON.stringify(stored.local)).not.toMatch(/eyJ|token/i);
     expect(errors).toEqual([]);
 
-    // Sign out: the hosted UI's logout, back to the console's sign-in.
+    // Sign out: the refresh token is revoked, then the hosted UI's logout, back to the console's sign-in.
+    const { refreshToken } = JSON.parse(stored.session[TOKENS_KEY]!) as { refreshToken: string };
+    expect(cognito.refreshTokenWorks(refreshToken)).toBe(true);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(cognito.revoked).toEqual([refreshToken]);
+    expect(cognito.refreshTokenWorks(refreshToken)).toBe(false);
     expect(cognito.logoutCalls.map((query) => Object.fromEntries(query))).toEqual([{ client_id: CLIENT_ID, logout_uri: `${host.url}/` }]);
     expect((await storage(page)).session).toEqual({});
   });

@@ -1,11 +1,11 @@
 /**
- * Browser-test harness: Debian's Chromium driven by playwright-core, and a local stack with the console
- * server in front of it, fed with the sample enquiries.
+ * Browser-test harness: Chromium (the system's or the npm one, see chromium.ts) driven by playwright-core,
+ * and a local stack with the console server in front of it, fed with the sample enquiries.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { IntakeMessageSchema } from '../../events/intake.ts';
 import { enquiryIdFor } from '../../shared/domain/enquiry.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
@@ -15,17 +15,18 @@ import { loadSamples } from '../../local/samples.ts';
 import { startConsoleServer } from '../../local/server.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 
-/** Fails (never skips) when the Debian chromium package is missing: the acceptance tests need it. */
+/**
+ * The Chromium the browser project's global setup found. Without the background-networking flags Chromium
+ * keeps trying to reach Google's hosts, which this network refuses.
+ */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: install the Debian package (apt-get install chromium) to run the browser tests.`);
-  }
+  const install = inject('chromium');
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: install.executablePath,
+    env: { ...process.env, ...install.env },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 

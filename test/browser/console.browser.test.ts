@@ -27,9 +27,10 @@ afterEach(async () => {
   environment = undefined;
 });
 
-async function openConsole(): Promise<{ page: Page; errors: string[]; env: ConsoleEnvironment }> {
+/** `locale` is the browser's language (navigator.languages), which the console follows until the user picks one. */
+async function openConsole(locale = 'en-HK'): Promise<{ page: Page; errors: string[]; env: ConsoleEnvironment }> {
   environment = await startConsoleEnvironment({ definition });
-  context = await browser.newContext({ baseURL: environment.url, viewport: { width: 1280, height: 900 }, locale: 'en-HK', timezoneId: 'Asia/Hong_Kong' });
+  context = await browser.newContext({ baseURL: environment.url, viewport: { width: 1280, height: 900 }, locale, timezoneId: 'Asia/Hong_Kong' });
   const page = await context.newPage();
   const errors = watchPageErrors(page);
   await page.goto(environment.url);
@@ -200,6 +201,25 @@ describe('review console in headless Chromium', () => {
     await expect.poll(() => message.textContent()).toContain('主管儀表板只供主管使用');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hant');
     await screenshot(page, 'agent-forbidden-dashboard-zh-hant');
+    expect(errors).toEqual([]);
+  });
+
+  it('greets a zh-HK browser in Traditional Chinese until the user picks English, and keeps that pick', async () => {
+    const { page, errors } = await openConsole('zh-HK');
+    expect(await page.evaluate(() => navigator.languages)).toEqual(['zh-HK']);
+    await page.getByRole('heading', { name: '登入（本機開發）' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hant');
+    await page.getByRole('radio', { name: /^客服主任/ }).check();
+    await page.getByLabel('顯示名稱').fill('陳大文');
+    await page.getByRole('button', { name: '登入', exact: true }).click();
+    await page.getByRole('heading', { name: '待審閱查詢' }).waitFor();
+    await screenshot(page, 'agent-queue-zh-hk-browser');
+
+    await page.getByRole('button', { name: 'Switch the interface to English' }).click();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(errors).toEqual([]);
   });
 });

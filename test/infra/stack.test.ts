@@ -1,8 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistStack } from '../../cdk/lib/assist-stack.ts';
 
 let template: Template;
@@ -11,8 +13,13 @@ let nagFindings: string[];
 /** The context `cdk synth` runs with (cdk.json), so these tests see what the CLI synthesizes. */
 const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
+// Every synth writes its cloud assembly here, not into a cdk.out* folder of its own that nobody removes.
+const assemblies = mkdtempSync(join(tmpdir(), 'assist-infra-'));
+let synths = 0;
+
 function synthWithNag(env: { account?: string; region: string }, extraContext: Record<string, unknown> = {}) {
-  const app = new App({ context: { ...CDK_CONTEXT, ...extraContext } });
+  synths += 1;
+  const app = new App({ outdir: join(assemblies, `cdk.out-${synths}`), context: { ...CDK_CONTEXT, ...extraContext } });
   const stack = new AssistStack(app, 'Assist1823Test', { env });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   let report = '';
@@ -29,6 +36,10 @@ beforeAll(() => {
   const { stack, findings } = synthWithNag({ account: '123456789012', region: 'ap-east-1' });
   nagFindings = findings;
   template = Template.fromStack(stack);
+});
+
+afterAll(() => {
+  rmSync(assemblies, { recursive: true, force: true });
 });
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -233,7 +244,8 @@ describe('review console hosting', () => {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+        // The S3 origin for the console (the API's execute-api origin is the other one).
+        Origins: Match.arrayWith([Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })]),
         Logging: Match.objectLike({ Prefix: 'cdn/' }),
       }),
     });

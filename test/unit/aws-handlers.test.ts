@@ -13,6 +13,7 @@ import { loadSamples } from '../../local/samples.ts';
 // The handlers' composition roots read these at import, as in Lambda.
 Object.assign(process.env, {
   ENQUIRY_TABLE_NAME: 'assist-enquiries',
+  RESTRICTED_TABLE_NAME: 'assist-restricted',
   STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:123456789012:stateMachine:EnquiryWorkflow',
   INTAKE_DLQ_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/intake-dlq',
   TRANSCRIPTS_BUCKET: 'assist-transcripts',
@@ -112,8 +113,8 @@ describe('transcription handlers (AWS adapters)', () => {
   it('starts a Transcribe job with language identification, vocabulary, encrypted output and the hint first', async () => {
     dynamo.on(GetItemCommand, { Key: ({ pk: `ENQ#${enquiryId}`, sk: 'META' }) }).resolves({ Item: enquiry('received') });
     dynamo
-      .on(GetItemCommand, { Key: ({ pk: `ENQ#${enquiryId}`, sk: 'CONTACT' }) })
-      .resolves({ Item: ({ enquiryId, audio: { bucket: 'voicemail-bucket', key: 'voicemail/2026/11/24/call-1.wav' } }) });
+      .on(GetItemCommand, { TableName: 'assist-restricted', Key: ({ pk: `CONTACT#${enquiryId}` }) })
+      .resolves({ Item: ({ pk: `CONTACT#${enquiryId}`, enquiryId, audio: { bucket: 'voicemail-bucket', key: 'voicemail/2026/11/24/call-1.wav' } }) });
     dynamo.on(PutItemCommand).resolves({});
     transcribe.on(StartTranscriptionJobCommand).resolves({});
     await startTranscription({ enquiryId, correlationId: 'c-1', taskToken: 'token-1' }, context);
@@ -127,14 +128,16 @@ describe('transcription handlers (AWS adapters)', () => {
       OutputKey: `transcripts/enq-${enquiryId}.json`,
       OutputEncryptionKMSKeyId: 'arn:aws:kms:ap-east-1:123456789012:key/0000',
     });
-    const stored = dynamo.commandCalls(PutItemCommand)[0]!.args[0].input.Item!;
-    expect(stored['taskToken']).toBe('token-1');
-    expect(stored['status']).toBe('transcribing');
+    // The token is parked in the restricted table first; the enquiry itself never holds it.
+    const [token, stored] = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+    expect(token).toMatchObject({ TableName: 'assist-restricted', Item: { pk: `TASK#${enquiryId}`, taskToken: 'token-1' } });
+    expect(stored).toMatchObject({ TableName: 'assist-enquiries', Item: { status: 'transcribing' } });
+    expect(stored!.Item).not.toHaveProperty('taskToken');
   });
 
   it('treats an existing job with the same name as already started', async () => {
     dynamo.on(GetItemCommand, { Key: ({ pk: `ENQ#${enquiryId}`, sk: 'META' }) }).resolves({ Item: enquiry('transcribing') });
-    dynamo.on(GetItemCommand, { Key: ({ pk: `ENQ#${enquiryId}`, sk: 'CONTACT' }) }).resolves({ Item: ({ enquiryId, audio: { bucket: 'b-b', key: 'k.wav' } }) });
+    dynamo.on(GetItemCommand, { Key: ({ pk: `CONTACT#${enquiryId}` }) }).resolves({ Item: ({ enquiryId, audio: { bucket: 'b-b', key: 'k.wav' } }) });
     dynamo.on(PutItemCommand).resolves({});
     transcribe.on(StartTranscriptionJobCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
     await expect(startTranscription({ enquiryId, correlationId: 'c-1', taskToken: 'token-2' }, context)).resolves.toEqual({
@@ -143,7 +146,8 @@ describe('transcription handlers (AWS adapters)', () => {
   });
 
   it('reads the finished transcript and sends task success with the identified language', async () => {
-    dynamo.on(GetItemCommand).resolves({ Item: enquiry('transcribing', { taskToken: 'token-3' }) });
+    dynamo.on(GetItemCommand, { Key: ({ pk: `ENQ#${enquiryId}`, sk: 'META' }) }).resolves({ Item: enquiry('transcribing') });
+    dynamo.on(GetItemCommand, { TableName: 'assist-restricted', Key: ({ pk: `TASK#${enquiryId}` }) }).resolves({ Item: { pk: `TASK#${enquiryId}`, taskToken: 'token-3' } });
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});
     const output = readFileSync(new URL('../../events/samples/transcripts/call-8f2e61.json', import.meta.url), 'utf8');
@@ -158,10 +162,15 @@ describe('transcription handlers (AWS adapters)', () => {
       taskToken: 'token-3',
       output: JSON.stringify({ language: 'zh-HK', lowConfidence: false }),
     });
+    // The raw transcript goes to the contact record; the used token is cleared.
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ TableName: 'assist-restricted', Key: { pk: `CONTACT#${enquiryId}` } });
+    const cleared = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input).find((input) => input.TableName === 'assist-restricted');
+    expect(cleared?.Item).toEqual({ pk: `TASK#${enquiryId}`, updatedAt: expect.any(String) });
   });
 
   it('sends task failure with Transcribe\'s reason when the job failed', async () => {
-    dynamo.on(GetItemCommand).resolves({ Item: enquiry('transcribing', { taskToken: 'token-4' }) });
+    dynamo.on(GetItemCommand, { Key: ({ pk: `ENQ#${enquiryId}`, sk: 'META' }) }).resolves({ Item: enquiry('transcribing') });
+    dynamo.on(GetItemCommand, { Key: ({ pk: `TASK#${enquiryId}` }) }).resolves({ Item: { pk: `TASK#${enquiryId}`, taskToken: 'token-4' } });
     sfn.on(SendTaskFailureCommand).resolves({});
     await transcriptionComplete(
       {

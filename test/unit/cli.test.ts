@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../scratch-dir.ts';
 
 const cli = (args: string[], input?: string) =>
   execFileSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
@@ -29,7 +29,7 @@ function generatedSet(seed: number, perLabel: number): string {
 
 describe('operator CLI', () => {
   it('eval trains on any JSONL set and reports accuracy, macro-F1, out-of-scope figures and latency', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assist-eval-'));
+    const dir = scratchDir('assist-eval-');
     writeFileSync(join(dir, 'train.jsonl'), generatedSet(1, 40));
     writeFileSync(join(dir, 'test.jsonl'), generatedSet(2, 10));
     const report = JSON.parse(cli(['eval', '--train', join(dir, 'train.jsonl'), '--test', join(dir, 'test.jsonl'), '--oos-label', 'oos', '--json'])) as Record<string, number>;
@@ -63,7 +63,7 @@ describe('operator CLI: retraining and model versions', () => {
   };
 
   it('retrain without a local store or examples says so and keeps the shipped model', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assist-retrain-cli-'));
+    const dir = scratchDir('assist-retrain-cli-');
     const { code, out } = both(['retrain', '--data-dir', dir]);
     expect(code).toBe(0);
     expect(out).toContain('not retrained: 0 new agent-labelled enquiries to hold out; at least 5 are needed');
@@ -71,7 +71,7 @@ describe('operator CLI: retraining and model versions', () => {
   }, 60_000);
 
   it('model list | promote <version> | rollback move the promoted pointer under the data dir', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assist-models-cli-'));
+    const dir = scratchDir('assist-models-cli-');
     const { layerTrainer } = await import('../../shared/adapters/local/local-topic-classifier.ts');
     const { FileTopicModelStore } = await import('../../shared/adapters/local/file-retraining-stores.ts');
     const { layerDigest } = await layerTrainer();

@@ -16,6 +16,8 @@ import {
   isExpired,
   isValidCodeVerifier,
   logoutUrl,
+  revokeBody,
+  revokeUrl,
   parseConsoleConfig,
   parsePendingSignIn,
   parseTokenSet,
@@ -115,6 +117,8 @@ describe('hosted UI URLs', () => {
     const logout = new URL(logoutUrl(config, `${origin}/`));
     expect(`${logout.origin}${logout.pathname}`).toBe(`${config.authDomain}/logout`);
     expect(Object.fromEntries(logout.searchParams)).toEqual({ client_id: config.clientId, logout_uri: `${origin}/` });
+    expect(revokeUrl(config)).toBe(`${config.authDomain}/oauth2/revoke`);
+    expect(Object.fromEntries(revokeBody(config, 'r3fresh'))).toEqual({ token: 'r3fresh', client_id: config.clientId });
   });
 
   it('recognises the callback page however the host serves it', () => {

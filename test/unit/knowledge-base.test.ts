@@ -1,10 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
 import { TOPIC_IDS, type TopicId } from '../../shared/domain/topics.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 /** A typical enquiry per topic, as callers phrase it, in English and Traditional Chinese (incl. colloquial). */
 const TYPICAL_QUERIES: Record<TopicId, { en: string; zh: string }> = {
@@ -136,7 +136,7 @@ describe('knowledge base layer', () => {
   });
 
   it('names the file and the field when an article is invalid', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    const dir = scratchDir('kb-');
     cpSync(defaultKnowledgeDir(), dir, { recursive: true });
     const file = join(dir, 'articles', 'water_bill.json');
     const articles = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
@@ -145,7 +145,7 @@ describe('knowledge base layer', () => {
   });
 
   it('rejects an article filed under another topic', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    const dir = scratchDir('kb-');
     mkdirSync(join(dir, 'articles'));
     cpSync(join(defaultKnowledgeDir(), 'templates.json'), join(dir, 'templates.json'));
     cpSync(join(defaultKnowledgeDir(), 'taxonomy.json'), join(dir, 'taxonomy.json'));

@@ -1,18 +1,18 @@
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
 import { readPublicContactNumbers } from '../../shared/adapters/local/public-hotlines.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A knowledge dir holding only the given article files (file name → parsed content or raw text). */
 function knowledgeDirWith(files: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hotlines-'));
+  const dir = scratchDir('hotlines-');
   mkdirSync(join(dir, 'articles'));
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(dir, 'articles', name), typeof content === 'string' ? content : JSON.stringify(content));

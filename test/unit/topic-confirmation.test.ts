@@ -144,8 +144,8 @@ describe('topic request schemas', () => {
   });
 });
 
-/** Just enough of a store for decideEnquiry: one enquiry, conditional status changes, resume bookkeeping. */
-class OneEnquiryStore implements Pick<EnquiryStore, 'get' | 'getContact' | 'changeStatus' | 'completeResume'> {
+/** Just enough of a store for decideEnquiry: one enquiry, status changes, the token cleared after a resume. */
+class OneEnquiryStore implements Pick<EnquiryStore, 'get' | 'getContact' | 'changeStatus' | 'clearTaskToken'> {
   constructor(public enquiry: Enquiry) {}
   async get() {
     return structuredClone(this.enquiry);
@@ -157,10 +157,9 @@ class OneEnquiryStore implements Pick<EnquiryStore, 'get' | 'getContact' | 'chan
     this.enquiry = { ...this.enquiry, ...change.patch, status: change.to, revision: (this.enquiry.revision ?? 0) + 1 };
     return this.enquiry;
   }
-  async completeResume() {
-    const { taskToken: _token, resumePending: _pending, ...rest } = this.enquiry;
+  async clearTaskToken() {
+    const { taskToken: _token, ...rest } = this.enquiry;
     this.enquiry = rest as Enquiry;
-    return true;
   }
 }
 
@@ -173,6 +172,7 @@ describe('resuming after a decision', () => {
     smsSegments: () => 1,
     maxSmsSegments: 4,
     taxonomy,
+    knowledgeArticle: () => undefined,
   });
   const gone = () => Object.assign(new Error('Provided task does not exist anymore'), { name: 'TaskTimedOut' });
 

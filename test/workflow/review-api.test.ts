@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/middleware/powertools.ts';
 import { loadSamples } from '../../local/samples.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { reviewApiOpenApi } from '../../events/openapi.ts';
@@ -102,7 +103,7 @@ describe('review API', () => {
   });
 
   it('lets only agents correct a topic, and shows the agent topic and the draft id in lists and details', async () => {
-    const id = awaitingIds[2]!;
+    const id = awaitingIds[3]!;
     expect((await call('POST /enquiries/{id}/topic', { id, groups: ['supervisor'], body: { topic: 'road_damage' } })).status).toBe(403);
     expect((await call('POST /enquiries/{id}/topic', { id, body: { topic: 'road_damage' } })).status).toBe(401);
     expect((await call('POST /enquiries/{id}/topic', { id: 'ENQ-20261124-AAAAAAAAAAAA', groups: ['agent'], body: { topic: 'road_damage' } })).status).toBe(404);
@@ -124,6 +125,61 @@ describe('review API', () => {
     const { status, body } = await call('GET /openapi.json', { groups: ['agent'] });
     expect(status).toBe(200);
     expect(body).toEqual(committed);
+  });
+});
+
+describe('who read what', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('records every detail read with the enquiry id and the reader\'s sub, and no content', async () => {
+    const info = vi.spyOn(logger, 'info');
+    const id = awaitingIds[0]!;
+    expect((await call('GET /enquiries/{id}', { id, groups: ['agent'], sub: 'sub-agent-0001' })).status).toBe(200);
+    expect((await call('GET /enquiries/{id}', { id: 'ENQ-20261124-AAAAAAAAAAAA', groups: ['supervisor'], sub: 'sub-super-0002' })).status).toBe(404);
+    const reads = info.mock.calls.filter(([message]) => message === 'enquiry detail read').map(([, fields]) => fields as unknown as Record<string, unknown>);
+    expect(reads).toEqual([
+      { audit: 'detail_read', enquiryId: id, sub: 'sub-agent-0001', groups: ['agent'], found: true },
+      { audit: 'detail_read', enquiryId: 'ENQ-20261124-AAAAAAAAAAAA', sub: 'sub-super-0002', groups: ['supervisor'], found: false },
+    ]);
+    const enquiry = await stack.store.get(id);
+    const logged = JSON.stringify(info.mock.calls);
+    for (const content of [enquiry!.redactedText!, enquiry!.draft!.text].map((text) => text.slice(0, 24))) expect(logged).not.toContain(content);
+  });
+});
+
+describe('agents\' edits are held to the cited articles', () => {
+  const decide = (id: string, body: Record<string, unknown>) => call('POST /enquiries/{id}/decision', { id, groups: ['agent'], body });
+
+  it('refuses with 400 and the reason an edit that adds a phone number, a link or a fee the cited articles do not give', async () => {
+    const id = awaitingIds[2]!;
+    const draft = (await stack.store.get(id))!.draft!;
+    const additions = [
+      { added: 'Call 2345 6789 to speed this up.', reason: '2345 6789' },
+      { added: 'Pay at https://hk-gov-refunds.example/pay today.', reason: 'hk-gov-refunds.example/pay' },
+      { added: 'A handling fee of HK$380 applies.', reason: 'the amount 380' },
+    ];
+    for (const { added, reason } of additions) {
+      const refused = await decide(id, { action: 'edit', text: `${draft.text}\n${added}` });
+      expect(refused.status, added).toBe(400);
+      const problems = refused.body['problems'] as { field: string; problem: string }[];
+      expect(problems.map((p) => p.field)).toEqual(['text']);
+      expect(problems[0]!.problem).toContain(reason);
+      expect(String(refused.body['detail'])).toMatch(/cited knowledge articles/);
+    }
+    // Nothing was recorded and the workflow was not resumed: the enquiry still waits for a decision.
+    expect((await stack.store.get(id))?.status).toBe('awaiting_review');
+  });
+
+  it('refuses an SMS edit that adds a number, and accepts an edit that keeps to the articles\' facts', async () => {
+    const id = awaitingIds[2]!;
+    const enquiry = (await stack.store.get(id))!;
+    if (enquiry.smsConsent) {
+      const refused = await decide(id, { action: 'approve', sendSms: true, smsText: 'Call 9123 4567 now' });
+      expect(refused.status).toBe(400);
+      expect((refused.body['problems'] as { field: string }[]).map((p) => p.field)).toEqual(['smsText']);
+    }
+    const accepted = await decide(id, { action: 'edit', text: `Thank you for your patience. ${enquiry.draft!.text}` });
+    expect(accepted.status).toBe(200);
   });
 });
 

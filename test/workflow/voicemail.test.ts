@@ -24,7 +24,7 @@ describe('voicemail through the synthesized workflow', () => {
     expect(stored.redactedText).toContain('[NAME]');
     expect(stored.redactedText).toContain('[PHONE]');
     expect(stored.redactedText).not.toMatch(/九一一一|黃/);
-    expect(stored.topic?.topic).toBe('noise_neighbourhood');
+    expect(stored.topic?.topic).toBe('noise_commercial_industrial');
     expect(stored.draft?.script).toBe('zh-Hant');
     const contact = await stack.store.getContact(stored.enquiryId);
     expect(contact?.rawText).toContain('九一一一'); // the raw transcript is kept, apart, for the record

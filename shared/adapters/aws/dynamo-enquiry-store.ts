@@ -3,10 +3,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../../domain/enquiry.ts';
 import { TransientError, ValidationError } from '../../domain/errors.ts';
 import { StatusConflictError, type DecidedEnquiry, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
-import { ENQUIRY_TABLE_KEYS, enquiryPk, statusPk } from './dynamo-table.ts';
+import { ENQUIRY_TABLE_KEYS, contactPk, enquiryPk, statusPk, taskTokenPk } from './dynamo-table.ts';
 
 const META = 'META';
-const CONTACT = 'CONTACT';
 /** The audit trail lives on the enquiry item so a status change and its event are one atomic write. */
 const AUDIT = 'audit';
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
@@ -36,15 +35,25 @@ function isThrottling(error: unknown): boolean {
   return THROTTLING_ERRORS.has((error as { name?: string }).name ?? '');
 }
 
-/** Enquiry store on the single DynamoDB table (real AWS, or dynalite locally). */
+/**
+ * Enquiry store on DynamoDB (real AWS, or dynalite locally): the Enquiry table, and the restricted table
+ * (raw contact data, task tokens) for the functions that are given it. Without `restrictedTableName` every
+ * method that needs it throws: IAM would refuse it anyway, this says so by name.
+ */
 export class DynamoEnquiryStore implements EnquiryStore {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly restrictedTableName?: string,
   ) {
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  private restricted(): string {
+    if (!this.restrictedTableName) throw new Error('this function is not given the restricted table (raw contact data, task tokens)');
+    return this.restrictedTableName;
   }
 
   async createIfAbsent(enquiry: Enquiry, contact: EnquiryContact): Promise<{ created: boolean; enquiry: Enquiry }> {
@@ -52,7 +61,7 @@ export class DynamoEnquiryStore implements EnquiryStore {
     const firstEvent: AuditEvent = { enquiryId: enquiry.enquiryId, at: enquiry.createdAt, from: null, to: enquiry.status, actor: 'intake' };
     // Contact first: it is derived from the same message, so rewriting it on a redelivery changes nothing,
     // and the enquiry never exists without its contact record.
-    await this.guard(() => this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: CONTACT, ...contact } })));
+    await this.guard(() => this.documents.send(new PutCommand({ TableName: this.restricted(), Item: { ...contact, pk: contactPk(enquiry.enquiryId) } })));
     try {
       await this.guard(() =>
         this.documents.send(
@@ -72,12 +81,15 @@ export class DynamoEnquiryStore implements EnquiryStore {
     }
   }
 
-  async get(enquiryId: string): Promise<Enquiry | undefined> {
-    return this.getItem<Enquiry>(enquiryId, META);
+  async get(enquiryId: string, options: { withTaskToken?: boolean } = {}): Promise<Enquiry | undefined> {
+    const enquiry = await this.getItem<Enquiry>(enquiryId, META);
+    if (!enquiry || !options.withTaskToken) return enquiry;
+    const token = await this.getRestricted<{ taskToken?: string }>(taskTokenPk(enquiryId));
+    return token?.taskToken ? { ...enquiry, taskToken: token.taskToken } : enquiry;
   }
 
   async getContact(enquiryId: string): Promise<EnquiryContact | undefined> {
-    return this.getItem<EnquiryContact>(enquiryId, CONTACT);
+    return this.getRestricted<EnquiryContact>(contactPk(enquiryId));
   }
 
   async updateContact(enquiryId: string, patch: Partial<Omit<EnquiryContact, 'enquiryId'>>): Promise<void> {
@@ -86,8 +98,8 @@ export class DynamoEnquiryStore implements EnquiryStore {
     await this.guard(() =>
       this.documents.send(
         new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: enquiryPk(enquiryId), sk: CONTACT },
+          TableName: this.restricted(),
+          Key: { pk: contactPk(enquiryId) },
           UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
           ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
           ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
@@ -105,8 +117,13 @@ export class DynamoEnquiryStore implements EnquiryStore {
     if (change.expectedRevision !== undefined && (current.revision ?? 0) !== change.expectedRevision) {
       throw new StatusConflictError(change.enquiryId, current.status);
     }
-    const { [AUDIT]: trail = [], ...enquiry } = current;
-    const next: Enquiry = { ...enquiry, ...change.patch, status: change.to, updatedAt: change.at, revision: (current.revision ?? 0) + 1 };
+    // The task token never rests on the enquiry: it is parked in the restricted table before the change
+    // (whoever sees the new status can find it) and cleared there after it.
+    const { taskToken, ...patch } = change.patch ?? {};
+    const tokenChange = change.patch !== undefined && 'taskToken' in change.patch;
+    if (tokenChange && taskToken !== undefined) await this.putTaskToken(change.enquiryId, taskToken, change.at);
+    const { [AUDIT]: trail = [], taskToken: _legacy, ...enquiry } = current;
+    const next: Enquiry = { ...enquiry, ...patch, status: change.to, updatedAt: change.at, revision: (current.revision ?? 0) + 1 };
     const event: AuditEvent = {
       enquiryId: change.enquiryId,
       at: change.at,
@@ -142,44 +159,12 @@ export class DynamoEnquiryStore implements EnquiryStore {
       const latest = await this.get(change.enquiryId);
       throw new StatusConflictError(change.enquiryId, latest?.status);
     }
+    if (tokenChange && taskToken === undefined) await this.putTaskToken(change.enquiryId, undefined, change.at);
     return next;
   }
 
-  async completeResume(change: { enquiryId: string; decisionId: string; actor: string; at: string }): Promise<boolean> {
-    // Read, then update on the condition that the same decision is still pending and the status is what we
-    // read (the audit event names it); a workflow step moving the status first just means another round.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await this.get(change.enquiryId);
-      if (current?.resumePending?.decisionId !== change.decisionId) return false;
-      const event: AuditEvent = { enquiryId: change.enquiryId, at: change.at, from: current.status, to: current.status, actor: change.actor, note: 'workflow resumed' };
-      try {
-        await this.guard(() =>
-          this.documents.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk: enquiryPk(change.enquiryId), sk: META },
-              UpdateExpression:
-                'SET #audit = list_append(if_not_exists(#audit, :empty), :events), #updatedAt = :at, #revision = if_not_exists(#revision, :zero) + :one REMOVE #taskToken, #resumePending',
-              ConditionExpression: '#resumePending.#decisionId = :decisionId AND #status = :status',
-              ExpressionAttributeNames: {
-                '#audit': AUDIT,
-                '#updatedAt': 'updatedAt',
-                '#revision': 'revision',
-                '#taskToken': 'taskToken',
-                '#resumePending': 'resumePending',
-                '#decisionId': 'decisionId',
-                '#status': 'status',
-              },
-              ExpressionAttributeValues: { ':empty': [], ':events': [event], ':at': change.at, ':zero': 0, ':one': 1, ':decisionId': change.decisionId, ':status': current.status },
-            }),
-          ),
-        );
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    throw new TransientError(`enquiry ${change.enquiryId} kept changing while its resume was being recorded`);
+  async clearTaskToken(change: { enquiryId: string; at: string }): Promise<void> {
+    await this.putTaskToken(change.enquiryId, undefined, change.at);
   }
 
   async *decidedSince(since: string): AsyncIterable<DecidedEnquiry> {
@@ -207,6 +192,20 @@ export class DynamoEnquiryStore implements EnquiryStore {
         cursor = page.LastEvaluatedKey;
       } while (cursor);
     }
+  }
+
+  /** Sets (or, with undefined, clears) the parked task token: one PutItem, no DeleteItem needed. */
+  private async putTaskToken(enquiryId: string, taskToken: string | undefined, at: string): Promise<void> {
+    await this.guard(() =>
+      this.documents.send(new PutCommand({ TableName: this.restricted(), Item: { pk: taskTokenPk(enquiryId), updatedAt: at, ...(taskToken ? { taskToken } : {}) } })),
+    );
+  }
+
+  private async getRestricted<T>(pk: string): Promise<T | undefined> {
+    const result = await this.guard(() => this.documents.send(new GetCommand({ TableName: this.restricted(), Key: { pk }, ConsistentRead: true })));
+    if (!result.Item) return undefined;
+    const { pk: _pk, ...item } = result.Item;
+    return item as T;
   }
 
   async auditTrail(enquiryId: string): Promise<AuditEvent[]> {

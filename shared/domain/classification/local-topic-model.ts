@@ -3,6 +3,8 @@ import { CASE_TYPES, TOPIC_DEPARTMENT, type CaseType, type DepartmentId, type To
 import { loadClassifier, trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier.ts';
 import type { Glossary } from './glossary.ts';
 import { detectLanguage } from './language-detection.ts';
+import { wordTokens } from './features.ts';
+import { normaliseEnquiryText } from './normalise.ts';
 import { keywordGroupsOf, urgencyOf, type Taxonomy } from './taxonomy.ts';
 import type { TopicCandidate, TopicResult } from './topic-result.ts';
 
@@ -34,6 +36,17 @@ function caseTypeByForm(text: string): CaseType {
 }
 
 const MIN_CASE_EXAMPLES = 40;
+
+/**
+ * A text of a few words cannot support near-certainty, whatever the model's logits say: the calibration
+ * data holds few such texts, so confidence up there is unverified. Up to 3 words (Chinese counted by ICU
+ * word segmentation: "街燈壞咗" is 3) the confidence is capped at 0.9, up to 6 at 0.97: below the learnt
+ * accept threshold (≈ 0.95) for the shortest, so they get a second opinion or an agent's check.
+ */
+export function shortTextCeiling(text: string): number {
+  const words = wordTokens(normaliseEnquiryText(text)).filter((token) => token !== '<num>').length;
+  return words <= 3 ? 0.9 : words <= 6 ? 0.97 : 1;
+}
 
 /** Serialised form of both models (topic, and case type when trained). */
 export interface LocalTopicModelJson {
@@ -109,8 +122,10 @@ export class LocalTopicModel {
     for (const [topic, p] of probabilities) byDepartment.set(TOPIC_DEPARTMENT[topic], (byDepartment.get(TOPIC_DEPARTMENT[topic]) ?? 0) + p);
     const department = [...byDepartment.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
     const ranked = [...probabilities.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const [topic, confidence] = ranked.find(([t]) => TOPIC_DEPARTMENT[t] === department) as [TopicId, number];
-    const candidates: TopicCandidate[] = ranked.slice(0, 3).map(([t, p]) => ({ topic: t, department: TOPIC_DEPARTMENT[t], confidence: round3(p) }));
+    const [topic, modelConfidence] = ranked.find(([t]) => TOPIC_DEPARTMENT[t] === department) as [TopicId, number];
+    const confidence = Math.min(modelConfidence, shortTextCeiling(clean));
+    const ceiling = shortTextCeiling(clean);
+    const candidates: TopicCandidate[] = ranked.slice(0, 3).map(([t, p]) => ({ topic: t, department: TOPIC_DEPARTMENT[t], confidence: round3(Math.min(p, ceiling)) }));
     const threshold = options.acceptAtOrAbove ?? this.acceptThreshold;
     const accepted = confidence >= threshold;
     const evidence = this.model.evidence(clean, topic);

@@ -34,10 +34,25 @@ export async function moveToNeedsManual(
   const reason = manualReasonFor(input.failure);
   const enquiry: Enquiry | undefined = await deps.store.get(input.enquiryId);
   if (!enquiry) throw new StatusConflictError(input.enquiryId, undefined);
-  // A decision still waiting to resume the workflow when it failed (e.g. timed out) never took effect: the
-  // enquiry goes to agents, keeping the decision on the record.
-  const unresumed = enquiry.resumePending !== undefined && DECIDED.includes(enquiry.status);
-  if (SETTLED.includes(enquiry.status) && !unresumed) return { status: enquiry.status, reason: enquiry.manualReason ?? reason };
+  // The review step timing out although an agent's decision is recorded: the decision never resumed the
+  // workflow (its SendTaskSuccess kept failing), so it never took effect. The enquiry goes to agents,
+  // keeping the decision on the record.
+  const unresumed = input.failure.Error === 'States.Timeout' && enquiry.resumePending !== undefined && DECIDED.includes(enquiry.status);
+  if (SETTLED.includes(enquiry.status) && !unresumed) {
+    // A later step failed after the decision resumed the workflow: the status stays, the pending mark goes.
+    if (enquiry.resumePending) {
+      await deps.store.changeStatus({
+        enquiryId: input.enquiryId,
+        expectedStatus: enquiry.status,
+        to: enquiry.status,
+        actor: 'workflow',
+        at: deps.clock.now().toISOString(),
+        note: reason,
+        patch: { resumePending: undefined },
+      });
+    }
+    return { status: enquiry.status, reason: enquiry.manualReason ?? reason };
+  }
   const manualReason = unresumed ? `${reason} (the agent's decision ${enquiry.resumePending!.decisionId} never resumed the workflow)` : reason;
   const updated = await deps.store.changeStatus({
     enquiryId: input.enquiryId,
@@ -46,7 +61,7 @@ export async function moveToNeedsManual(
     actor: 'workflow',
     at: deps.clock.now().toISOString(),
     note: manualReason,
-    patch: { manualReason, ...(unresumed ? { taskToken: undefined, resumePending: undefined } : {}) },
+    patch: { manualReason, ...(unresumed ? { resumePending: undefined } : {}) },
   });
   return { status: updated.status, reason: manualReason };
 }

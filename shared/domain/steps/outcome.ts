@@ -7,8 +7,11 @@ import { ValidationError } from '../errors.ts';
 import type { Language } from '../language.ts';
 import type { Urgency } from '../topics.ts';
 
-/** Steps after AwaitAgentReview prove the decision resumed the workflow: they drop the kept task token. */
-const RESUMED = { taskToken: undefined, resumePending: undefined };
+/**
+ * Steps after AwaitAgentReview prove the decision resumed the workflow: they drop the pending mark (the
+ * review API clears the token itself; these steps have no access to where tokens are kept).
+ */
+const RESUMED = { resumePending: undefined };
 
 async function decidedEnquiry(store: EnquiryStore, enquiryId: string): Promise<Enquiry & { decision: NonNullable<Enquiry['decision']> }> {
   const enquiry = await store.get(enquiryId);

@@ -34,8 +34,8 @@ const higherUrgency = (a: Urgency, b: Urgency): Urgency => (URGENCIES.indexOf(a)
 /**
  * An agent corrects the topic (or department) of an enquiry under review: a new draft and SMS text are
  * written for the corrected topic, grounded in its article, and stored as the current draft; the earlier
- * draft goes into the audit trail. The enquiry stays in awaiting_review with its task token, so the
- * execution keeps waiting at AwaitAgentReview; the agent then decides on the new draft.
+ * draft goes into the audit trail. The enquiry stays in awaiting_review and its task token is left alone,
+ * so the execution keeps waiting at AwaitAgentReview; the agent then decides on the new draft.
  *
  * The write is conditional on the revision read: a decision or another redraft landing in between wins,
  * and this one gets a conflict (and vice versa).
@@ -46,7 +46,8 @@ export async function redraftForTopic(
 ): Promise<RedraftResult> {
   const enquiry = await deps.store.get(request.enquiryId);
   if (!enquiry) return { ok: false, kind: 'not_found' };
-  if (enquiry.status !== 'awaiting_review' || !enquiry.taskToken || enquiry.resumePending) {
+  // awaiting_review means the execution is parked there (its token is stored before the status is set).
+  if (enquiry.status !== 'awaiting_review' || enquiry.resumePending) {
     return { ok: false, kind: 'conflict', currentStatus: enquiry.status, detail: `enquiry is ${enquiry.status}, not awaiting_review` };
   }
   if (request.body.draftId !== undefined) {

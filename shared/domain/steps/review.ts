@@ -7,6 +7,8 @@ import type { AgentDecision, Enquiry } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
 import { prepareDecision, reviewOutcomeOf, sameDecision, STATUS_AFTER } from '../review.ts';
 import { topicChanges } from '../topic-confirmation.ts';
+import { checkAgentEdit } from '../drafting/agent-edit.ts';
+import type { KnowledgeArticle } from '../drafting/knowledge-article.ts';
 
 export interface DecideDeps {
   store: EnquiryStore;
@@ -16,13 +18,17 @@ export interface DecideDeps {
   smsSegments: (text: string) => number;
   maxSmsSegments: number;
   taxonomy: Taxonomy;
+  /** A knowledge article by id: an agent's edit may give only the facts of the articles the draft cites. */
+  knowledgeArticle: (id: string) => KnowledgeArticle | undefined;
 }
 
 export type DecideResult =
-  | { ok: true; decision: AgentDecision; replayed: boolean; resumeRecorded: boolean }
+  | { ok: true; decision: AgentDecision; replayed: boolean; tokenCleared: boolean }
   | { ok: false; kind: 'not_found' }
   | { ok: false; kind: 'conflict'; currentStatus: string; detail: string }
   | { ok: false; kind: 'invalid' | 'unprocessable'; problems: FieldProblem[] }
+  /** The edit adds a phone number, link or fee the cited articles do not give (refused, with the reason). */
+  | { ok: false; kind: 'edit_refused'; problems: FieldProblem[] }
   /** The decision is recorded but SendTaskSuccess failed: the same decision may (and should) be retried. */
   | { ok: false; kind: 'resume_failed'; decision: AgentDecision; error: string };
 
@@ -34,21 +40,21 @@ const TASK_GONE_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidTo
  *
  * The decision is written first, conditional on the enquiry still awaiting review at the revision read
  * (of two agents deciding, or one deciding while another redrafts, exactly one wins; the other gets a
- * conflict). The task token stays on the enquiry, with `resumePending`, until SendTaskSuccess succeeded;
- * only then is it cleared. If the resume fails the agent is told to retry, and a retry of the same decision
+ * conflict). The task token stays (in the restricted store; `resumePending` on the enquiry) until
+ * SendTaskSuccess succeeded; only then is it cleared (the workflow's next step drops the mark). If the resume fails the agent is told to retry, and a retry of the same decision
  * resumes again (any other decision is refused while one is pending). A resume that never succeeds ends in
- * the review timeout, and NeedsManualHandling then moves the enquiry to the manual queue.
+ * the review timeout (States.Timeout), and NeedsManualHandling then moves the enquiry to the manual queue.
  */
 export async function decideEnquiry(
   request: { enquiryId: string; agentId: string; body: DecisionRequest },
   deps: DecideDeps,
 ): Promise<DecideResult> {
-  const [enquiry, contact] = await Promise.all([deps.store.get(request.enquiryId), deps.store.getContact(request.enquiryId)]);
+  const [enquiry, contact] = await Promise.all([deps.store.get(request.enquiryId, { withTaskToken: true }), deps.store.getContact(request.enquiryId)]);
   if (!enquiry) return { ok: false, kind: 'not_found' };
   if (enquiry.resumePending) {
     const pending = enquiry.decision;
     if (pending && enquiry.taskToken && pending.decisionId === enquiry.resumePending.decisionId && sameDecision(request.body, pending)) {
-      return resume(enquiry, pending, enquiry.taskToken, request.agentId, deps, true);
+      return resume(enquiry, pending, enquiry.taskToken, deps, true);
     }
     return {
       ok: false,
@@ -69,6 +75,9 @@ export async function decideEnquiry(
     taxonomy: deps.taxonomy,
   });
   if (!check.ok) return check;
+  const cited = (enquiry.draft?.citedArticleIds ?? []).flatMap((id) => deps.knowledgeArticle(id) ?? []);
+  const refused = checkAgentEdit({ draft: enquiry.draft, language: enquiry.language ?? enquiry.languageHint ?? 'zh-HK', request: request.body }, cited);
+  if (refused.length > 0) return { ok: false, kind: 'edit_refused', problems: refused };
   const { decision } = check;
   let recorded: Enquiry;
   try {
@@ -92,10 +101,10 @@ export async function decideEnquiry(
     }
     throw error;
   }
-  return resume(recorded, decision, enquiry.taskToken!, request.agentId, deps, false);
+  return resume(recorded, decision, enquiry.taskToken!, deps, false);
 }
 
-async function resume(enquiry: Enquiry, decision: AgentDecision, taskToken: string, agentId: string, deps: DecideDeps, replayed: boolean): Promise<DecideResult> {
+async function resume(enquiry: Enquiry, decision: AgentDecision, taskToken: string, deps: DecideDeps, replayed: boolean): Promise<DecideResult> {
   try {
     await deps.callbacks.succeed(taskToken, reviewOutcomeOf(decision));
   } catch (error) {
@@ -112,12 +121,13 @@ async function resume(enquiry: Enquiry, decision: AgentDecision, taskToken: stri
     }
     return { ok: false, kind: 'resume_failed', decision, error: name };
   }
-  let resumeRecorded = true;
+  // The workflow has resumed: its next step (QueueSms or RecordOutcome) drops the resumePending mark, so the
+  // API writes nothing to the enquiry here that could race that step. The used token is forgotten.
+  let tokenCleared = true;
   try {
-    await deps.store.completeResume({ enquiryId: enquiry.enquiryId, decisionId: decision.decisionId, actor: `agent:${agentId}`, at: deps.clock.now().toISOString() });
+    await deps.store.clearTaskToken({ enquiryId: enquiry.enquiryId, at: deps.clock.now().toISOString() });
   } catch {
-    // The workflow has resumed; its next step (QueueSms or RecordOutcome) clears the token as well.
-    resumeRecorded = false;
+    tokenCleared = false; // a used token: Step Functions refuses it anyway
   }
-  return { ok: true, decision, replayed, resumeRecorded };
+  return { ok: true, decision, replayed, tokenCleared };
 }

@@ -55,7 +55,7 @@ export async function completeTranscription(
 ): Promise<{ outcome: CompletionOutcome; enquiryId?: string }> {
   const { TranscriptionJobName: jobName, TranscriptionJobStatus: status, FailureReason } = event.detail;
   const enquiryId = enquiryIdFromJobName(jobName);
-  const enquiry = enquiryId ? await deps.store.get(enquiryId) : undefined;
+  const enquiry = enquiryId ? await deps.store.get(enquiryId, { withTaskToken: true }) : undefined;
   const taskToken = enquiry?.taskToken;
   if (!enquiry || enquiry.status !== 'transcribing' || !taskToken) return { outcome: 'ignored', ...(enquiryId ? { enquiryId } : {}) };
 
