@@ -13,9 +13,9 @@ import type { TopicResult } from './topic-result.ts';
 
 const LabelledLineSchema = z.object({ text: z.string().min(1), label: z.string().min(1) });
 
-/** Parses `{"text": ..., "label": ...}` lines (extra fields ignored, blank lines skipped); errors name the line. */
-export function parseLabelledJsonl(jsonl: string, source = 'input'): LabelledText[] {
-  const examples: LabelledText[] = [];
+/** Parses JSONL against a schema (blank lines skipped); errors name the line and the field. */
+function parseJsonlWith<T>(jsonl: string, source: string, schema: z.ZodType<T>): T[] {
+  const rows: T[] = [];
   jsonl.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     let value: unknown;
@@ -24,11 +24,16 @@ export function parseLabelledJsonl(jsonl: string, source = 'input'): LabelledTex
     } catch {
       throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
     }
-    const parsed = LabelledLineSchema.safeParse(value);
+    const parsed = schema.safeParse(value);
     if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error).map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
-    examples.push({ text: parsed.data.text, label: parsed.data.label });
+    rows.push(parsed.data);
   });
-  return examples;
+  return rows;
+}
+
+/** Parses `{"text": ..., "label": ...}` lines (extra fields ignored, blank lines skipped); errors name the line. */
+export function parseLabelledJsonl(jsonl: string, source = 'input'): LabelledText[] {
+  return parseJsonlWith(jsonl, source, LabelledLineSchema).map(({ text, label }) => ({ text, label }));
 }
 
 const RoutingLineSchema = z.object({
@@ -41,21 +46,12 @@ const RoutingLineSchema = z.object({
 
 /** Parses labelled enquiry lines (`department`, `language`, `caseType` optional); errors name the line. */
 export function parseRoutingJsonl(jsonl: string, source = 'input'): RoutingExample[] {
-  const examples: RoutingExample[] = [];
-  jsonl.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
-    }
-    const parsed = RoutingLineSchema.safeParse(value);
-    if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error).map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
-    const { department, language, caseType, ...rest } = parsed.data;
-    examples.push({ ...rest, ...(department ? { department } : {}), ...(language ? { language } : {}), ...(caseType ? { caseType } : {}) });
-  });
-  return examples;
+  return parseJsonlWith(jsonl, source, RoutingLineSchema).map(({ department, language, caseType, ...rest }) => ({
+    ...rest,
+    ...(department ? { department } : {}),
+    ...(language ? { language } : {}),
+    ...(caseType ? { caseType } : {}),
+  }));
 }
 
 export interface EvaluationOptions {
