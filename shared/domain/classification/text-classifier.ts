@@ -343,11 +343,11 @@ function logitsInto(out: Float64Array, x: SparseVector, weights: Float64Array, b
 }
 
 /**
- * Gradients smaller than this (p − y for a label) are not applied: they would move no prediction. At 1e-2
- * instead of 1e-4 an update touches a few labels instead of dozens: the same accuracy on BANKING77 (0.9169 both)
- * and the hotline holdout, ~45% less time per fit.
+ * Gradients smaller than this (p − y for a label) are not applied: they would move no prediction. At 1e-3
+ * instead of 1e-4 an update touches fewer labels: CLINC150 in-scope 0.922 (1e-4: 0.922, 1e-2: 0.916),
+ * BANKING77 0.917 (0.917, 0.915), about 12% less time per fit.
  */
-const GRADIENT_FLOOR = 1e-2;
+const GRADIENT_FLOOR = 1e-3;
 
 /**
  * SGD on the softmax log loss. L2 decay is applied exactly and cheaply by keeping the weights as
