@@ -143,7 +143,7 @@ function intentTable(runs: IntentRun[]): Table {
       r.loadAverage,
     ]),
     notes: [
-      'baseline: bench/intent-baseline.ts (scikit-learn TfidfVectorizer word 1–2 + char_wb 2–5, sublinear tf, l2, union → LinearSVC C=1, LIBLINEAR dual CD, tol 1e-4); ours: trainClassifier with calibration (5 fits: 4 out-of-fold + final), timed the same way',
+      'baseline: bench/intent-baseline.ts (scikit-learn TfidfVectorizer word 1–2 + char_wb 2–5, sublinear tf, l2, union → LinearSVC C=1, LIBLINEAR dual CD, tol 1e-4); ours: trainClassifier as `assist eval` trains it (glossary; out-of-fold calibration fits until 5 000 rows are scored, 2 of 4 folds on these sets, then the final fit), timed the same way',
       'with an oos label: accuracy = in-scope accuracy; the baseline predicts oos as a class, ours also rejects confidence < 0.25 to oos (as `npm run assist -- eval --oos-label`)',
       'time: wall (CPU of this process); the machine is shared, so compare the ratio; load = 1-minute load average on 2 cores when the set started',
     ],

@@ -34,6 +34,12 @@ export interface TrainingOptions {
   calibrationFraction: number;
   /** Out-of-fold calibration folds (by group when the examples have at least this many groups, else stratified). */
   calibrationFolds: number;
+  /**
+   * Out-of-fold rows wanted for calibration: folds are held out in turn until at least this many examples
+   * were scored (every fold below calibrationRows × folds/(folds−1) examples). 5 000 rows pin down a temperature,
+   * a shrink and a threshold as well as 10 000 do, and each fold skipped saves a fit.
+   */
+  calibrationRows: number;
   /** The accept threshold is the lowest at which wrong-but-accepted answers stay at or under this share of all. */
   confidentWrongTarget: number;
   /**
@@ -59,6 +65,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   seed: 1823,
   calibrationFraction: 0.2,
   calibrationFolds: 4,
+  calibrationRows: 5000,
   confidentWrongTarget: 0.02,
   minDocumentFrequency: 'auto',
   features: DEFAULT_FEATURE_OPTIONS,
@@ -102,7 +109,7 @@ export const SerialisedModelSchema = z.object({
   weightScales: z.string(),
   bias: z.array(z.number()),
   temperature: z.number().positive(),
-  /** Evidence term: logits are scaled by n / (n + evidenceShrink), n = the text's distinct known features. */
+  /** Evidence term: logits are scaled by n / (n + evidenceShrink), n = the text's distinct known features other than character n-grams. */
   evidenceShrink: z.number().nonnegative(),
   /** Calibrated confidence at or above which the answer is accepted without a second opinion. */
   acceptThreshold: z.number().min(0).max(1),
@@ -114,6 +121,7 @@ export const SerialisedModelSchema = z.object({
     keywordWeight: z.number().positive().optional(),
     placeNames: z.array(z.string()).optional(),
     glossWeight: z.number().positive().optional(),
+    charNgrams: z.object({ min: z.number().int().positive(), max: z.number().int().positive(), weight: z.number().positive() }).optional(),
     /** sha256 of the glossary the model was trained with (the glossary itself ships separately). */
     glossaryDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   }),
@@ -173,6 +181,11 @@ function quantisedFromBase64(levels64: string, scales64: string, labelCount: num
 interface SparseVector {
   indices: Int32Array;
   values: Float64Array;
+  /**
+   * Known features other than character n-grams: the evidence the calibration counts. A word's character
+   * n-grams restate the word, so "help please" has a handful of pieces of evidence, not forty.
+   */
+  evidence: number;
 }
 
 interface Vocabulary {
@@ -189,18 +202,47 @@ function countFeatures(features: string[]): Map<string, number> {
   return counts;
 }
 
-/** Sublinear TF × IDF, L2-normalised: long enquiries do not outvote short ones. */
+/** Which boost and block a feature belongs to: 0 plain, 1 keyword (`k:`), 2 stem (`g:`), 3 character n-gram (`x:`, own block). */
+const featureKind = (name: string): number => (name.startsWith('k:') ? 1 : name.startsWith('g:') ? 2 : name.startsWith('x:') ? 3 : 0);
+
+/**
+ * Sublinear TF × IDF × boost, L2-normalised: long enquiries do not outvote short ones. Character n-grams
+ * (kind 3) are normalised as a block of their own and scaled to `charNgrams.weight`.
+ */
+function normaliseBlocks(indices: number[], values: number[], kinds: number[], options: FeatureOptions): SparseVector {
+  let main = 0;
+  let chars = 0;
+  for (let n = 0; n < values.length; n += 1) {
+    const square = (values[n] as number) ** 2;
+    if (kinds[n] === 3) chars += square;
+    else main += square;
+  }
+  const mainNorm = Math.sqrt(main) || 1;
+  const charNorm = (Math.sqrt(chars) || 1) / (options.charNgrams?.weight ?? 1);
+  return {
+    indices: Int32Array.from(indices),
+    values: Float64Array.from(values, (value, n) => value / (kinds[n] === 3 ? charNorm : mainNorm)),
+    evidence: kinds.reduce((count, kind) => count + (kind === 3 ? 0 : 1), 0),
+  };
+}
+
+const boostOf = (kind: number, options: FeatureOptions): number => (kind === 1 ? (options.keywordWeight ?? 1) : kind === 2 ? (options.glossWeight ?? 1) : 1);
+
 function vectorise(counts: Map<string, number>, vocabulary: Vocabulary, options: FeatureOptions): SparseVector {
-  const pairs: [number, number][] = [];
+  const pairs: [number, number, number][] = [];
   for (const [feature, count] of counts) {
     const i = vocabulary.index.get(feature);
     if (i === undefined) continue;
-    const boost = feature.startsWith('k:') ? (options.keywordWeight ?? 1) : feature.startsWith('g:') ? (options.glossWeight ?? 1) : 1;
-    pairs.push([i, (1 + Math.log(count)) * (vocabulary.idf[i] as number) * boost]);
+    const kind = featureKind(feature);
+    pairs.push([i, (1 + Math.log(count)) * (vocabulary.idf[i] as number) * boostOf(kind, options), kind]);
   }
   pairs.sort((a, b) => a[0] - b[0]);
-  const norm = Math.sqrt(pairs.reduce((sum, [, value]) => sum + value * value, 0)) || 1;
-  return { indices: Int32Array.from(pairs, ([i]) => i), values: Float64Array.from(pairs, ([, value]) => value / norm) };
+  return normaliseBlocks(
+    pairs.map(([i]) => i),
+    pairs.map(([, value]) => value),
+    pairs.map(([, , kind]) => kind),
+    options,
+  );
 }
 
 /*
@@ -212,7 +254,7 @@ function vectorise(counts: Map<string, number>, vocabulary: Vocabulary, options:
 interface FeatureTable {
   /** Feature strings by global id, sorted. */
   names: string[];
-  /** 1 for keyword (`k:`), 2 for stem (`g:`) features, 0 otherwise: which boost applies. */
+  /** `featureKind` of each: which boost and block applies. */
   kinds: Uint8Array;
 }
 
@@ -227,7 +269,7 @@ function tabulate(countsPerDocument: readonly Map<string, number>[]): { table: F
   for (const counts of countsPerDocument) for (const feature of counts.keys()) seen.add(feature);
   const names = [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const idOf = new Map(names.map((name, i) => [name, i]));
-  const kinds = Uint8Array.from(names, (name) => (name.startsWith('k:') ? 1 : name.startsWith('g:') ? 2 : 0));
+  const kinds = Uint8Array.from(names, featureKind);
   const documents = countsPerDocument.map((counts) => {
     const pairs = [...counts].map(([feature, count]) => [idOf.get(feature) as number, count] as const).sort((a, b) => a[0] - b[0]);
     return { ids: Int32Array.from(pairs, ([id]) => id), counts: Float64Array.from(pairs, ([, count]) => count) };
@@ -264,20 +306,17 @@ function buildTableVocabulary(table: FeatureTable, documents: readonly CountedDo
 function vectoriseDocument(document: CountedDocument, vocabulary: TableVocabulary, table: FeatureTable, options: FeatureOptions): SparseVector {
   const indices: number[] = [];
   const values: number[] = [];
-  let sumSquares = 0;
+  const kinds: number[] = [];
   for (let n = 0; n < document.ids.length; n += 1) {
     const id = document.ids[n] as number;
     const i = vocabulary.localOf[id] as number;
     if (i < 0) continue;
-    const kind = table.kinds[id];
-    const boost = kind === 1 ? (options.keywordWeight ?? 1) : kind === 2 ? (options.glossWeight ?? 1) : 1;
-    const value = (1 + Math.log(document.counts[n] as number)) * (vocabulary.idf[i] as number) * boost;
+    const kind = table.kinds[id] as number;
     indices.push(i);
-    values.push(value);
-    sumSquares += value * value;
+    values.push((1 + Math.log(document.counts[n] as number)) * (vocabulary.idf[i] as number) * boostOf(kind, options));
+    kinds.push(kind);
   }
-  const norm = Math.sqrt(sumSquares) || 1;
-  return { indices: Int32Array.from(indices), values: Float64Array.from(values, (value) => value / norm) };
+  return normaliseBlocks(indices, values, kinds, options);
 }
 
 function softmaxInPlace(scores: Float64Array): void {
@@ -303,8 +342,12 @@ function logitsInto(out: Float64Array, x: SparseVector, weights: Float64Array, b
   for (let k = 0; k < labelCount; k += 1) out[k] = (out[k] as number) * weightScale + (bias[k] as number);
 }
 
-/** Gradients smaller than this (p − y for a label) are not applied: they would move no prediction. */
-const GRADIENT_FLOOR = 1e-4;
+/**
+ * Gradients smaller than this (p − y for a label) are not applied: they would move no prediction. At 1e-3
+ * instead of 1e-4 an update touches fewer labels: CLINC150 in-scope 0.922 (1e-4: 0.922, 1e-2: 0.916),
+ * BANKING77 0.917 (0.917, 0.915), about 12% less time per fit.
+ */
+const GRADIENT_FLOOR = 1e-3;
 
 /**
  * SGD on the softmax log loss. L2 decay is applied exactly and cheaply by keeping the weights as
@@ -319,7 +362,7 @@ function fitWeights(
 ): { weights: Float64Array; bias: Float64Array } {
   const weights = new Float64Array(featureCount * labelCount);
   const bias = new Float64Array(labelCount);
-  const probabilities = new Float64Array(labelCount);
+  const gradient = new Float64Array(labelCount);
   const activeLabels = new Int32Array(labelCount);
   const random = seededRandom(options.seed);
   const order = Array.from(vectors.keys());
@@ -330,16 +373,17 @@ function fitWeights(
       const x = vectors[i] as SparseVector;
       const rate = options.learningRate / (1 + options.learningRate * options.l2 * step);
       step += 1;
-      logitsInto(probabilities, x, weights, bias, scale);
-      softmaxInPlace(probabilities);
-      probabilities[targets[i] as number] = (probabilities[targets[i] as number] as number) - 1; // now the gradient p - y
+      logitsInto(gradient, x, weights, bias, scale);
+      const target = targets[i] as number;
+      softmaxInPlace(gradient);
+      gradient[target] = (gradient[target] as number) - 1; // now the gradient p - y
       scale *= 1 - rate * options.l2;
       const stepOverScale = rate / scale;
       // Only labels with a gradient worth applying: after the first epoch most probabilities are ~0, and
       // skipping them makes an update cost nnz × (a few labels) instead of nnz × all labels.
       let active = 0;
       for (let k = 0; k < labelCount; k += 1) {
-        const g = probabilities[k] as number;
+        const g = gradient[k] as number;
         if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) activeLabels[active++] = k;
       }
       for (let n = 0; n < x.indices.length; n += 1) {
@@ -347,12 +391,12 @@ function fitWeights(
         const scaled = (x.values[n] as number) * stepOverScale;
         for (let a = 0; a < active; a += 1) {
           const k = activeLabels[a] as number;
-          weights[base + k] = (weights[base + k] as number) - scaled * (probabilities[k] as number);
+          weights[base + k] = (weights[base + k] as number) - scaled * (gradient[k] as number);
         }
       }
       for (let a = 0; a < active; a += 1) {
         const k = activeLabels[a] as number;
-        bias[k] = (bias[k] as number) - rate * (probabilities[k] as number);
+        bias[k] = (bias[k] as number) - rate * (gradient[k] as number);
       }
       if (scale < 1e-9) {
         for (let j = 0; j < weights.length; j += 1) weights[j] = (weights[j] as number) * scale;
@@ -399,43 +443,67 @@ function meanNegativeLogLikelihood(rows: readonly ScoredRow[], calibration: Cali
   return total / Math.max(rows.length, 1);
 }
 
-/** Golden-section search of a unimodal function over [low, high]; returns the argmin. */
-function goldenSection(f: (x: number) => number, low: number, high: number, iterations = 40): number {
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let a = high - ratio * (high - low);
-  let b = low + ratio * (high - low);
-  let fa = f(a);
-  let fb = f(b);
-  for (let i = 0; i < iterations; i += 1) {
-    if (fa <= fb) {
-      high = b;
-      b = a;
-      fb = fa;
-      a = high - ratio * (high - low);
-      fa = f(a);
-    } else {
-      low = a;
-      a = b;
-      fa = fb;
-      b = low + ratio * (high - low);
-      fb = f(b);
-    }
+/** Scale bounds for the calibration: temperature 0.02..20. */
+const MIN_LOGIT_SCALE = 1 / 20;
+const MAX_LOGIT_SCALE = 1 / 0.02;
+
+/**
+ * The logit scale a (= 1/temperature) minimising the mean log loss of softmax(a · e_i · logits_i), where
+ * e_i = n/(n + shrink) for a row with n known features. The loss is convex in a (log-sum-exp of terms linear
+ * in a, minus a linear term), so a safeguarded Newton iteration on its first and second derivatives (the
+ * mean and variance of the scaled logit under the row's softmax) finds it in a few passes; steps that would
+ * leave the bracket on the minimum fall back to bisection.
+ */
+function fitLogitScale(rows: readonly ScoredRow[], evidenceShrink: number): number {
+  const labelCount = rows[0]?.logits.length ?? 0;
+  const weights = new Float64Array(labelCount);
+  const evidence = Float64Array.from(rows, (row) => (evidenceShrink === 0 ? 1 : row.knownFeatures / (row.knownFeatures + evidenceShrink)));
+  let low = MIN_LOGIT_SCALE;
+  let high = MAX_LOGIT_SCALE;
+  let a = 1;
+  for (let iteration = 0; iteration < 60; iteration += 1) {
+    let gradient = 0;
+    let curvature = 0;
+    rows.forEach((row, i) => {
+      const e = evidence[i] as number;
+      let max = -Infinity;
+      for (let k = 0; k < labelCount; k += 1) max = Math.max(max, (row.logits[k] as number) * e);
+      let sum = 0;
+      let mean = 0;
+      let square = 0;
+      for (let k = 0; k < labelCount; k += 1) {
+        const z = (row.logits[k] as number) * e;
+        const w = Math.exp(a * (z - max));
+        weights[k] = w;
+        sum += w;
+        mean += w * z;
+        square += w * z * z;
+      }
+      mean /= sum;
+      gradient += mean - (row.logits[row.target] as number) * e;
+      curvature += Math.max(square / sum - mean * mean, 0);
+    });
+    if (gradient > 0) high = a;
+    else low = a;
+    const newton = curvature > 0 ? a - gradient / curvature : Number.NaN;
+    const next = newton > low && newton < high ? newton : Math.sqrt(low * high);
+    if (Math.abs(next - a) <= 1e-9 * a || high - low <= 1e-9 * low) return next;
+    a = next;
   }
-  return (low + high) / 2;
+  return a;
 }
 
 /**
  * Temperature scaling (Guo et al. 2017) with an evidence term: for each candidate shrink c (0 = plain
- * temperature scaling), the temperature minimising held-out log loss (golden section over log T: the loss
- * is unimodal in T); the pair with the lowest loss wins. With c > 0 a two-word text is scaled down
- * more than a long one, so it cannot reach 0.99 on the strength of one feature.
+ * temperature scaling), the temperature minimising held-out log loss (`fitLogitScale`); the pair with the
+ * lowest loss wins. With c > 0 a two-word text is scaled down more than a long one, so it cannot reach 0.99
+ * on the strength of one feature.
  */
 export function fitCalibration(rows: readonly ScoredRow[], shrinkCandidates: readonly number[] = [0, 2, 4, 8, 16]): Calibration {
   if (rows.length === 0) return NO_CALIBRATION;
   let best: (Calibration & { loss: number }) | undefined;
   for (const evidenceShrink of shrinkCandidates) {
-    const logT = goldenSection((x) => meanNegativeLogLikelihood(rows, { temperature: Math.exp(x), evidenceShrink }), Math.log(0.02), Math.log(20), 28);
-    const calibration = { temperature: roundWeight(Math.exp(logT)), evidenceShrink };
+    const calibration = { temperature: roundWeight(1 / fitLogitScale(rows, evidenceShrink)), evidenceShrink };
     const loss = meanNegativeLogLikelihood(rows, calibration);
     if (!best || loss < best.loss) best = { ...calibration, loss };
   }
@@ -581,7 +649,7 @@ export class TextClassifier {
     const x = this.vector(text);
     const scores = new Float64Array(this.labels.length);
     logitsInto(scores, x, this.weights, this.bias);
-    return calibratedInto(scores, { logits: scores, knownFeatures: x.indices.length, target: 0 }, this.calibration);
+    return calibratedInto(scores, { logits: scores, knownFeatures: x.evidence, target: 0 }, this.calibration);
   }
 
   predict(text: string, options: { reject?: RejectOptions; topK?: number } = {}): Prediction {
@@ -634,7 +702,7 @@ function scoreDocument(parts: FittedParts, document: CountedDocument, table: Fea
   const x = vectoriseDocument(document, parts.vocabulary, table, options);
   const logits = new Float64Array(parts.bias.length);
   logitsInto(logits, x, parts.weights, parts.bias);
-  return { logits, knownFeatures: x.indices.length };
+  return { logits, knownFeatures: x.evidence };
 }
 
 function fitOnPrepared(prepared: PreparedSet, options: TrainingOptions, calibration: Calibration, acceptThreshold: number): TextClassifier {
@@ -765,7 +833,10 @@ export function trainClassifierWithSummary(examples: readonly LabelledText[], op
   }
   const { features, rows: firstFold } = chosen as { features: FeatureOptions; rows: ScoredRow[] };
   const trainingSettings = { ...settings, features };
-  const rows = [...firstFold, ...outOfFoldRows(prepared, folds, Array.from({ length: k - 1 }, (_, i) => i + 1), trainingSettings)];
+  // Folds are held out one after another until enough rows are scored: all of them on small sets, fewer on
+  // large ones (each held-out fold is another fit on (k−1)/k of the data).
+  const foldsNeeded = Math.min(k, Math.max(1, Math.ceil(settings.calibrationRows / (examples.length / k))));
+  const rows = [...firstFold, ...outOfFoldRows(prepared, folds, Array.from({ length: foldsNeeded - 1 }, (_, i) => i + 1), trainingSettings)];
   const calibration = fitCalibration(rows);
   const scratch = new Float64Array(labels.length);
   const scored = rows.map((row) => {
