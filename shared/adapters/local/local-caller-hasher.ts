@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CallerHasher } from '../../ports/caller-hasher.ts';
 
+/** Where `npm start` and the CLI keep the local key, relative to the repository root (git-ignored .local-data). */
+export const LOCAL_CALLER_HASH_KEY_FILE = '.local-data/caller-hash.key';
+
 /**
  * The same HMAC-SHA-256 as KMS computes, with a local secret: random per stack in memory, or kept in a file
  * (mode 0600) so `npm start` and the CLI, which open the same local store, agree on hashes.
