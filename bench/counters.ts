@@ -42,7 +42,7 @@ export interface SurgePoint {
   seenSetLastItemBytes: number;
 }
 
-/** The n-th enquiry of the surge: decided (approved), flooding reports to DSD in Cantonese, 06:00–23:59 HKT. */
+/** The n-th enquiry of the surge: decided (approved), blocked-drain flooding reports to DSD in Cantonese, 06:00–23:59 HKT. */
 export function surgeEnquiry(n: number): Enquiry {
   const hour = 6 + (n % 18);
   const minute = Math.floor(n / 18) % 60;
@@ -59,7 +59,7 @@ export function surgeEnquiry(n: number): Enquiry {
     updatedAt: receivedAt,
     correlationId: `surge-${n}`,
     language: 'zh-HK',
-    topic: { topic: 'flooding', department: 'DSD', urgency: 'urgent', confidence: 0.97, language: 'zh-HK', rationale: 'bench', source: 'local' },
+    topic: { topic: 'blocked_drain_flooding', department: 'DSD', urgency: 'urgent', confidence: 0.97, language: 'zh-HK', rationale: 'bench', source: 'local' },
     decision: { decisionId: 'D1', action: 'approve', agentId: 'agent-1', decidedAt: receivedAt, sendSms: n % 3 === 0 },
   } as Enquiry;
 }
