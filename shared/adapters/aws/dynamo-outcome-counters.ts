@@ -16,6 +16,7 @@ import { countingPlanFor, outcomeEventOf } from '../../domain/reports/counting.t
 import type { OutcomeRecorder } from '../../domain/steps/outcome.ts';
 import { TOPIC_IDS } from '../../domain/topics.ts';
 import type { CounterSource } from '../../ports/reports.ts';
+import { COUNTER_TABLE_KEYS } from './counter-table.ts';
 
 const NUMERIC_FIELDS = [
   'received',
@@ -54,8 +55,6 @@ const sortKeyOf = (key: CounterKey, shard: number | undefined) =>
   [key.day, hourKeyPart(key.hour), ...COUNTER_DIMENSIONS.map((dimension) => key[dimension]), ...(shard === undefined ? [] : [`s${shard}`])].join('#');
 /** Counted markers: one item per counted enquiry, each its own partition (no hot key however many). */
 const markerKeyOf = (markerId: string) => ({ pk: `COUNTED#${markerId}`, sk: 'COUNTED' });
-/** The TTL attribute of the counters table (only markers carry it; counters never expire). */
-export const COUNTER_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
 /** Attempts when another transaction holds the same shard item (TransactionConflict), before giving up. */
 const CONFLICT_ATTEMPTS = 4;
@@ -96,7 +95,7 @@ export class DynamoOutcomeCounters implements OutcomeRecorder, CounterSource {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...markerKeyOf(plan.markerId), [COUNTER_TABLE_TTL_ATTRIBUTE]: plan.markerExpiresAt },
+            Item: { ...markerKeyOf(plan.markerId), [COUNTER_TABLE_KEYS.ttlAttribute]: plan.markerExpiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
