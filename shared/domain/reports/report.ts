@@ -14,6 +14,7 @@ import {
   type TopicCounterRow,
 } from './counters.ts';
 import { detectSpikes, resolveSpikeOptions, type Spike, type SpikeOptions } from './spikes.ts';
+import { buildTrendContext, type TrendContext } from './trend-context.ts';
 
 export { aggregateCounters } from './counters.ts';
 
@@ -158,6 +159,8 @@ export interface TopicReport {
   byDepartment: DepartmentRow[];
   byLanguage: LanguageRow[];
   series: { buckets: SeriesBucket[]; topics: TopicSeries[] };
+  /** The chart's context: spike baseline + period with expected bands, and the surge day by hour when a spike is flagged. */
+  context: TrendContext;
   spikes: Spike[];
   /** The settings the spikes were detected with, so an alarm can be explained. */
   spikeSettings: SpikeOptions;
@@ -241,6 +244,19 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     .slice(0, seriesTopicCount)
     .map((row) => ({ topic: row.topic, counts: topics.get(row.topic)?.series ?? [] }));
 
+  const spikes = detectSpikes({ ...spikeSettings, counters: input.counters, from, to });
+  const context = buildTrendContext({
+    counters: input.counters,
+    from,
+    to,
+    granularity,
+    periodBuckets: buckets,
+    settings: spikeSettings,
+    spikes,
+    topics: seriesTopics.map((series) => series.topic),
+    maxTopics: seriesTopicCount,
+  });
+
   return {
     period: { from, to, days },
     previousPeriod,
@@ -266,7 +282,8 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
       return { language, ...comparison(c.count, c.previousCount), share: ratioOrNull(c.count, totals.received) };
     }),
     series: { buckets, topics: seriesTopics },
-    spikes: detectSpikes({ ...spikeSettings, counters: input.counters, from, to }),
+    context,
+    spikes,
     spikeSettings,
     acceptance: byTopic.map((row) => ({ topic: row.topic, ...row.acceptance })),
     medianMinutesToDecision: medianMinutesFromHistogram(totals.decisionMinutesHistogram),
