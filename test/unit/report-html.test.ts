@@ -108,10 +108,27 @@ describe('HTML report', () => {
     expect(series).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt; streets');
   });
 
-  it('draws no hourly chart for whole-day counters without a surge day by hour, and one when a spike is flagged', () => {
-    expect(report.context.hourly?.topics.map((t) => t.topic)).toContain('blocked_drain_flooding');
-    expect(html).toContain('<svg class="chart chart-hourly"');
-    const quiet = buildTopicReport({ counters: history.rows, from: '2025-02-20', to: '2025-02-20', granularity: 'day' });
+  it('draws the surge day by hour only when a spike is flagged and that day was counted by hour', () => {
+    // This history is whole-day rows (as counters before hourly counting): no hours to show.
+    expect(report.spikes.length).toBeGreaterThan(0);
+    expect(report.context.hourly).toBeNull();
+    expect(html).not.toContain('chart-hourly');
+    const hourly = generateSyntheticHistory({
+      seed: 5,
+      days: 75,
+      dailyEnquiries: 4000,
+      spikes: [{ topic: 'blocked_drain_flooding', fromDay: '2025-03-14', days: 1, multiplier: 5, hours: [15, 18] }],
+      hourlyFrom: '2025-02-14',
+    });
+    const surge = buildTopicReport({ counters: hourly.rows, from: '2025-03-14', to: '2025-03-14', granularity: 'day' });
+    expect(surge.spikes.map((spike) => spike.topic)).toContain('blocked_drain_flooding');
+    const flooding = surge.context.hourly?.topics.find((topic) => topic.topic === 'blocked_drain_flooding');
+    expect(flooding?.profile).toBe('hour-of-day');
+    expect(flooding?.surgeHours.slice().sort((a, b) => a - b)).toEqual([15, 16, 17]);
+    const surgeHtml = reportToHtml(surge, { topicNames: names });
+    expect(surgeHtml).toContain('<svg class="chart chart-hourly"');
+    expect(surgeHtml).toContain('Report day 報告日');
+    const quiet = buildTopicReport({ counters: hourly.rows, from: '2025-03-10', to: '2025-03-10', granularity: 'day' });
     expect(quiet.spikes).toEqual([]);
     expect(reportToHtml(quiet)).not.toContain('chart-hourly');
   });

@@ -60,7 +60,10 @@ export interface TrendContext {
   granularity: 'day' | 'week';
   buckets: ContextBucket[];
   topics: ContextTopic[];
-  /** Present when the report flags a spike: the spiking topics on the period's busiest day for the first. */
+  /**
+   * Present when the report flags a spike and its surge day was counted by hour: the spiking topics on the
+   * period's busiest day for the most significant one.
+   */
   hourly: HourlyView | null;
 }
 
@@ -153,7 +156,7 @@ export function buildTrendContext(input: TrendContextInput): TrendContext {
   };
 }
 
-function hourlyView(input: TrendContextInput, topics: TopicId[], windowStart: HongKongDay, baselineDays: number): HourlyView {
+function hourlyView(input: TrendContextInput, topics: TopicId[], windowStart: HongKongDay, baselineDays: number): HourlyView | null {
   const first = topics[0] as TopicId;
   // The surge day: the period's busiest day for the most significant spike (the report day of a daily report).
   const byDay = new Map<HongKongDay, number>();
@@ -178,9 +181,12 @@ function hourlyView(input: TrendContextInput, topics: TopicId[], windowStart: Ho
     }
   }
   const prior = input.settings.priorCount;
+  // Topics whose surge day was counted by hour; a day of whole-day rows only has no hourly shape to show.
+  const counted = topics.filter((topic) => (views.get(topic)?.counts ?? []).some((count) => count > 0));
+  if (counted.length === 0) return null;
   return {
     day,
-    topics: topics.map((topic) => {
+    topics: counted.map((topic) => {
       const view = views.get(topic)!;
       // The baseline's hourly shape only when most of its calls were counted by hour (not legacy day rows).
       const profile: HourlyTopic['profile'] = view.baselineAll > 0 && view.baselineHourly >= 0.5 * view.baselineAll ? 'hour-of-day' : 'flat';
