@@ -110,3 +110,65 @@ describe('report context: baseline, band and the surge day by hour', () => {
     expect(flooding.expected[4]?.mean).toBeCloseTo(flooding.expected[0]!.mean, 9); // both 7 days at the same baseline rate
   });
 });
+
+describe('hourly surges: a surge within a day that the day total hides', () => {
+  /** Two topics at 8 calls every hour for 28 days; on the report day flooding gets +20 in each of 14:00–16:59. */
+  function hiddenSurge(): TopicCounterRow[] {
+    const rows: TopicCounterRow[] = [];
+    for (let d = -28; d <= 0; d++) {
+      const day = addDays(REPORT_DAY, d);
+      for (let hour = 0; hour < 24; hour++) {
+        rows.push(hourRow(day, hour, 'blocked_drain_flooding', d === 0 && hour >= 14 && hour < 17 ? 28 : 8));
+        rows.push(hourRow(day, hour, 'street_cleanliness', 8));
+      }
+    }
+    return rows;
+  }
+  const report = buildTopicReport({ counters: hiddenSurge(), from: REPORT_DAY, to: REPORT_DAY, granularity: 'day' });
+
+  it('is no spike by the day total (252 vs 192 expected) but three surge hours', () => {
+    expect(report.spikes).toEqual([]);
+    expect(report.hourlySurges.map((surge) => [surge.topic, surge.day, surge.hour, surge.count])).toEqual(
+      expect.arrayContaining([
+        ['blocked_drain_flooding', REPORT_DAY, 14, 28],
+        ['blocked_drain_flooding', REPORT_DAY, 15, 28],
+        ['blocked_drain_flooding', REPORT_DAY, 16, 28],
+      ]),
+    );
+    expect(report.hourlySurges).toHaveLength(3);
+    for (const surge of report.hourlySurges) expect(surge.pValue).toBeLessThan(surge.threshold);
+  });
+
+  it('shows that day by hour and lists the surges', () => {
+    expect(report.context.hourly?.topics.map((topic) => topic.topic)).toEqual(['blocked_drain_flooding']);
+    const html = reportToHtml(report);
+    expect(html).toContain('<svg class="chart chart-hourly"');
+    expect(html.match(/<tr class="hourly-surge" data-topic="blocked_drain_flooding"/g)).toHaveLength(3);
+    expect(html).toContain('No spikes detected');
+  });
+
+  it('tests no hour of a topic whose baseline was counted by the whole day', () => {
+    const wholeDays = hiddenSurge().map((row) => (row.day < REPORT_DAY ? { ...row, hour: undefined } : row));
+    const legacy = buildTopicReport({ counters: wholeDays, from: REPORT_DAY, to: REPORT_DAY, granularity: 'day' });
+    expect(legacy.hourlySurges).toEqual([]);
+  });
+
+  it('raises no hourly surge on steady hourly history', () => {
+    const steady = buildTopicReport({ counters: hiddenSurge(), from: addDays(REPORT_DAY, -1), to: addDays(REPORT_DAY, -1), granularity: 'day' });
+    expect(steady.hourlySurges).toEqual([]);
+    expect(steady.context.hourly).toBeNull();
+  });
+});
+
+describe('hourly surges on quiet synthetic history', () => {
+  it('raises none over 20 report days of 4 000 calls a day counted by the hour (weekly seasonality included)', async () => {
+    const { generateSyntheticHistory } = await import('../../shared/domain/reports/synthetic-history.ts');
+    const history = generateSyntheticHistory({ seed: 11, days: 60, startDay: '2026-09-01', dailyEnquiries: 4000, hourlyFrom: '2026-09-01' });
+    const surges = [];
+    for (let d = 40; d < 60; d++) {
+      const day = addDays('2026-09-01', d);
+      surges.push(...buildTopicReport({ counters: history.rows, from: day, to: day, granularity: 'day' }).hourlySurges);
+    }
+    expect(surges).toEqual([]);
+  });
+});

@@ -56,6 +56,7 @@ const LABELS = {
   expectedRange: { en: 'Expected range (99%)', zh: '預期範圍（99%）' },
   expectedMean: { en: 'dashed: baseline mean', zh: '虛線：基線平均' },
   surgeHours: { en: 'Surge hours', zh: '激增時段' },
+  hourlySurges: { en: 'Hourly surges', zh: '每小時激增' },
   changeChart: { en: 'Change vs previous period', zh: '與上一期間比較' },
   acceptanceChart: { en: 'Draft acceptance by topic', zh: '各主題草擬回覆採納率' },
   spikes: { en: 'Spikes', zh: '異常激增' },
@@ -431,8 +432,26 @@ function td(text: string, numeric = false): string {
   return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
 }
 
+/** Hours far above their usual count (may hide in a day total that is no spike). */
+function hourlySurgesTable(report: TopicReport, names?: TopicNames): string {
+  if (report.hourlySurges.length === 0) return '';
+  const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.hour), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.ratio, true), th(LABELS.pValue, true)];
+  const body = report.hourlySurges.map(
+    (surge) =>
+      `<tr class="hourly-surge" data-topic="${escapeHtml(surge.topic)}" data-hour="${surge.hour}"><th scope="row">${escapeHtml(topicLabel(surge.topic, names))}</th>` +
+      td(surge.department) +
+      td(`${surge.day} ${String(surge.hour).padStart(2, '0')}:00–${String(surge.hour).padStart(2, '0')}:59`) +
+      td(formatCount(surge.count), true) +
+      td(surge.expected.toFixed(1), true) +
+      td(`${surge.ratio.toFixed(1)}×`, true) +
+      td(formatPValue(surge.pValue, surge.log10PValue), true) +
+      `</tr>`,
+  );
+  return `<table class="hourly-surges"><caption>${bilingual(LABELS.hourlySurges)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
 function spikesTable(report: TopicReport, names?: TopicNames): string {
-  if (report.spikes.length === 0) return `<p class="no-spikes">${bilingual(LABELS.noSpikes)}</p>`;
+  if (report.spikes.length === 0) return `<p class="no-spikes">${bilingual(LABELS.noSpikes)}</p>` + hourlySurgesTable(report, names);
   const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.baselineDailyMean, true), th(LABELS.ratio, true), th(LABELS.pValue, true), th(LABELS.conditionalPValue, true), th(LABELS.surgeHours)];
   const hourly = report.context.hourly;
   const surgeHours = (topic: string): string => {
@@ -452,7 +471,7 @@ function spikesTable(report: TopicReport, names?: TopicNames): string {
       td(surgeHours(spike.topic)) +
       `</tr>`,
   );
-  return `<table class="spikes"><caption>${bilingual(LABELS.spikes)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  return `<table class="spikes"><caption>${bilingual(LABELS.spikes)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>` + hourlySurgesTable(report, names);
 }
 
 function topicsTable(report: TopicReport, names?: TopicNames): string {

@@ -13,7 +13,7 @@ import {
   type HongKongDay,
   type TopicCounterRow,
 } from './counters.ts';
-import { detectSpikes, resolveSpikeOptions, type Spike, type SpikeOptions } from './spikes.ts';
+import { detectHourlySurges, detectSpikes, resolveSpikeOptions, type HourlySurge, type Spike, type SpikeOptions } from './spikes.ts';
 import { buildTrendContext, type TrendContext } from './trend-context.ts';
 
 export { aggregateCounters } from './counters.ts';
@@ -162,6 +162,8 @@ export interface TopicReport {
   /** The chart's context: spike baseline + period with expected bands, and the surge day by hour when a spike is flagged. */
   context: TrendContext;
   spikes: Spike[];
+  /** Single hours far above their usual count, in the period (may hide in a day total that is no spike). */
+  hourlySurges: HourlySurge[];
   /** The settings the spikes were detected with, so an alarm can be explained. */
   spikeSettings: SpikeOptions;
   /** Per topic, in byTopic order. */
@@ -245,6 +247,7 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     .map((row) => ({ topic: row.topic, counts: topics.get(row.topic)?.series ?? [] }));
 
   const spikes = detectSpikes({ ...spikeSettings, counters: input.counters, from, to });
+  const hourlySurges = detectHourlySurges({ ...spikeSettings, counters: input.counters, from, to });
   const context = buildTrendContext({
     counters: input.counters,
     from,
@@ -253,6 +256,7 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     periodBuckets: buckets,
     settings: spikeSettings,
     spikes,
+    hourlySurges,
     topics: seriesTopics.map((series) => series.topic),
     maxTopics: seriesTopicCount,
   });
@@ -284,6 +288,7 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     series: { buckets, topics: seriesTopics },
     context,
     spikes,
+    hourlySurges,
     spikeSettings,
     acceptance: byTopic.map((row) => ({ topic: row.topic, ...row.acceptance })),
     medianMinutesToDecision: medianMinutesFromHistogram(totals.decisionMinutesHistogram),

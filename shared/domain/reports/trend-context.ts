@@ -1,6 +1,6 @@
 import type { TopicId } from '../topics.ts';
 import { addDays, daysBetween, type HongKongDay, type TopicCounterRow } from './counters.ts';
-import { logPoissonUpperTail, type Spike, type SpikeOptions } from './spikes.ts';
+import { logPoissonUpperTail, type HourlySurge, type Spike, type SpikeOptions } from './spikes.ts';
 
 /**
  * What the "top topics over time" chart needs to show a count in context rather than as a lone dot: the
@@ -61,8 +61,8 @@ export interface TrendContext {
   buckets: ContextBucket[];
   topics: ContextTopic[];
   /**
-   * Present when the report flags a spike and its surge day was counted by hour: the spiking topics on the
-   * period's busiest day for the most significant one.
+   * Present when the report flags a spike or an hourly surge and that day was counted by hour: the spiking
+   * and surging topics on the period's busiest day for the most significant spike (else the surge's day).
    */
   hourly: HourlyView | null;
 }
@@ -76,6 +76,8 @@ export interface TrendContextInput {
   periodBuckets: readonly { start: HongKongDay; end: HongKongDay; daysInPeriod: number }[];
   settings: SpikeOptions;
   spikes: readonly Spike[];
+  /** Hours far above their usual count (detectHourlySurges): they too bring the surge day by hour. */
+  hourlySurges: readonly HourlySurge[];
   /** The report's busiest topics (its series); spiking topics come first, then these. */
   topics: readonly TopicId[];
   maxTopics: number;
@@ -152,18 +154,22 @@ export function buildTrendContext(input: TrendContextInput): TrendContext {
     granularity: input.granularity,
     buckets,
     topics: contextTopics,
-    hourly: input.spikes.length > 0 && enoughHistory ? hourlyView(input, [...spiking], windowStart, baselineDays) : null,
+    hourly:
+      (input.spikes.length > 0 || input.hourlySurges.length > 0) && enoughHistory
+        ? hourlyView(input, [...new Set([...spiking, ...input.hourlySurges.map((surge) => surge.topic)])], windowStart, baselineDays)
+        : null,
   };
 }
 
 function hourlyView(input: TrendContextInput, topics: TopicId[], windowStart: HongKongDay, baselineDays: number): HourlyView | null {
-  const first = topics[0] as TopicId;
-  // The surge day: the period's busiest day for the most significant spike (the report day of a daily report).
+  // The surge day: the period's busiest day for the most significant spike (the report day of a daily
+  // report), or the day of the most significant hourly surge when no whole day was a spike.
+  const first = input.spikes[0]?.topic;
   const byDay = new Map<HongKongDay, number>();
   for (const row of input.counters) {
     if (row.topic === first && row.day >= input.from && row.day <= input.to) byDay.set(row.day, (byDay.get(row.day) ?? 0) + row.received);
   }
-  const day = [...byDay.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? input.to;
+  const day = [...byDay.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? input.hourlySurges[0]?.day ?? input.to;
 
   const views = new Map(topics.map((topic) => [topic, { counts: new Array<number>(HOURS_PER_DAY).fill(0), unknownHour: 0, baselineByHour: new Array<number>(HOURS_PER_DAY).fill(0), baselineHourly: 0, baselineAll: 0 }]));
   for (const row of input.counters) {
