@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { benchBundles } from './bundles.ts';
 import { benchClassifier } from './classifier.ts';
 import { benchCost } from './cost.ts';
+import { benchCounters } from './counters.ts';
 import { benchIntent } from './intent.ts';
 import { markdownTable, runBench, type BenchOptions, type BenchResult, type Table } from './lib.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -22,6 +23,7 @@ export const BENCHES: Record<string, (options: BenchOptions) => Promise<{ tables
   classifier: benchClassifier,
   intent: benchIntent,
   reports: benchReports,
+  counters: benchCounters,
   cost: benchCost,
 };
 

@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { ENQUIRY_TABLE_KEYS, RESTRICTED_TABLE_KEYS } from '../shared/adapters/aws/dynamo-table.ts';
+import { installLocalTransactions } from './dynamo-transactions.ts';
 
 export interface LocalDynamo {
   client: DynamoDBClient;
@@ -15,8 +16,8 @@ export interface LocalDynamo {
 }
 
 /**
- * A real DynamoDB API (dynalite: in-memory LevelDB, real request validation and conditional writes) on
- * loopback, with the Enquiry and restricted tables created from the same key designs the CDK constructs use.
+ * A real DynamoDB API (dynalite: in-memory LevelDB, real request validation and conditional writes; plus
+ * TransactWriteItems from dynamo-transactions.ts) on loopback, with the Enquiry and restricted tables created from the same key designs the CDK constructs use.
  */
 export async function startLocalDynamo(tableName = 'assist-enquiries', options: { path?: string } = {}): Promise<LocalDynamo> {
   // In memory by default; with `path`, LevelDB files that a later process (the report CLI) can open.
@@ -37,6 +38,8 @@ export async function startLocalDynamo(tableName = 'assist-enquiries', options: 
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
   });
+  // dynalite has no TransactWriteItems; the report counters need it (see dynamo-transactions.ts).
+  installLocalTransactions(client);
   const { partitionKey, sortKey, statusIndex, callerIndex } = ENQUIRY_TABLE_KEYS;
   await createIfMissing(
     client.send(new CreateTableCommand({

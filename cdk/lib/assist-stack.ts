@@ -50,7 +50,7 @@ export class AssistStack extends Stack {
     this.intake = new Intake(this, 'Intake', { key: this.data.key, data: this.data });
     this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn });
     const reports = new Reports(this, 'Reports', { data: this.data });
-    const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounters: reports.counters });
+    const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounting: reports });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
       key: this.data.key,
       steps: steps.functions,

@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Code, LayerVersion, Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { Reports } from './reports.ts';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { RETENTION } from '../../shared/domain/retention.ts';
@@ -20,8 +20,8 @@ import type { WorkflowSteps } from './workflow.ts';
 export interface PipelineStepsProps {
   data: DataPlane;
   smsOutbox: IQueue;
-  /** Counters table the RecordOutcome step updates (supervisor reports). */
-  reportCounters: ITableV2;
+  /** The report counters RecordOutcome adds to (supervisor reports): its table and the grant to count. */
+  reportCounting: Pick<Reports, 'counters' | 'grantCounting'>;
   /** Bedrock model for classification and drafting (context `bedrockModelId`). */
   bedrockModelId?: string;
 }
@@ -144,9 +144,9 @@ export class PipelineSteps extends Construct {
     props.smsOutbox.grantSendMessages(queueSms);
     // Closing starts the raw contact data's retention: record-outcome may set its expiry and nothing else there.
     const recordOutcome = make('record-outcome', 'Closes the enquiry and adds its outcome to the report counters', { contact: ['expire'] }, {
-      REPORT_COUNTERS_TABLE_NAME: props.reportCounters.tableName,
+      REPORT_COUNTERS_TABLE_NAME: props.reportCounting.counters.tableName,
     });
-    props.reportCounters.grantReadWriteData(recordOutcome);
+    props.reportCounting.grantCounting(recordOutcome);
 
     this.functions = {
       startTranscription,

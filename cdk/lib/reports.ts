@@ -1,11 +1,13 @@
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction, ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { COUNTER_TABLE_KEYS } from '../../shared/adapters/aws/counter-table.ts';
 import { AssistFunction } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
 
@@ -14,8 +16,9 @@ export interface ReportsProps {
 }
 
 /**
- * Supervisor reports: aggregate counters (per topic × department × language × Hong Kong day) that
- * RecordOutcome updates and reports read (never the Enquiry table); the reports bucket; the spike topic;
+ * Supervisor reports: aggregate counters (per Hong Kong day × hour × topic × department × language, in
+ * shards, with a counted marker per enquiry: shared/domain/reports/counting.ts) that RecordOutcome
+ * updates and reports read (never the Enquiry table); the reports bucket; the spike topic;
  * the topic-report function run daily and weekly at 08:00 Hong Kong time.
  */
 export class Reports extends Construct {
@@ -28,8 +31,10 @@ export class Reports extends Construct {
     super(scope, id);
     this.data = props.data;
     this.counters = new TableV2(this, 'Counters', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: COUNTER_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: COUNTER_TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      // Counted markers (one per counted enquiry, no personal data) expire; counter items have no such attribute.
+      timeToLiveAttribute: COUNTER_TABLE_KEYS.ttlAttribute,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.customerManagedKey(props.data.key),
@@ -75,6 +80,16 @@ export class Reports extends Construct {
       });
     }
     return fn;
+  }
+
+  /**
+   * What RecordOutcome needs to count: one TransactWriteItems of a Put (the counted marker) and an Update
+   * (the hour counter). IAM authorizes each item of a transaction as its own PutItem / UpdateItem; nothing
+   * else (no reads, deletes or batch writes), plus the table key to encrypt what it writes.
+   */
+  grantCounting(fn: IGrantable): void {
+    this.counters.grant(fn, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.data.key.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
   }
 
   /** The review API serves GET /reports/topics from the counters (read only). */

@@ -18,7 +18,8 @@ describe('topic report HTML in headless Chromium', () => {
       days: 60,
       startDay: '2026-09-26',
       dailyEnquiries: 900,
-      spikes: [{ topic: 'blocked_drain_flooding', fromDay: '2026-11-21', days: 3, multiplier: 5 }],
+      spikes: [{ topic: 'blocked_drain_flooding', fromDay: '2026-11-21', days: 3, multiplier: 5, hours: [14, 19] }],
+      hourlyFrom: '2026-10-21',
     });
     const report = buildTopicReport({ counters: history.rows, from: '2026-11-18', to: '2026-11-24', granularity: 'day' });
     const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
@@ -27,6 +28,13 @@ describe('topic report HTML in headless Chromium', () => {
 
     expect(await page.locator('svg.chart-series').count()).toBe(1);
     expect(await page.locator('svg.chart-series polyline.series').count()).toBe(5);
+    // Context: 28 baseline days + the 7 report days, each topic with its expected band, the period marked.
+    expect(await page.locator('svg.chart-series polygon.band').count()).toBe(5);
+    expect(await page.locator('svg.chart-series rect.period').count()).toBe(1);
+    expect((await page.locator('svg.chart-series polyline.series').first().getAttribute('points'))?.split(' ')).toHaveLength(35);
+    // The flagged surge, hour by hour.
+    expect(await page.locator('svg.chart-hourly polyline.series[data-topic="blocked_drain_flooding"]').count()).toBe(1);
+    expect(await page.locator('svg.chart-hourly circle.spike-point').count()).toBeGreaterThan(2);
     expect(await page.locator('svg.chart-change rect.bar').count()).toBeGreaterThan(3);
     expect(await page.locator('svg.chart-acceptance rect.bar').count()).toBeGreaterThan(3);
     expect(await page.locator('tr.spike[data-topic="blocked_drain_flooding"]').count()).toBe(1);

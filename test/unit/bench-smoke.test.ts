@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { benchBundles, ownerOf } from '../../bench/bundles.ts';
 import { benchClassifier, macroF1, stratifiedSplit } from '../../bench/classifier.ts';
 import { benchCost, loadPrices } from '../../bench/cost.ts';
+import { benchCounters, itemBytes } from '../../bench/counters.ts';
 import { benchIntent } from '../../bench/intent.ts';
 import { markdownTable, percentile, runBench, type BenchOptions, type BenchResult } from '../../bench/lib.ts';
 import { benchPipeline } from '../../bench/pipeline.ts';
@@ -60,6 +61,17 @@ describe('benchmarks at tiny scale', () => {
     expectUsable(result);
     expect(result.data?.points.map((p) => p.enquiries)).toEqual([1_000, 10_000]);
   }, 30_000);
+
+  it('counts a surge of one topic with the same bytes per outcome at 100 and 1 000 outcomes', async () => {
+    const result = await runBench('counters', () => benchCounters(tiny));
+    expectUsable(result);
+    const points = result.data?.points ?? [];
+    expect(points.map((p) => p.outcomes)).toEqual([100, 1_000]);
+    for (const point of points) expect(point.counted).toBe(point.outcomes);
+    expect(new Set(points.map((p) => p.bytesPerOutcome)).size).toBe(1);
+    expect(points[0]?.writeUnitsPerOutcome).toBe(4);
+    expect(itemBytes({ pk: { S: 'COUNTED#ab' }, n: { N: '12345' } })).toBe(2 + 10 + 1 + 4);
+  }, 120_000);
 
   it('prices a written enquiry and a voicemail with every item itemised', async () => {
     const result = await runBench('cost', () => benchCost(tiny));

@@ -8,6 +8,7 @@ import {
   counterIncrementsFor,
   emptyCounterValues,
   hongKongDay,
+  hongKongHour,
   weekdayOf,
   type CounterValues,
   type OutcomeEvent,
@@ -55,9 +56,17 @@ describe('counter increments', () => {
     expect(counterIncrementsFor(event).day).toBe('2025-03-02');
   });
 
+  it('counts an enquiry in the Hong Kong hour it arrived', () => {
+    expect(hongKongHour('2025-03-01T15:59:59Z')).toBe(23);
+    expect(hongKongHour('2025-03-01T16:00:00Z')).toBe(0);
+    expect(hongKongHour('2025-03-02T09:30:00+08:00')).toBe(9);
+    expect(counterIncrementsFor({ ...event, receivedAt: '2025-03-02T01:45:00Z' })).toMatchObject({ day: '2025-03-02', hour: 9 });
+  });
+
   it('adds one received enquiry with its outcome, SMS and time to decision', () => {
     expect(counterIncrementsFor(event)).toEqual({
       day: '2025-03-02',
+      hour: 0,
       topic: 'pest_rodent',
       department: 'FEHD',
       language: 'zh-HK',

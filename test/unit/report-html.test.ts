@@ -82,18 +82,55 @@ describe('HTML report', () => {
     }
   });
 
-  it('draws the top-5 topics as polylines over every day, with axes and a legend', () => {
+  it('draws the top topics (spiking first) over the 28-day baseline and every day of the period, with expected bands, the period marked, axes and a legend', () => {
     const series = chart('series');
     expect(series).toMatch(/^<svg class="chart chart-series" role="img" aria-label="Top topics over time 熱門主題趨勢"/);
     expect(series).toContain('<title>Top topics over time 熱門主題趨勢</title>');
     const lines = elements(series, 'polyline', 'series');
-    expect(lines.map((line) => attribute(line, 'data-topic'))).toEqual(report.series.topics.map((topic) => topic.topic));
+    const topics = report.context.topics.map((topic) => topic.topic);
+    expect(lines.map((line) => attribute(line, 'data-topic'))).toEqual(topics);
+    expect(topics[0]).toBe('blocked_drain_flooding');
+    expect(new Set(topics.slice(1))).toEqual(new Set(report.series.topics.map((t) => t.topic).filter((t) => t !== 'blocked_drain_flooding').slice(0, 4)));
     expect(lines).toHaveLength(5);
-    for (const line of lines) expect(attribute(line, 'points')?.split(' ')).toHaveLength(7);
+    for (const line of lines) expect(attribute(line, 'points')?.split(' ')).toHaveLength(28 + 7);
+    expect(elements(series, 'polygon', 'band').map((band) => attribute(band, 'data-topic'))).toEqual(topics);
+    expect(elements(series, 'rect', 'period')).toHaveLength(1);
+    expect(elements(series, 'line', 'report-day')).toHaveLength(1);
+    expect(series).toContain('Report period 報告期間');
+    // The spiking topic's period points are ringed; no other point is.
+    const ringed = elements(series, 'circle', 'spike-point');
+    expect(ringed).toHaveLength(7);
+    expect(new Set(ringed.map((point) => attribute(point, 'data-topic')))).toEqual(new Set(['blocked_drain_flooding']));
     expect(elements(series, 'g', 'axis-x')).toHaveLength(1);
     expect(elements(series, 'g', 'axis-y')).toHaveLength(1);
-    expect(elements(series, 'g', 'legend-item').map((item) => attribute(item, 'data-topic'))).toEqual(report.series.topics.map((topic) => topic.topic));
+    expect(elements(series, 'g', 'legend-item').map((item) => attribute(item, 'data-topic'))).toEqual(topics);
+    expect(series).toContain('Expected range (99%) 預期範圍（99%）');
     expect(series).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt; streets');
+  });
+
+  it('draws the surge day by hour only when a spike is flagged and that day was counted by hour', () => {
+    // This history is whole-day rows (as counters before hourly counting): no hours to show.
+    expect(report.spikes.length).toBeGreaterThan(0);
+    expect(report.context.hourly).toBeNull();
+    expect(html).not.toContain('chart-hourly');
+    const hourly = generateSyntheticHistory({
+      seed: 5,
+      days: 75,
+      dailyEnquiries: 4000,
+      spikes: [{ topic: 'blocked_drain_flooding', fromDay: '2025-03-14', days: 1, multiplier: 5, hours: [15, 18] }],
+      hourlyFrom: '2025-02-14',
+    });
+    const surge = buildTopicReport({ counters: hourly.rows, from: '2025-03-14', to: '2025-03-14', granularity: 'day' });
+    expect(surge.spikes.map((spike) => spike.topic)).toContain('blocked_drain_flooding');
+    const flooding = surge.context.hourly?.topics.find((topic) => topic.topic === 'blocked_drain_flooding');
+    expect(flooding?.profile).toBe('hour-of-day');
+    expect(flooding?.surgeHours.slice().sort((a, b) => a - b)).toEqual([15, 16, 17]);
+    const surgeHtml = reportToHtml(surge, { topicNames: names });
+    expect(surgeHtml).toContain('<svg class="chart chart-hourly"');
+    expect(surgeHtml).toContain('Report day 報告日');
+    const quiet = buildTopicReport({ counters: hourly.rows, from: '2025-03-10', to: '2025-03-10', granularity: 'day' });
+    expect(quiet.spikes).toEqual([]);
+    expect(reportToHtml(quiet)).not.toContain('chart-hourly');
   });
 
   it('draws bars for change vs the previous period and for acceptance, one per topic', () => {

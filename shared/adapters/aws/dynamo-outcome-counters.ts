@@ -1,16 +1,22 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Enquiry } from '../../domain/enquiry.ts';
-import type { Language } from '../../domain/language.ts';
+import { TransientError } from '../../domain/errors.ts';
 import {
-  counterIncrementsFor,
+  aggregateCounters,
+  COUNTER_DIMENSIONS,
   DECISION_HISTOGRAM_BUCKETS,
   emptyCounterValues,
-  type Outcome,
+  hourKeyPart,
+  type CounterDimensions,
+  type CounterKey,
   type TopicCounterRow,
 } from '../../domain/reports/counters.ts';
+import { countingPlanFor, outcomeEventOf } from '../../domain/reports/counting.ts';
 import type { OutcomeRecorder } from '../../domain/steps/outcome.ts';
-import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../domain/topics.ts';
+import { TOPIC_IDS } from '../../domain/topics.ts';
+import type { CounterSource } from '../../ports/reports.ts';
+import { COUNTER_TABLE_KEYS } from './counter-table.ts';
 
 const NUMERIC_FIELDS = [
   'received',
@@ -28,12 +34,11 @@ const NUMERIC_FIELDS = [
 const histogramField = (i: number) => `h${i}`;
 /** Decided enquiries by the AI's topic: one number attribute per topic (ADD needs no map to exist first). */
 const aiTopicField = (topic: string) => `ai_${topic}`;
-/** What a report reads of a counter item: everything but the idempotency set. */
+/** What a report reads of a counter item (legacy day items also hold a `seen` set, never read). */
 const PROJECTED_FIELDS = [
   'day',
-  'topic',
-  'department',
-  'language',
+  'hour',
+  ...COUNTER_DIMENSIONS,
   ...NUMERIC_FIELDS,
   ...Array.from({ length: DECISION_HISTOGRAM_BUCKETS }, (_, i) => histogramField(i)),
   ...TOPIC_IDS.map(aiTopicField),
@@ -41,81 +46,92 @@ const PROJECTED_FIELDS = [
 
 /** Counter rows are grouped by month so a month's report is one paged Query, sorted by day. */
 const partitionOf = (day: string) => `COUNTERS#${day.slice(0, 7)}`;
-const sortKeyOf = (row: Pick<TopicCounterRow, 'day' | 'topic' | 'department' | 'language'>) =>
-  `${row.day}#${row.topic}#${row.department}#${row.language}`;
+/**
+ * `2026-11-24#07#pest_rodent#FEHD#zh-HK#s3`: day, hour, the dimensions, the shard. Items written before
+ * hourly counting have `day#topic#department#language`; they sort in the same day range and read as
+ * whole-day rows (no `hour` attribute).
+ */
+const sortKeyOf = (key: CounterKey, shard: number | undefined) =>
+  [key.day, hourKeyPart(key.hour), ...COUNTER_DIMENSIONS.map((dimension) => key[dimension]), ...(shard === undefined ? [] : [`s${shard}`])].join('#');
+/** Counted markers: one item per counted enquiry, each its own partition (no hot key however many). */
+const markerKeyOf = (markerId: string) => ({ pk: `COUNTED#${markerId}`, sk: 'COUNTED' });
 
-const OUTCOME_OF: Record<string, Outcome> = { approve: 'approved', edit: 'edited', reject: 'rejected' };
+/** Attempts when another transaction holds the same shard item (TransactionConflict), before giving up. */
+const CONFLICT_ATTEMPTS = 4;
 
 /**
- * Report counters in DynamoDB. Each enquiry's increments land in one atomic UpdateItem guarded by
- * `NOT contains(seen, :enquiryId)`: a retried RecordOutcome never counts twice, with no transaction
- * (so dynalite serves it locally too). Limit: ~14k enquiries per day × topic × department × language
- * before the `seen` set nears the 400 KB item limit; far above the hotline's volume per key.
+ * Report counters in DynamoDB: a counted marker + a sharded hour counter per outcome, written together by
+ * TransactWriteItems (why: shared/domain/reports/counting.ts). Locally the same requests go to dynalite,
+ * whose client runs TransactWriteItems through local/dynamo-transactions.ts.
  */
-export class DynamoOutcomeCounters implements OutcomeRecorder {
+export class DynamoOutcomeCounters implements OutcomeRecorder, CounterSource {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.documents = DynamoDBDocumentClient.from(client);
   }
 
   async record(enquiry: Enquiry): Promise<{ counted: boolean }> {
-    const outcome = enquiry.status === 'needs_manual' ? 'needs_manual' : OUTCOME_OF[enquiry.decision?.action ?? ''];
-    if (!outcome || !enquiry.topic) return { counted: false };
-    // Reports count the agent-confirmed topic and department; the AI's topic is kept for correction figures.
-    const confirmed = enquiry.decision?.topic;
-    const row = counterIncrementsFor({
-      enquiryId: enquiry.enquiryId,
-      receivedAt: enquiry.receivedAt,
-      topic: (confirmed?.topic ?? enquiry.topic.topic) as TopicId,
-      department: (confirmed?.department ?? enquiry.topic.department) as DepartmentId,
-      language: (enquiry.language ?? enquiry.topic.language) as Language,
-      outcome,
-      degraded: enquiry.degraded ?? false,
-      smsSent: enquiry.decision?.sendSms ?? false,
-      ...(enquiry.decision ? { decidedAt: enquiry.decision.decidedAt, aiTopic: enquiry.topic.topic as TopicId } : {}),
-      ...(confirmed?.crossDepartmental ? { crossDepartmental: true } : {}),
-    });
+    const event = outcomeEventOf(enquiry);
+    if (!event) return { counted: false };
+    const plan = countingPlanFor(event);
+    const row = plan.increments;
     const increments: [string, number][] = [
       ...NUMERIC_FIELDS.map((field) => [field, row[field]] as [string, number]),
       ...row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count] as [string, number]),
       ...Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count ?? 0] as [string, number]),
     ].filter(([, value]) => value !== 0);
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: partitionOf(row.day), sk: sortKeyOf(row) },
-          UpdateExpression: `SET #day = :day, #topic = :topic, #department = :department, #language = :language ADD #seen :ids, ${increments
-            .map((_, i) => `#f${i} :v${i}`)
-            .join(', ')}`,
-          ConditionExpression: 'attribute_not_exists(#seen) OR NOT contains(#seen, :id)',
-          ExpressionAttributeNames: {
-            '#seen': 'seen',
-            '#day': 'day',
-            '#topic': 'topic',
-            '#department': 'department',
-            '#language': 'language',
-            ...Object.fromEntries(increments.map(([field], i) => [`#f${i}`, field])),
+    const keyFields: [string, string | number][] = [
+      ['day', row.day],
+      ...(row.hour === undefined ? [] : [['hour', row.hour] as [string, number]]),
+      ...COUNTER_DIMENSIONS.map((dimension) => [dimension, row[dimension]] as [string, string]),
+    ];
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...markerKeyOf(plan.markerId), [COUNTER_TABLE_KEYS.ttlAttribute]: plan.markerExpiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          ExpressionAttributeValues: {
-            ':id': enquiry.enquiryId,
-            ':ids': new Set([enquiry.enquiryId]),
-            ':day': row.day,
-            ':topic': row.topic,
-            ':department': row.department,
-            ':language': row.language,
-            ...Object.fromEntries(increments.map(([, value], i) => [`:v${i}`, value])),
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: partitionOf(row.day), sk: sortKeyOf(row, plan.shard) },
+            UpdateExpression: `SET ${keyFields.map((_, i) => `#k${i} = :k${i}`).join(', ')} ADD ${increments.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
+            ExpressionAttributeNames: {
+              ...Object.fromEntries(keyFields.map(([field], i) => [`#k${i}`, field])),
+              ...Object.fromEntries(increments.map(([field], i) => [`#f${i}`, field])),
+            },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(keyFields.map(([, value], i) => [`:k${i}`, value])),
+              ...Object.fromEntries(increments.map(([, value], i) => [`:v${i}`, value])),
+            },
           },
-        }),
-      );
-      return { counted: true };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { counted: false };
-      throw error;
+        },
+      ],
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.documents.send(command);
+        return { counted: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+        // The marker exists: this enquiry was counted before (a retry or a duplicate). Nothing was written.
+        if (codes[0] === 'ConditionalCheckFailed') return { counted: false };
+        // Another transaction held the shard item: nothing was written, try again after a jittered pause.
+        if (codes.includes('TransactionConflict') && attempt < CONFLICT_ATTEMPTS) {
+          await this.sleep(Math.random() * 25 * 2 ** attempt);
+          continue;
+        }
+        throw new TransientError(`counting cancelled (${codes.join(', ')})`, { cause: error });
+      }
     }
   }
 
@@ -126,11 +142,10 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
   async seedRows(rows: readonly TopicCounterRow[]): Promise<void> {
     const items = rows.map((row) => ({
       pk: partitionOf(row.day),
-      sk: sortKeyOf(row),
+      sk: sortKeyOf(row, undefined),
       day: row.day,
-      topic: row.topic,
-      department: row.department,
-      language: row.language,
+      ...(row.hour === undefined ? {} : { hour: row.hour }),
+      ...Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, row[dimension]])),
       ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
       ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
       ...Object.fromEntries(Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count])),
@@ -147,7 +162,7 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
     }
   }
 
-  /** Counter rows for the Hong Kong days `from`..`to` inclusive (never reads enquiries). */
+  /** Counter rows for the Hong Kong days `from`..`to` inclusive, shards summed (never reads enquiries). */
   async rows(from: string, to: string): Promise<TopicCounterRow[]> {
     const rows: TopicCounterRow[] = [];
     for (const month of monthsBetween(from, to)) {
@@ -158,7 +173,7 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': `COUNTERS#${month}`, ':from': `${from}#`, ':to': `${to}#\uffff` },
-            // The idempotency set is not part of a report.
+            // Only counter fields: legacy items' `seen` sets are not part of a report.
             ProjectionExpression: PROJECTED_FIELDS.map((_, i) => `#p${i}`).join(', '),
             ExpressionAttributeNames: Object.fromEntries(PROJECTED_FIELDS.map((name, i) => [`#p${i}`, name])),
             ...(cursor ? { ExclusiveStartKey: cursor } : {}),
@@ -168,7 +183,7 @@ export class DynamoOutcomeCounters implements OutcomeRecorder {
         cursor = page.LastEvaluatedKey;
       } while (cursor);
     }
-    return rows;
+    return aggregateCounters(rows);
   }
 }
 
@@ -180,11 +195,12 @@ function rowFromItem(item: Record<string, unknown>): TopicCounterRow {
     const count = Number(item[aiTopicField(topic)] ?? 0);
     if (count > 0) values.aiTopics[topic] = count;
   }
+  // Dimension values were validated (zod, taxonomy) before they were counted; stored as written.
+  const dimensions = Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, String(item[dimension])])) as unknown as CounterDimensions;
   return {
     day: String(item['day']),
-    topic: item['topic'] as TopicId,
-    department: item['department'] as DepartmentId,
-    language: item['language'] as Language,
+    ...(item['hour'] === undefined ? {} : { hour: Number(item['hour']) }),
+    ...dimensions,
     ...values,
   };
 }

@@ -3,8 +3,10 @@ import type { DepartmentId, TopicId } from '../topics.ts';
 
 /**
  * The aggregate model behind supervisors' reports. `RecordOutcome` adds one enquiry's increments to one
- * counter row (day × topic × department × language); reports read only these rows, never enquiries, so a
- * month of a million enquiries is a few thousand rows.
+ * counter row (Hong Kong day × hour × the dimensions in COUNTER_DIMENSIONS); reports read only these rows,
+ * never enquiries, so a month of a million enquiries is some tens of thousands of rows. Rows of the same
+ * key are summed wherever they meet (storage shards, several days), so every consumer can treat any set
+ * of rows as a bag of increments.
  */
 
 /**
@@ -19,11 +21,31 @@ export const DECISION_HISTOGRAM_BUCKETS = DECISION_MINUTE_BOUNDS.length + 1;
 /** A `YYYY-MM-DD` calendar date in Hong Kong. */
 export type HongKongDay = string;
 
-export interface CounterKey {
-  day: HongKongDay;
+/**
+ * What a counter row is broken down by besides time. One definition: storage keys, aggregation and
+ * reports derive from COUNTER_DIMENSIONS, so a new dimension (e.g. district) is one field here, one
+ * name in the list, and the value set in `counterIncrementsFor`.
+ */
+export interface CounterDimensions {
   topic: TopicId;
   department: DepartmentId;
   language: Language;
+}
+
+/** The dimensions in storage-key order (after day and hour). */
+export const COUNTER_DIMENSIONS = ['topic', 'department', 'language'] as const satisfies readonly (keyof CounterDimensions)[];
+export type CounterDimension = (typeof COUNTER_DIMENSIONS)[number];
+/** Fails to compile when CounterDimensions gains a field COUNTER_DIMENSIONS does not list. */
+type EveryDimensionListed<T extends never> = T;
+export type CounterDimensionsComplete = EveryDimensionListed<Exclude<keyof CounterDimensions, CounterDimension>>;
+
+export interface CounterKey extends CounterDimensions {
+  day: HongKongDay;
+  /**
+   * Hong Kong hour (0–23) the enquiries were received in. Absent on whole-day rows: counters written
+   * before hourly counting, and seeded synthetic history; they count in day totals, not in hourly views.
+   */
+  hour?: number;
 }
 
 export interface CounterValues {
@@ -87,6 +109,7 @@ const HONG_KONG_DATE = new Intl.DateTimeFormat('en-CA', {
   month: '2-digit',
   day: '2-digit',
 });
+const HONG_KONG_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Hong_Kong', hour: '2-digit', hourCycle: 'h23' });
 
 function parseInstant(iso: string, field: string): number {
   const ms = Date.parse(iso);
@@ -99,6 +122,11 @@ export function hongKongDay(iso: string): HongKongDay {
   const parts = HONG_KONG_DATE.formatToParts(parseInstant(iso, 'instant'));
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** The Hong Kong hour (0–23) of an ISO instant, e.g. 2025-03-01T17:30Z -> 1. */
+export function hongKongHour(iso: string): number {
+  return Number(HONG_KONG_HOUR.format(parseInstant(iso, 'instant')));
 }
 
 export function isDay(value: string): boolean {
@@ -189,14 +217,26 @@ export function addCounterValuesInto(into: CounterValues, increment: CounterValu
   }
 }
 
-/** The storage key of a counter row, e.g. `2025-03-02#pest_rodent#FEHD#zh-HK`. */
+/** `07` for hour 7, `day` for a whole-day row: the hour part of a counter key. */
+export function hourKeyPart(hour: number | undefined): string {
+  return hour === undefined ? 'day' : String(hour).padStart(2, '0');
+}
+
+/** The key of a counter row: day, hour, then each dimension in order, e.g. `2025-03-02#07#pest_rodent#FEHD#zh-HK`. */
 export function counterKeyOf(key: CounterKey): string {
-  return `${key.day}#${key.topic}#${key.department}#${key.language}`;
+  return [key.day, hourKeyPart(key.hour), ...COUNTER_DIMENSIONS.map((dimension) => key[dimension])].join('#');
+}
+
+/** Just the key fields of a row (day, hour when present, every dimension). */
+export function counterKeyFields(row: CounterKey): CounterKey {
+  const key = { day: row.day, ...(row.hour === undefined ? {} : { hour: row.hour }) } as CounterKey;
+  for (const dimension of COUNTER_DIMENSIONS) Object.assign(key, { [dimension]: row[dimension] });
+  return key;
 }
 
 /**
- * The increments one finished enquiry adds to its counter row (pure). The row's day is the Hong Kong
- * date the enquiry was received, so a report for a day counts what arrived that day. The row's topic and
+ * The increments one finished enquiry adds to its counter row (pure). The row's day and hour are the Hong
+ * Kong date and hour the enquiry was received, so a report for a day counts what arrived that day. The row's topic and
  * department are the agent-confirmed ones when an agent decided; the AI's topic is kept beside them. Time to decision is
  * counted only when there was a decision; a decision stamped before receipt (clock skew) counts as 0.
  * Applying it exactly once per enquiry is the store's job (conditional write keyed by enquiryId).
@@ -224,6 +264,7 @@ export function counterIncrementsFor(event: OutcomeEvent): TopicCounterRow {
   }
   return {
     day: hongKongDay(event.receivedAt),
+    hour: hongKongHour(event.receivedAt),
     topic: event.topic,
     department: event.department,
     language: event.language,
@@ -231,14 +272,14 @@ export function counterIncrementsFor(event: OutcomeEvent): TopicCounterRow {
   };
 }
 
-/** Merges rows with the same day × topic × department × language (e.g. several writers' shards). */
+/** Merges rows with the same key (day, hour, dimensions): e.g. the storage shards of one hour's counter. */
 export function aggregateCounters(rows: Iterable<TopicCounterRow>): TopicCounterRow[] {
   const merged = new Map<string, TopicCounterRow>();
   for (const row of rows) {
     const key = counterKeyOf(row);
     let target = merged.get(key);
     if (!target) {
-      target = { day: row.day, topic: row.topic, department: row.department, language: row.language, ...emptyCounterValues() };
+      target = { ...counterKeyFields(row), ...emptyCounterValues() };
       merged.set(key, target);
     }
     addCounterValuesInto(target, row);

@@ -1,7 +1,8 @@
 import { LANGUAGES, type Language } from '../language.ts';
 import type { TopicNames } from './csv.ts';
-import type { SeriesBucket, TopicReport, TopicRow } from './report.ts';
+import type { TopicReport, TopicRow } from './report.ts';
 import type { SpikeOptions } from './spikes.ts';
+import type { ContextBucket, ExpectedBand } from './trend-context.ts';
 
 /**
  * A self-contained HTML report: one file, inline CSS and inline SVG, no scripts and no external assets, so
@@ -48,6 +49,14 @@ const LABELS = {
   needsManual: { en: 'Needs manual handling', zh: '需人手處理' },
   smsSent: { en: 'SMS sent', zh: '已發短訊' },
   seriesChart: { en: 'Top topics over time', zh: '熱門主題趨勢' },
+  hourlyChart: { en: 'Surge day by hour', zh: '激增當日每小時' },
+  hour: { en: 'Hour (Hong Kong time)', zh: '時段（香港時間）' },
+  reportDay: { en: 'Report day', zh: '報告日' },
+  reportPeriod: { en: 'Report period', zh: '報告期間' },
+  expectedRange: { en: 'Expected range (99%)', zh: '預期範圍（99%）' },
+  expectedMean: { en: 'dashed: baseline mean', zh: '虛線：基線平均' },
+  surgeHours: { en: 'Surge hours', zh: '激增時段' },
+  hourlySurges: { en: 'Hourly surges', zh: '每小時激增' },
   changeChart: { en: 'Change vs previous period', zh: '與上一期間比較' },
   acceptanceChart: { en: 'Draft acceptance by topic', zh: '各主題草擬回覆採納率' },
   spikes: { en: 'Spikes', zh: '異常激增' },
@@ -162,30 +171,61 @@ function noDataChart(kind: string, label: string): string {
   return `${svgOpen(kind, 760, 80, label)}<text class="no-data" x="380" y="44" text-anchor="middle">${escapeHtml(plain(LABELS.noData))}</text></svg>`;
 }
 
-/** "03-10" for a day, "03-03–03-09" for a week, with "(5/7)" when the period cuts the week short. */
-function bucketLabel(bucket: SeriesBucket, granularity: TopicReport['granularity']): string {
-  if (granularity === 'day') return bucket.start.slice(5);
-  const partial = bucket.daysInPeriod < 7 ? ` (${bucket.daysInPeriod}/7)` : '';
-  return `${bucket.start.slice(5)}–${bucket.end.slice(5)}${partial}`;
+/** "11-24" for a day, "11-18–11-24" for a longer bucket. */
+function contextLabel(bucket: ContextBucket): string {
+  return bucket.start === bucket.end ? bucket.start.slice(5) : `${bucket.start.slice(5)}–${bucket.end.slice(5)}`;
 }
 
-/** Line chart: one polyline per top topic over the report's day or week buckets, with axes and a legend. */
-export function seriesChart(report: TopicReport, names?: TopicNames): string {
-  const label = plain(LABELS.seriesChart);
-  const { buckets, topics } = report.series;
-  if (topics.length === 0 || buckets.length === 0) return noDataChart('series', label);
+/** A closed polygon between the bands' highs (left to right) and lows (right to left). */
+function bandPoints(bands: readonly (ExpectedBand | null)[], x: (i: number) => number, y: (v: number) => number): string | undefined {
+  const present = bands.map((band, i) => ({ band, i })).filter((b): b is { band: ExpectedBand; i: number } => b.band !== null);
+  if (present.length === 0) return undefined;
+  // A single bucket still gets a visible band: half a step either side.
+  const spread = present.length === 1 ? 6 : 0;
+  const top = present.map(({ band, i }) => `${n(x(i) - spread)},${n(y(band.high))}`);
+  if (spread) top.push(`${n(x(present[0]!.i) + spread)},${n(y(present[0]!.band.high))}`);
+  const bottom = [...present].reverse().map(({ band, i }) => `${n(x(i) + spread)},${n(y(band.low))}`);
+  if (spread) bottom.push(`${n(x(present[0]!.i) - spread)},${n(y(present[0]!.band.low))}`);
+  return [...top, ...bottom].join(' ');
+}
+
+interface LinePlot {
+  kind: string;
+  label: string;
+  /** x-axis labels, one per point. */
+  xLabels: string[];
+  xTitle?: string;
+  lines: { topic: string; counts: number[]; expected: (ExpectedBand | null)[]; spike: boolean; highlight?: (i: number) => boolean }[];
+  /** Indices of points inside the report period (shaded and marked). */
+  period?: { first: number; last: number; label: Label };
+}
+
+/** Lines over points with each line's expected band behind it, a shaded report period, axes and a legend. */
+function linePlot(plot: LinePlot, names: TopicNames | undefined): string {
+  const { lines, xLabels } = plot;
   const width = 760;
-  const margin = { left: 64, right: 24, top: 16, bottom: 44 };
+  const margin = { left: 64, right: 24, top: 22, bottom: 44 };
   const plotHeight = 240;
   const legendRowHeight = 20;
-  const height = margin.top + plotHeight + margin.bottom + topics.length * legendRowHeight + 8;
+  const height = margin.top + plotHeight + margin.bottom + (lines.length + 1) * legendRowHeight + 8;
   const plotWidth = width - margin.left - margin.right;
-  const yMax = niceCeiling(Math.max(...topics.flatMap((t) => t.counts)));
-  const x = (i: number): number => margin.left + (buckets.length === 1 ? plotWidth / 2 : (i * plotWidth) / (buckets.length - 1));
+  const points = xLabels.length;
+  const yMax = niceCeiling(Math.max(...lines.flatMap((line) => [...line.counts, ...line.expected.map((band) => band?.high ?? 0)])));
+  const x = (i: number): number => margin.left + (points === 1 ? plotWidth / 2 : (i * plotWidth) / (points - 1));
   const y = (value: number): number => margin.top + plotHeight - (value / yMax) * plotHeight;
   const bottom = margin.top + plotHeight;
+  const step = points > 1 ? plotWidth / (points - 1) : plotWidth;
 
-  const parts: string[] = [svgOpen('series', width, height, label)];
+  const parts: string[] = [svgOpen(plot.kind, width, height, plot.label)];
+  if (plot.period) {
+    const left = Math.max(margin.left, x(plot.period.first) - step / 2);
+    const right = Math.min(width - margin.right, x(plot.period.last) + step / 2);
+    parts.push(
+      `<rect class="period" x="${n(left)}" y="${margin.top}" width="${n(Math.max(4, right - left))}" height="${plotHeight}"><title>${escapeHtml(plain(plot.period.label))}</title></rect>`,
+      `<line class="report-day" x1="${n(x(plot.period.last))}" x2="${n(x(plot.period.last))}" y1="${margin.top}" y2="${bottom}"/>`,
+      `<text class="report-day-label" x="${n(x(plot.period.last))}" y="${margin.top - 8}" text-anchor="end">${escapeHtml(plain(plot.period.label))}</text>`,
+    );
+  }
   parts.push(`<g class="axis axis-y">`);
   for (let tick = 0; tick <= 5; tick++) {
     const value = (yMax * tick) / 5;
@@ -196,50 +236,105 @@ export function seriesChart(report: TopicReport, names?: TopicNames): string {
   }
   parts.push(`<text class="axis-title" transform="rotate(-90)" x="${-(margin.top + plotHeight / 2)}" y="14" text-anchor="middle">${escapeHtml(plain(LABELS.enquiries))}</text></g>`);
   parts.push(`<g class="axis axis-x"><line class="axis-line" x1="${margin.left}" x2="${width - margin.right}" y1="${bottom}" y2="${bottom}"/>`);
-  const every = Math.max(1, Math.ceil(buckets.length / 8));
-  const last = buckets.length - 1;
-  const step = buckets.length > 1 ? plotWidth / last : plotWidth;
-  buckets.forEach((bucket, i) => {
-    // Every n-th bucket plus the last one, skipping a regular label that would collide with the last.
+  const every = Math.max(1, Math.ceil(points / 8));
+  const last = points - 1;
+  xLabels.forEach((text, i) => {
+    // Every n-th point plus the last one, skipping a regular label that would collide with the last.
     const labelled = i === last || (i % every === 0 && (last - i) * step >= 80);
     if (!labelled) return;
-    // The end labels hug the plot edges so they are not clipped by the SVG's box.
-    const anchor = buckets.length === 1 ? 'middle' : i === 0 ? 'start' : i === last ? 'end' : 'middle';
-    parts.push(`<text x="${n(x(i))}" y="${bottom + 18}" text-anchor="${anchor}">${escapeHtml(bucketLabel(bucket, report.granularity))}</text>`);
+    const anchor = points === 1 ? 'middle' : i === 0 ? 'start' : i === last ? 'end' : 'middle';
+    parts.push(`<text x="${n(x(i))}" y="${bottom + 18}" text-anchor="${anchor}">${escapeHtml(text)}</text>`);
   });
+  if (plot.xTitle) parts.push(`<text class="axis-title" x="${n(margin.left + plotWidth / 2)}" y="${bottom + 36}" text-anchor="middle">${escapeHtml(plot.xTitle)}</text>`);
   parts.push(`</g>`);
 
-  topics.forEach((series, index) => {
+  lines.forEach((line, index) => {
     const colour = SERIES_COLOURS[index % SERIES_COLOURS.length] ?? '#000000';
-    const name = topicLabel(series.topic, names);
-    const points = series.counts.map((count, i) => `${n(x(i))},${n(y(count))}`).join(' ');
-    parts.push(
-      `<g class="series-group" data-topic="${escapeHtml(series.topic)}">` +
-        `<polyline class="series" data-topic="${escapeHtml(series.topic)}" points="${points}" fill="none" stroke="${colour}" stroke-width="2"><title>${escapeHtml(name)}</title></polyline>`,
-    );
-    if (buckets.length <= 62) {
-      series.counts.forEach((count, i) => {
-        const bucket = buckets[i];
-        const when = bucket ? bucketLabel(bucket, report.granularity) : '';
-        parts.push(
-          `<circle class="point" data-topic="${escapeHtml(series.topic)}" data-value="${count}" cx="${n(x(i))}" cy="${n(y(count))}" r="2.5" fill="${colour}"><title>${escapeHtml(`${name}: ${formatCount(count)} (${when})`)}</title></circle>`,
-        );
-      });
+    const name = topicLabel(line.topic, names);
+    const topic = escapeHtml(line.topic);
+    parts.push(`<g class="series-group" data-topic="${topic}">`);
+    const band = bandPoints(line.expected, x, y);
+    if (band) {
+      const means = line.expected.map((e, i) => (e ? `${n(x(i))},${n(y(e.mean))}` : '')).filter(Boolean).join(' ');
+      parts.push(
+        `<polygon class="band" data-topic="${topic}" points="${band}" fill="${colour}" fill-opacity="0.13" stroke="none"><title>${escapeHtml(`${name}: ${plain(LABELS.expectedRange)}`)}</title></polygon>`,
+        `<polyline class="expected" data-topic="${topic}" points="${means}" fill="none" stroke="${colour}" stroke-width="1" stroke-dasharray="4 3"/>`,
+      );
     }
+    const path = line.counts.map((count, i) => `${n(x(i))},${n(y(count))}`).join(' ');
+    parts.push(
+      `<polyline class="series" data-topic="${topic}" points="${path}" fill="none" stroke="${colour}" stroke-width="2"><title>${escapeHtml(name)}</title></polyline>`,
+    );
+    line.counts.forEach((count, i) => {
+      const marked = line.highlight?.(i) ?? false;
+      const expected = line.expected[i];
+      const range = expected ? ` · ${plain(LABELS.expected)} ${formatCount(expected.mean)} (${formatCount(expected.low)}–${formatCount(expected.high)})` : '';
+      parts.push(
+        `<circle class="point${marked ? ' spike-point' : ''}" data-topic="${topic}" data-value="${count}" cx="${n(x(i))}" cy="${n(y(count))}" r="${marked ? 4.5 : 2.5}" fill="${marked ? '#fff' : colour}" stroke="${colour}" stroke-width="${marked ? 2.5 : 0}"><title>${escapeHtml(`${name}: ${formatCount(count)} (${xLabels[i] ?? ''})${range}`)}</title></circle>`,
+      );
+    });
     parts.push(`</g>`);
   });
 
   parts.push(`<g class="legend">`);
-  topics.forEach((series, index) => {
+  lines.forEach((line, index) => {
     const colour = SERIES_COLOURS[index % SERIES_COLOURS.length] ?? '#000000';
     const rowY = bottom + margin.bottom + index * legendRowHeight;
+    const spike = line.spike ? ` · ${plain(LABELS.spikes)}` : '';
     parts.push(
-      `<g class="legend-item" data-topic="${escapeHtml(series.topic)}"><rect x="${margin.left}" y="${rowY}" width="14" height="4" fill="${colour}"/>` +
-        `<text x="${margin.left + 22}" y="${rowY + 6}">${escapeHtml(truncate(topicLabel(series.topic, names), 60))}</text></g>`,
+      `<g class="legend-item" data-topic="${escapeHtml(line.topic)}"><rect x="${margin.left}" y="${rowY}" width="14" height="4" fill="${colour}"/>` +
+        `<text x="${margin.left + 22}" y="${rowY + 6}">${escapeHtml(truncate(topicLabel(line.topic, names), 60) + spike)}</text></g>`,
     );
   });
+  const keyY = bottom + margin.bottom + lines.length * legendRowHeight;
+  parts.push(
+    `<g class="legend-key"><rect x="${margin.left}" y="${keyY - 4}" width="14" height="12" fill="#777" fill-opacity="0.2"/>` +
+      `<text x="${margin.left + 22}" y="${keyY + 6}">${escapeHtml(`${plain(LABELS.expectedRange)} · ${plain(LABELS.expectedMean)}`)}</text></g>`,
+  );
   parts.push(`</g></svg>`);
   return parts.join('');
+}
+
+/**
+ * The top topics (spiking ones first) over the spike baseline and the period, each with its expected band,
+ * the report period shaded and its last day marked. A report with no calls in the period shows "No data".
+ */
+export function seriesChart(report: TopicReport, names?: TopicNames): string {
+  const label = plain(LABELS.seriesChart);
+  const { buckets, topics } = report.context;
+  if (topics.length === 0 || buckets.length === 0 || report.series.topics.length === 0) return noDataChart('series', label);
+  const periodIndices = buckets.map((bucket, i) => (bucket.inPeriod ? i : -1)).filter((i) => i >= 0);
+  const spikeTopics = new Set(report.spikes.map((spike) => spike.topic));
+  return linePlot(
+    {
+      kind: 'series',
+      label,
+      xLabels: buckets.map(contextLabel),
+      lines: topics.map((topic) => ({
+        ...topic,
+        highlight: (i: number) => spikeTopics.has(topic.topic) && (buckets[i]?.inPeriod ?? false),
+      })),
+      period: { first: periodIndices[0] ?? buckets.length - 1, last: periodIndices.at(-1) ?? buckets.length - 1, label: report.period.days === 1 ? LABELS.reportDay : LABELS.reportPeriod },
+    },
+    names,
+  );
+}
+
+/** The surge day hour by hour for the spiking topics, each with its hour-of-day expected band (only when a spike is flagged). */
+export function hourlyChart(report: TopicReport, names?: TopicNames): string {
+  const hourly = report.context.hourly;
+  if (!hourly || hourly.topics.length === 0) return '';
+  const label = `${plain(LABELS.hourlyChart)} ${hourly.day}`;
+  return linePlot(
+    {
+      kind: 'hourly',
+      label,
+      xLabels: Array.from({ length: 24 }, (_, hour) => `${String(hour).padStart(2, '0')}:00`),
+      xTitle: plain(LABELS.hour),
+      lines: hourly.topics.map((topic) => ({ topic: topic.topic, counts: topic.counts, expected: topic.expected, spike: true, highlight: (hour: number) => topic.surgeHours.includes(hour) })),
+    },
+    names,
+  );
 }
 
 interface BarLayout {
@@ -337,9 +432,32 @@ function td(text: string, numeric = false): string {
   return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
 }
 
+/** Hours far above their usual count (may hide in a day total that is no spike). */
+function hourlySurgesTable(report: TopicReport, names?: TopicNames): string {
+  if (report.hourlySurges.length === 0) return '';
+  const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.hour), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.ratio, true), th(LABELS.pValue, true)];
+  const body = report.hourlySurges.map(
+    (surge) =>
+      `<tr class="hourly-surge" data-topic="${escapeHtml(surge.topic)}" data-hour="${surge.hour}"><th scope="row">${escapeHtml(topicLabel(surge.topic, names))}</th>` +
+      td(surge.department) +
+      td(`${surge.day} ${String(surge.hour).padStart(2, '0')}:00–${String(surge.hour).padStart(2, '0')}:59`) +
+      td(formatCount(surge.count), true) +
+      td(surge.expected.toFixed(1), true) +
+      td(`${surge.ratio.toFixed(1)}×`, true) +
+      td(formatPValue(surge.pValue, surge.log10PValue), true) +
+      `</tr>`,
+  );
+  return `<table class="hourly-surges"><caption>${bilingual(LABELS.hourlySurges)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
 function spikesTable(report: TopicReport, names?: TopicNames): string {
-  if (report.spikes.length === 0) return `<p class="no-spikes">${bilingual(LABELS.noSpikes)}</p>`;
-  const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.baselineDailyMean, true), th(LABELS.ratio, true), th(LABELS.pValue, true), th(LABELS.conditionalPValue, true)];
+  if (report.spikes.length === 0) return `<p class="no-spikes">${bilingual(LABELS.noSpikes)}</p>` + hourlySurgesTable(report, names);
+  const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.baselineDailyMean, true), th(LABELS.ratio, true), th(LABELS.pValue, true), th(LABELS.conditionalPValue, true), th(LABELS.surgeHours)];
+  const hourly = report.context.hourly;
+  const surgeHours = (topic: string): string => {
+    const hours = hourly?.topics.find((t) => t.topic === topic)?.surgeHours ?? [];
+    return hours.length === 0 ? '–' : `${hourly?.day.slice(5)} ${[...hours].sort((a, b) => a - b).map((h) => `${String(h).padStart(2, '0')}:00`).join(', ')}`;
+  };
   const body = report.spikes.map(
     (spike) =>
       `<tr class="spike" data-topic="${escapeHtml(spike.topic)}"><th scope="row">${escapeHtml(topicLabel(spike.topic, names))}</th>` +
@@ -350,9 +468,10 @@ function spikesTable(report: TopicReport, names?: TopicNames): string {
       td(`${spike.ratio.toFixed(1)}×`, true) +
       td(formatPValue(spike.pValue, spike.log10PValue), true) +
       td(formatPValue(spike.conditionalPValue), true) +
+      td(surgeHours(spike.topic)) +
       `</tr>`,
   );
-  return `<table class="spikes"><caption>${bilingual(LABELS.spikes)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  return `<table class="spikes"><caption>${bilingual(LABELS.spikes)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>` + hourlySurgesTable(report, names);
 }
 
 function topicsTable(report: TopicReport, names?: TopicNames): string {
@@ -479,7 +598,8 @@ h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px;border-
 svg.chart{max-width:100%;height:auto;font-size:12px;display:block}
 svg .grid{stroke:#e5e5e5}svg .axis-line{stroke:#333}svg text{fill:#333}
 svg .bar-change.up{fill:#D55E00}svg .bar-change.down{fill:#0072B2}
-svg .bar-acceptance{fill:#9ecae1}svg .bar-part.unchanged{fill:#0072B2}
+svg .bar-acceptance{fill:#9ecae1}
+svg .period{fill:#fff4d6}svg .report-day{stroke:#b00;stroke-width:1.5;stroke-dasharray:2 2}svg .report-day-label{fill:#b00;font-weight:600}svg .bar-part.unchanged{fill:#0072B2}
 table{border-collapse:collapse;width:100%;margin:8px 0;font-size:.9rem}caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border-bottom:1px solid #e5e5e5;padding:4px 6px;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 .table-scroll{overflow-x:auto}
@@ -519,7 +639,7 @@ export function reportToHtml(report: TopicReport, options: HtmlReportOptions = {
     `<p class="period">${bilingual(LABELS.period)}: ${escapeHtml(period)} · ${bilingual(LABELS.previousPeriod)}: ${escapeHtml(previous)}</p></header>`,
     `<main>`,
     section('totals', LABELS.totals, totalsSection(report)),
-    section('series', LABELS.seriesChart, seriesChart(report, names)),
+    section('series', LABELS.seriesChart, seriesChart(report, names) + hourlyChart(report, names)),
     section('change', LABELS.changeChart, changeChart(report, names, barTopics)),
     section('acceptance', LABELS.acceptanceChart, acceptanceChart(report, names, barTopics)),
     section('spikes', LABELS.spikes, spikesTable(report, names)),

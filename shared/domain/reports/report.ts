@@ -13,7 +13,8 @@ import {
   type HongKongDay,
   type TopicCounterRow,
 } from './counters.ts';
-import { detectSpikes, resolveSpikeOptions, type Spike, type SpikeOptions } from './spikes.ts';
+import { detectHourlySurges, detectSpikes, resolveSpikeOptions, type HourlySurge, type Spike, type SpikeOptions } from './spikes.ts';
+import { buildTrendContext, type TrendContext } from './trend-context.ts';
 
 export { aggregateCounters } from './counters.ts';
 
@@ -158,7 +159,11 @@ export interface TopicReport {
   byDepartment: DepartmentRow[];
   byLanguage: LanguageRow[];
   series: { buckets: SeriesBucket[]; topics: TopicSeries[] };
+  /** The chart's context: spike baseline + period with expected bands, and the surge day by hour when a spike is flagged. */
+  context: TrendContext;
   spikes: Spike[];
+  /** Single hours far above their usual count, in the period (may hide in a day total that is no spike). */
+  hourlySurges: HourlySurge[];
   /** The settings the spikes were detected with, so an alarm can be explained. */
   spikeSettings: SpikeOptions;
   /** Per topic, in byTopic order. */
@@ -241,6 +246,21 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     .slice(0, seriesTopicCount)
     .map((row) => ({ topic: row.topic, counts: topics.get(row.topic)?.series ?? [] }));
 
+  const spikes = detectSpikes({ ...spikeSettings, counters: input.counters, from, to });
+  const hourlySurges = detectHourlySurges({ ...spikeSettings, counters: input.counters, from, to });
+  const context = buildTrendContext({
+    counters: input.counters,
+    from,
+    to,
+    granularity,
+    periodBuckets: buckets,
+    settings: spikeSettings,
+    spikes,
+    hourlySurges,
+    topics: seriesTopics.map((series) => series.topic),
+    maxTopics: seriesTopicCount,
+  });
+
   return {
     period: { from, to, days },
     previousPeriod,
@@ -266,7 +286,9 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
       return { language, ...comparison(c.count, c.previousCount), share: ratioOrNull(c.count, totals.received) };
     }),
     series: { buckets, topics: seriesTopics },
-    spikes: detectSpikes({ ...spikeSettings, counters: input.counters, from, to }),
+    context,
+    spikes,
+    hourlySurges,
     spikeSettings,
     acceptance: byTopic.map((row) => ({ topic: row.topic, ...row.acceptance })),
     medianMinutesToDecision: medianMinutesFromHistogram(totals.decisionMinutesHistogram),

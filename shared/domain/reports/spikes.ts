@@ -169,6 +169,99 @@ export function detectSpikes(input: SpikeDetectionInput): Spike[] {
   return spikes.sort((a, b) => a.log10PValue - b.log10PValue || b.ratio - a.ratio || a.topic.localeCompare(b.topic));
 }
 
+/** One Hong Kong hour of one topic far above that hour's usual count: a surge a day total can hide. */
+export interface HourlySurge {
+  topic: TopicId;
+  department: DepartmentId;
+  day: HongKongDay;
+  /** Hong Kong hour 0–23. */
+  hour: number;
+  count: number;
+  /** The baseline mean for this hour of the day (baseline calls in it + prior/24, over the baseline days). */
+  expected: number;
+  ratio: number;
+  pValue: number;
+  log10PValue: number;
+  conditionalPValue: number;
+  /** alpha / (topic × day × hour cells tested). */
+  threshold: number;
+}
+
+const HOURS = 24;
+
+/**
+ * The spike test of `detectSpikes`, hour by hour: each topic × period day × hour-of-day cell against that
+ * hour's own baseline (calls in the same hour over the baseline days), both p-values below alpha divided
+ * by the number of cells tested (Bonferroni), at least `minCount` calls and `minRatio` × expected. A topic
+ * is tested only when most of its baseline calls were counted by hour (rows with `hour`): whole-day rows
+ * give no hourly shape, and a flat guess would flag every busy morning.
+ */
+export function detectHourlySurges(input: SpikeDetectionInput): HourlySurge[] {
+  const options = resolveSpikeOptions(input);
+  const windowStart = addDays(input.from, -options.baselineDays);
+  let firstDay: HongKongDay | undefined;
+  interface TopicHours { byHour: number[]; hourly: number; all: number; period: Map<string, { count: number; departments: Map<DepartmentId, number> }> }
+  const topics = new Map<TopicId, TopicHours>();
+  for (const row of input.counters) {
+    if (firstDay === undefined || row.day < firstDay) firstDay = row.day;
+    const inPeriod = row.day >= input.from && row.day <= input.to;
+    const inBaseline = row.day >= windowStart && row.day < input.from;
+    if (!inPeriod && !inBaseline) continue;
+    let counts = topics.get(row.topic);
+    if (!counts) topics.set(row.topic, (counts = { byHour: new Array<number>(HOURS).fill(0), hourly: 0, all: 0, period: new Map() }));
+    if (inBaseline) {
+      counts.all += row.received;
+      if (row.hour !== undefined) {
+        counts.byHour[row.hour] = (counts.byHour[row.hour] ?? 0) + row.received;
+        counts.hourly += row.received;
+      }
+    } else if (row.hour !== undefined) {
+      const key = `${row.day}#${row.hour}`;
+      let cell = counts.period.get(key);
+      if (!cell) counts.period.set(key, (cell = { count: 0, departments: new Map() }));
+      cell.count += row.received;
+      cell.departments.set(row.department, (cell.departments.get(row.department) ?? 0) + row.received);
+    }
+  }
+  if (firstDay === undefined) return [];
+  const historyStart = firstDay > windowStart ? firstDay : windowStart;
+  const baselineDays = Math.min(options.baselineDays, Math.max(0, daysBetween(historyStart, input.from)));
+  if (baselineDays < Math.max(1, options.minBaselineDays)) return [];
+  const tested = [...topics.values()].filter((counts) => counts.all > 0 && counts.hourly >= 0.5 * counts.all);
+  const periodDays = daysBetween(input.from, input.to) + 1;
+  const threshold = options.alpha / Math.max(1, tested.length * periodDays * HOURS);
+  const surges: HourlySurge[] = [];
+  for (const [topic, counts] of topics) {
+    if (!tested.includes(counts)) continue;
+    for (const [key, cell] of counts.period) {
+      const [day = '', hourText = '0'] = key.split('#');
+      const hour = Number(hourText);
+      const baselineCount = (counts.byHour[hour] ?? 0) * (counts.all / counts.hourly);
+      const expected = (baselineCount + options.priorCount / HOURS) / baselineDays;
+      const k = cell.count;
+      if (k < options.minCount || k < options.minRatio * expected) continue;
+      const logP = logPoissonUpperTail(k, expected);
+      if (!(logP < Math.log(threshold))) continue;
+      const logConditionalP = logBinomialUpperTail(k, k + Math.round(baselineCount), 1 / (1 + baselineDays));
+      if (!(logConditionalP < Math.log(threshold))) continue;
+      surges.push({
+        topic,
+        department: dominantDepartment(cell.departments),
+        day,
+        hour,
+        count: k,
+        expected,
+        ratio: k / expected,
+        pValue: Math.exp(logP),
+        log10PValue: logP / Math.LN10,
+        conditionalPValue: Math.exp(logConditionalP),
+        threshold,
+      });
+    }
+  }
+  return surges.sort((a, b) => a.log10PValue - b.log10PValue || a.day.localeCompare(b.day) || a.hour - b.hour);
+}
+
 /** The defaults overlaid with whichever options are given (an explicit undefined keeps the default). */
 export function resolveSpikeOptions(options: Partial<SpikeOptions>): SpikeOptions {
   const resolved: SpikeOptions = { ...DEFAULT_SPIKE_OPTIONS };
