@@ -20,9 +20,8 @@ import { launchChromium, screenshot, watchPageErrors } from './console-harness.t
 const CLIENT_ID = 'console-test-client';
 const USER_POOL_ID = 'ap-east-1_Loopback';
 const KEY_ID = 'loopback-1';
-/** Where oidc-client-ts keeps the user (tokens) in sessionStorage; a pending sign-in is `oidc.<state>`. */
+/** Where oidc-client-ts keeps the user (tokens) in sessionStorage; a pending sign-in is `oidc.<state id>`. */
 const userKey = () => `oidc.user:${cognito.issuer}:${CLIENT_ID}`;
-const isPendingKey = (key: string) => key.startsWith('oidc.') && !key.startsWith('oidc.user:');
 
 interface Loopback {
   url: string;
