@@ -15,7 +15,7 @@ import { ReportQuerySchema, ScheduledReportEventSchema } from '../../../events/r
 import { RetrainEventSchema } from '../../../events/retrain.ts';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema } from '../../../events/review.ts';
 import { TranscribeJobStateChangeSchema, TranscribeOutputSchema } from '../../../events/transcribe.ts';
-import { CallbackStepInputSchema, EnquiryIdSchema, NeedsManualInputSchema, StepInputSchema } from '../../../events/workflow.ts';
+import { CallbackStepInputSchema, NeedsManualInputSchema, StepInputSchema } from '../../../events/workflow.ts';
 import { newEnquiryFrom } from '../../../shared/domain/enquiry.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import { SmsOutboxMessageSchema } from '../../../shared/domain/sms/message.ts';
@@ -138,9 +138,18 @@ const mutation = (values: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
 function slots(value: unknown): [Record<string, unknown> | unknown[], string | number][] {
   const found: [Record<string, unknown> | unknown[], string | number][] = [];
   const visit = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((child, index) => (found.push([node, index]), visit(child)));
-    // Only into plain objects: typed arrays, boxed strings, maps and dates are leaves here.
-    else if (isPlainObject(node)) for (const key of Object.keys(node)) found.push([node as Record<string, unknown>, key]), visit((node as Record<string, unknown>)[key]);
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => {
+        found.push([node, index]);
+        visit(child);
+      });
+    } else if (isPlainObject(node)) {
+      // Only into plain objects: typed arrays, boxed strings, maps and dates are leaves here.
+      for (const key of Object.keys(node)) {
+        found.push([node, key]);
+        visit(node[key]);
+      }
+    }
   };
   visit(value);
   return found;
