@@ -565,6 +565,24 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
     expect(errors).toEqual([]);
   });
 
+  it('drops a stored session whose tokens expired while the tab was closed: back to sign-in, nothing sent', async () => {
+    const { page, errors } = await openConsole();
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    // The laptop slept past the tokens' expiry: the stored session says they ran out an hour ago.
+    await page.evaluate((key) => {
+      const user = JSON.parse(window.sessionStorage.getItem(key)!) as { expires_at: number };
+      window.sessionStorage.setItem(key, JSON.stringify({ ...user, expires_at: Math.floor(Date.now() / 1000) - 3600 }));
+    }, userKey());
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect((await storage(page)).session).toEqual({});
+    const callsAtSignIn = apiServer.calls.length;
+    await page.waitForTimeout(3_500); // longer than the queue's poll: nothing is sent with the expired token
+    expect(apiServer.calls.length).toBe(callsAtSignIn);
+    expect(errors).toEqual([]);
+  });
+
   it('ends the session when the refresh is refused: tokens cleared, back to sign-in, no call with the old token', async () => {
     cognito.lifetimeSeconds = 310; // the console refreshes 300 s before expiry: about 10 s after signing in
     const { page, errors } = await openConsole();
