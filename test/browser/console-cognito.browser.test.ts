@@ -584,7 +584,7 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
   });
 
   it('ends the session when the refresh is refused: tokens cleared, back to sign-in, no call with the old token', async () => {
-    cognito.lifetimeSeconds = 310; // the console refreshes 300 s before expiry: about 10 s after signing in
+    cognito.lifetimeSeconds = 303; // the console refreshes 300 s before expiry: about 3 s after signing in (and every 3 s after)
     const { page, errors } = await openConsole();
     await page.getByRole('button', { name: 'Sign in with staff account' }).click();
     await page.getByRole('heading', { name: 'Review queue' }).waitFor();
