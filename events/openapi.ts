@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review.ts';
+import { DataAccessRequestSchema, ErasureRequestSchema } from './privacy.ts';
 
 const schema = (s: z.ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -27,7 +28,13 @@ export function reviewApiOpenApi(): Record<string, unknown> {
     security: [{ cognito: [] }],
     components: {
       securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { DecisionRequest: schema(DecisionRequestSchema), TopicCorrectionRequest: schema(TopicCorrectionRequestSchema), Problem: schema(ProblemSchema) },
+      schemas: {
+        DecisionRequest: schema(DecisionRequestSchema),
+        TopicCorrectionRequest: schema(TopicCorrectionRequestSchema),
+        DataAccessRequest: schema(DataAccessRequestSchema),
+        ErasureRequest: schema(ErasureRequestSchema),
+        Problem: schema(ProblemSchema),
+      },
     },
     paths: {
       '/enquiries': {
@@ -98,6 +105,26 @@ export function reviewApiOpenApi(): Record<string, unknown> {
           summary: 'Topic trend report (supervisor group)',
           parameters: ['from', 'to', 'granularity', 'format'].map((name) => ({ name, in: 'query', required: name === 'from' || name === 'to', schema: { type: 'string' } })),
           responses: { '200': { description: 'The report as JSON, CSV or HTML' }, '400': problemResponse('Invalid query'), ...common },
+        },
+      },
+      '/privacy/exports': {
+        post: {
+          summary: 'Data access request (privacy group): everything held for a phone number, as JSON or a readable HTML summary',
+          description:
+            'Finds the enquiries through the keyed-hash (HMAC) index of callers\' numbers, never a plain index. The number is sent in the ' +
+            'body so no URL (access log, CloudFront) holds it. Every export is audited: who, when, which number\'s hash.',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DataAccessRequest' } } } },
+          responses: { '200': { description: 'The export (application/json) or its summary (text/html)' }, '400': problemResponse('Invalid body (field and problem named)'), ...common },
+        },
+      },
+      '/privacy/erasures': {
+        post: {
+          summary: 'Erase the raw contact data of a phone number\'s settled enquiries (privacy group)',
+          description:
+            'The redacted records and their audit trails stay until their own retention ends; report counters are not touched. ' +
+            'Enquiries still being handled are listed in skipped with the reason. Audited, and noted on each enquiry\'s audit trail.',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErasureRequest' } } } },
+          responses: { '200': { description: '{ requestId, erased, skipped }' }, '400': problemResponse('Invalid body (field and problem named)'), ...common },
         },
       },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' }, ...common } } },

@@ -21,6 +21,13 @@
  *   model list | promote <version> [--reason TEXT] | rollback [--reason TEXT] [--data-dir DIR]
  *                     the topic model versions under .local-data/models: list them with their figures, promote one
  *                     (an operator's override of the gate), or restore the previously promoted one
+ *   privacy export --number +852… [--format json|html] [--out FILE] [--as NAME]
+ *   privacy erase --number +852… [--as NAME]
+ *   privacy sweep [--at ISO]
+ *                     callers' data requests on the local store `npm start` leaves: export everything held for a number
+ *                     (found through the keyed-hash index; JSON or the readable HTML summary), erase the raw contact data
+ *                     of its settled enquiries, or delete what DynamoDB TTL would have deleted by --at (default now).
+ *                     Every export and erasure is audited (actor cli:<NAME or the OS user>, time, the number's hash)
  *   gen-taxonomy      regenerates shared/domain/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
  *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
@@ -59,6 +66,14 @@ import { retrainTopicModel } from '../shared/domain/steps/retrain.ts';
 import { listVersions, promoteVersion, rollbackVersion } from '../shared/domain/steps/model-versions.ts';
 import { formatComparison } from '../shared/domain/retraining/promotion-gate.ts';
 import { systemClock } from '../shared/ports/clock.ts';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { DataAccessRequestSchema, ErasureRequestSchema } from '../events/privacy.ts';
+import { DynamoPrivacyRecords } from '../shared/adapters/aws/dynamo-privacy-records.ts';
+import { LOCAL_CALLER_HASH_KEY_FILE, LocalCallerHasher } from '../shared/adapters/local/local-caller-hasher.ts';
+import { renderExportHtml } from '../shared/domain/privacy/export-html.ts';
+import { eraseCallerContactData, exportCallerData, type PrivacyDeps } from '../shared/domain/privacy/requests.ts';
+import { sweepExpired } from './retention-sweeper.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 const flag = (name: string) => rest.includes(`--${name}`);
@@ -156,6 +171,8 @@ async function main(): Promise<number> {
       }
       return 0;
     }
+    case 'privacy':
+      return privacy();
     case 'train-model': {
       const knowledge = await loadTaxonomyAndExamples(KNOWLEDGE_DIR);
       const started = performance.now();
@@ -307,6 +324,65 @@ async function model(): Promise<number> {
     default:
       console.error('usage: npm run assist -- model list | promote <version> [--reason TEXT] | rollback [--reason TEXT] [--data-dir DIR]');
       return 2;
+  }
+}
+
+/** `privacy export|erase|sweep` on the local store, through the same domain code as the privacy API. */
+async function privacy(): Promise<number> {
+  const [action] = rest.filter((arg, i) => !arg.startsWith('--') && !rest[i - 1]?.startsWith('--'));
+  const usage = 'usage: npm run assist -- privacy export --number +852… [--format json|html] [--out FILE] [--as NAME] | erase --number +852… [--as NAME] | sweep [--at ISO]';
+  if (action !== 'export' && action !== 'erase' && action !== 'sweep') {
+    console.error(action ? `unknown privacy action "${action}"\n${usage}` : usage);
+    return 2;
+  }
+  // Validated before the store is opened: a malformed number is refused naming the field.
+  const request =
+    action === 'export'
+      ? parseOrThrow(DataAccessRequestSchema, { number: option('number'), ...(option('format') ? { format: option('format') } : {}) })
+      : action === 'erase'
+        ? { ...parseOrThrow(ErasureRequestSchema, { number: option('number') }), format: 'json' as const }
+        : undefined;
+  const at = option('at');
+  if (at !== undefined && Number.isNaN(Date.parse(at))) throw new Error('--at: must be an ISO 8601 instant');
+  const clock = at ? { now: () => new Date(at) } : systemClock;
+  const storeDir = join(dataDir(), 'dynamo');
+  if (!existsSync(storeDir)) {
+    console.error('no local store yet: run `npm start` (it leaves its data in .local-data) and try again');
+    return 1;
+  }
+  const dynamo = await startLocalDynamo(undefined, { path: storeDir }).catch((error: Error) => {
+    throw new Error(`cannot open the local store (${error.message}); stop a running \`npm start\` first`);
+  });
+  try {
+    if (!request) {
+      const tables = [dynamo.tableName, dynamo.restrictedTableName, await dynamo.createTable('assist-sms-control')];
+      const deleted = await sweepExpired(dynamo.client, tables, clock);
+      console.log(`deleted what TTL would have by ${clock.now().toISOString()}: ${Object.entries(deleted).map(([table, n]) => `${table} ${n}`).join(', ')}`);
+      return 0;
+    }
+    const deps: PrivacyDeps = {
+      records: new DynamoPrivacyRecords(dynamo.client, dynamo.tableName, dynamo.restrictedTableName),
+      store: new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName),
+      hasher: LocalCallerHasher.fromFile(join(REPO_ROOT, LOCAL_CALLER_HASH_KEY_FILE)),
+      clock,
+      newRequestId: randomUUID,
+    };
+    const actor = `cli:${option('as') ?? userInfo().username}`;
+    if (action === 'erase') {
+      const result = await eraseCallerContactData({ number: request.number, actor }, deps);
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      console.error(`request ${result.requestId}: raw contact data erased from ${result.erased.length} settled enquiries, ${result.skipped.length} left (see skipped); audited`);
+      return 0;
+    }
+    const data = await exportCallerData({ number: request.number, actor }, deps);
+    const body = request.format === 'html' ? renderExportHtml(data) : `${JSON.stringify(data, null, 2)}\n`;
+    const out = option('out');
+    if (out) writeFileSync(out, body, { mode: 0o600 });
+    else process.stdout.write(body);
+    console.error(`request ${data.requestId}: ${data.enquiries.length} enquiries exported as ${request.format}${out ? ` to ${out}` : ''}; audited`);
+    return 0;
+  } finally {
+    await dynamo.close();
   }
 }
 

@@ -37,12 +37,12 @@ export async function startLocalDynamo(tableName = 'assist-enquiries', options: 
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
   });
-  const { partitionKey, sortKey, statusIndex } = ENQUIRY_TABLE_KEYS;
+  const { partitionKey, sortKey, statusIndex, callerIndex } = ENQUIRY_TABLE_KEYS;
   await createIfMissing(
     client.send(new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey].map((name) => ({
+      AttributeDefinitions: [partitionKey, sortKey, statusIndex.partitionKey, statusIndex.sortKey, callerIndex.partitionKey].map((name) => ({
         AttributeName: name,
         AttributeType: 'S',
       })),
@@ -58,6 +58,11 @@ export async function startLocalDynamo(tableName = 'assist-enquiries', options: 
             { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: callerIndex.name,
+          KeySchema: [{ AttributeName: callerIndex.partitionKey, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     }),

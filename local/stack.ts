@@ -46,6 +46,12 @@ import { synthesizeWorkflowDefinition, type StateMachineDefinition } from './def
 import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
 import { LocalWorkflowRuntime, type ExecutionRecord, type LocalTaskHandler } from './workflow-runtime.ts';
 import { localAnalysisAdapters } from './analysis-adapters.ts';
+import { sweepExpired } from './retention-sweeper.ts';
+import type { CallerHasher } from '../shared/ports/caller-hasher.ts';
+import { LocalCallerHasher } from '../shared/adapters/local/local-caller-hasher.ts';
+import { DynamoPrivacyRecords } from '../shared/adapters/aws/dynamo-privacy-records.ts';
+import { handlePrivacyApi } from '../functions/privacy-api/handle.ts';
+import type { PrivacyDeps } from '../shared/domain/privacy/requests.ts';
 
 export { REPO_ROOT, SAMPLES_DIR, KNOWLEDGE_DIR };
 
@@ -74,6 +80,8 @@ export interface LocalStackOptions {
   recordingsDir?: string;
   onStateEntered?: (execution: ExecutionRecord, stateName: string) => void;
   onExecutionEnded?: (execution: ExecutionRecord) => void;
+  /** Keyed hash of callers' numbers (caller index, opt-outs); a random key per stack when absent. */
+  callerHasher?: CallerHasher;
   /** Topic model versions: ClassifyTopic loads the promoted one (npm start: .local-data/models); the shipped model when absent. */
   topicModels?: TopicModelStore;
   /** The drafter the review API redrafts with after a topic correction (default: the template drafter). */
@@ -104,6 +112,18 @@ export interface LocalStack {
   smsSender: FileSmsOutboxSender;
   optOuts: DynamoOptOutRegistry;
   counters: DynamoOutcomeCounters;
+  /** The SMS control table (opt-outs, sent-SMS ledger) and the counters table. */
+  smsTableName: string;
+  countersTableName: string;
+  callerHasher: CallerHasher;
+  /** Data access and erasure requests (the privacy API: HTTP API + Cognito `privacy` group in AWS). */
+  privacyApi(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2>;
+  privacy: PrivacyDeps;
+  /**
+   * Deletes what DynamoDB TTL would have deleted by now (dynalite never expires items): the same rule
+   * (`isExpired`) over every local table. Returns how many items each table lost.
+   */
+  sweepExpired(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -128,9 +148,12 @@ const lambdaContext = (functionName: string): Context =>
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = options.clock ?? systemClock;
   const dynamo = await startLocalDynamo(undefined, options.dataDir ? { path: options.dataDir } : {});
-  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName);
+  const callerHasher = options.callerHasher ?? LocalCallerHasher.random();
+  const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName, { callerHasher });
   // Steps that IAM gives no restricted access to (cdk/lib/pipeline-steps.ts) get a store without it here too.
   const unrestricted = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
+  // RecordOutcome closes enquiries: it may only start the retention clock of their raw contact data.
+  const expiryOnly = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName, { restrictedAccess: 'expiry' });
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });
   const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
@@ -140,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // serves all three since their keys never collide.
   const smsTable = await dynamo.createTable('assist-sms-control');
   const countersTable = await dynamo.createTable('assist-report-counters');
-  const optOuts = new DynamoOptOutRegistry(dynamo.client, smsTable);
+  const optOuts = new DynamoOptOutRegistry(dynamo.client, smsTable, callerHasher);
   const ledger = new DynamoSentSmsLedger(dynamo.client, smsTable);
   const counters = new DynamoOutcomeCounters(dynamo.client, countersTable);
   // Without a file of the caller's, the outbox is the stack's own scratch file, removed when the stack closes.
@@ -175,7 +198,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store: unrestricted, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
     [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
     [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),
-    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store: unrestricted, clock, outcomes: counters })),
+    [STATE_NAMES.recordOutcome]: wrap(STATE_NAMES.recordOutcome, (p) => handleRecordOutcome(p, { store: expiryOnly, clock, outcomes: counters })),
     [STATE_NAMES.needsManual]: wrap(STATE_NAMES.needsManual, (p) => handleNeedsManual(p, { store: unrestricted, clock })),
   };
   const runtime: LocalWorkflowRuntime = new LocalWorkflowRuntime({
@@ -206,6 +229,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.reviewCallbacks ? { callbacks: options.reviewCallbacks(runtime) } : {}),
   };
   const smsDeps = { store, sender: smsSender, optOuts, ledger, clock, maxSegments: maxSmsSegments, deferral: smsOutbox };
+  const privacy: PrivacyDeps = {
+    records: new DynamoPrivacyRecords(dynamo.client, dynamo.tableName, dynamo.restrictedTableName),
+    store,
+    hasher: callerHasher,
+    clock,
+    newRequestId: randomUUID,
+  };
 
   return {
     dynamo,
@@ -224,6 +254,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     smsSender,
     optOuts,
     counters,
+    smsTableName: smsTable,
+    countersTableName: countersTable,
+    callerHasher,
+    privacy,
+    privacyApi: (event) => handlePrivacyApi(event, privacy),
+    sweepExpired: () => sweepExpired(dynamo.client, [dynamo.tableName, dynamo.restrictedTableName, smsTable, countersTable], clock),
     close: async () => {
       await Promise.allSettled([...pendingEvents]);
       await dynamo.close();

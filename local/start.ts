@@ -53,8 +53,11 @@ rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 // Models retrained from agents' corrections (`npm run assist -- retrain`) live next to it; the promoted one classifies.
 const { FileTopicModelStore } = await import('../shared/adapters/local/file-retraining-stores.ts');
+// The local stand-in of the KMS HMAC key: kept beside the store so `npm run assist -- privacy …` finds the same hashes.
+const { LocalCallerHasher, LOCAL_CALLER_HASH_KEY_FILE } = await import('../shared/adapters/local/local-caller-hasher.ts');
 const stack = await startLocalStack({
   dataDir,
+  callerHasher: LocalCallerHasher.fromFile(join(REPO_ROOT, LOCAL_CALLER_HASH_KEY_FILE)),
   topicModels: new FileTopicModelStore(join(REPO_ROOT, '.local-data')),
   onStateEntered: (execution, state) => console.log(`${elapsed()}  ${execution.name}  → ${state}`),
 });

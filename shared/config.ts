@@ -8,6 +8,8 @@ const ConfigSchema = z.object({
   ENQUIRY_TABLE_NAME: z.string().min(3).optional(),
   /** Raw contact data and task tokens (own KMS key); set only for the functions granted them. */
   RESTRICTED_TABLE_NAME: z.string().min(3).optional(),
+  /** KMS HMAC_256 key that hashes callers' numbers (caller index, opt-outs); the key never leaves KMS. */
+  CALLER_HASH_KEY_ID: z.string().min(1).optional(),
   STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   INTAKE_DLQ_URL: z.url().optional(),
   TRANSCRIPTS_BUCKET: z.string().optional(),

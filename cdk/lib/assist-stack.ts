@@ -5,7 +5,7 @@ import { DataPlane } from './data-plane.ts';
 import { Intake } from './intake.ts';
 import { PipelineSteps } from './pipeline-steps.ts';
 import { Reports } from './reports.ts';
-import { REVIEW_ROUTES, ReviewApi } from './review-api.ts';
+import { PRIVACY_ROUTES, REVIEW_ROUTES, ReviewApi } from './review-api.ts';
 import { Sms } from './sms.ts';
 import { EnquiryWorkflow } from './workflow.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
@@ -78,7 +78,7 @@ export class AssistStack extends Stack {
       callbackUrls: origins.map(redirectUriFor),
       logoutUrls: origins.map(logoutUriFor),
     });
-    consoleHosting.addApi(this.reviewApi.api, REVIEW_ROUTES.map((route) => route.path));
+    consoleHosting.addApi(this.reviewApi.api, [...REVIEW_ROUTES, ...PRIVACY_ROUTES].map((route) => route.path));
     const cognitoDomainPrefix = context.cognitoDomainPrefix;
     this.reviewApi.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: cognitoDomainPrefix } });
     consoleHosting.deploy({ apiUrl: consoleHosting.url, userPool: this.reviewApi.userPool, client: this.reviewApi.client, cognitoDomainPrefix });

@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENQUIRY_TABLE_KEYS, RESTRICTED_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
-import { AssistKey } from './keys.ts';
+import { EXPIRES_AT_ATTRIBUTE, RETENTION } from '../../shared/domain/retention.ts';
+import { AssistKey, CallerHashKey, MAC_KEY_USE_ACTIONS } from './keys.ts';
 
 /**
  * Where data rests: the data key (enquiries, buckets, queues, logs), the restricted table and its own key
@@ -22,6 +23,8 @@ export class DataPlane extends Construct {
   /** Raw contact data (number, email, raw text, audio location) and task tokens, under their own key. */
   readonly restrictedTable: TableV2;
   readonly restrictedKey: AssistKey;
+  /** HMAC_256 key: keyed hash of callers' numbers (caller index, opt-outs); never leaves KMS. */
+  readonly callerHashKey: CallerHashKey;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -52,7 +55,7 @@ export class DataPlane extends Construct {
       reason: 'This is the access-log bucket itself; logging it to itself would loop.',
     });
 
-    this.voicemailBucket = this.dataBucket('Voicemail', 'voicemail/', Duration.days(90));
+    this.voicemailBucket = this.dataBucket('Voicemail', 'voicemail/', Duration.days(RETENTION.rawObjectsDays));
     this.voicemailBucket.enableEventBridgeNotification();
 
     this.enquiryTable = new TableV2(this, 'Enquiries', {
@@ -63,11 +66,19 @@ export class DataPlane extends Construct {
       encryption: TableEncryptionV2.customerManagedKey(this.key),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Redacted records expire the retention period after they settle; privacy audit records after theirs.
+      timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
       globalSecondaryIndexes: [
         {
           indexName: ENQUIRY_TABLE_KEYS.statusIndex.name,
           partitionKey: { name: ENQUIRY_TABLE_KEYS.statusIndex.partitionKey, type: AttributeType.STRING },
           sortKey: { name: ENQUIRY_TABLE_KEYS.statusIndex.sortKey, type: AttributeType.STRING },
+        },
+        {
+          // Data access requests: the HMAC of the number and the enquiry's keys, nothing else projected.
+          indexName: ENQUIRY_TABLE_KEYS.callerIndex.name,
+          partitionKey: { name: ENQUIRY_TABLE_KEYS.callerIndex.partitionKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
         },
       ],
     });
@@ -85,7 +96,16 @@ export class DataPlane extends Construct {
       encryption: TableEncryptionV2.customerManagedKey(this.restrictedKey),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Raw contact data expires the retention period after its enquiry settles; task tokens after theirs.
+      timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
     });
+    this.callerHashKey = new CallerHashKey(this, 'CallerHashKey');
+  }
+
+  /** Lets a function compute the keyed hash of a caller's number (GenerateMac on the HMAC key, nothing else). */
+  grantCallerHash(fn: LambdaFunction): void {
+    this.callerHashKey.grant(fn, ...MAC_KEY_USE_ACTIONS);
+    fn.addEnvironment('CALLER_HASH_KEY_ID', this.callerHashKey.keyArn);
   }
 
   /**
@@ -99,13 +119,17 @@ export class DataPlane extends Construct {
       ...(access.enquiry.includes('write') ? ['dynamodb:PutItem'] : []),
       ...(access.enquiry.includes('queue') ? ['dynamodb:Query'] : []),
     ];
+    if (access.enquiry.includes('callers')) {
+      // The caller index only (keys-only: hashes and enquiry keys), not the agents' status index.
+      Grant.addToPrincipal({ grantee: fn, actions: ['dynamodb:Query'], resourceArns: [`${this.enquiryTable.tableArn}/index/${ENQUIRY_TABLE_KEYS.callerIndex.name}`] });
+    }
     if (enquiryActions.length > 0) {
       this.enquiryTable.grant(fn, ...enquiryActions);
       grantKeyUse(this.key, fn, access.enquiry.includes('write'));
       fn.addEnvironment('ENQUIRY_TABLE_NAME', this.enquiryTable.tableName);
     }
     const restricted = [
-      ...(access.contact ?? []).map((use) => ({ prefix: RESTRICTED_TABLE_KEYS.contactPrefix, action: RESTRICTED_ACTIONS[use] })),
+      ...(access.contact ?? []).filter((use): use is Exclude<typeof use, 'expire'> => use !== 'expire').map((use) => ({ prefix: RESTRICTED_TABLE_KEYS.contactPrefix, action: RESTRICTED_ACTIONS[use] })),
       ...(access.taskToken ?? []).map((use) => ({ prefix: RESTRICTED_TABLE_KEYS.taskTokenPrefix, action: RESTRICTED_ACTIONS[use] })),
     ];
     for (const prefix of new Set(restricted.map((r) => r.prefix))) {
@@ -116,8 +140,23 @@ export class DataPlane extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
       });
     }
-    if (restricted.length > 0) {
-      grantKeyUse(this.restrictedKey, fn, restricted.some((r) => r.action !== 'dynamodb:GetItem'));
+    const expire = access.contact?.includes('expire') ?? false;
+    if (expire) {
+      // Settling an enquiry starts its raw contact data's retention: set `expiresAt` on CONTACT items, touch
+      // and return no other attribute (so a function that may only do this reads nothing).
+      Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['dynamodb:UpdateItem'],
+        resourceArns: [this.restrictedTable.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RESTRICTED_TABLE_KEYS.contactPrefix}*`] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [RESTRICTED_TABLE_KEYS.partitionKey, EXPIRES_AT_ATTRIBUTE] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      });
+    }
+    if (restricted.length > 0 || expire) {
+      grantKeyUse(this.restrictedKey, fn, expire || restricted.some((r) => r.action !== 'dynamodb:GetItem'));
       fn.addEnvironment('RESTRICTED_TABLE_NAME', this.restrictedTable.tableName);
     }
   }
@@ -149,10 +188,16 @@ export class DataPlane extends Construct {
 
 /** What a function does with enquiry data; anything not listed is not granted. */
 export interface EnquiryAccess {
-  /** The Enquiry table (redacted text, topic, draft, decision, audit): read items, write them, query the status index. */
-  enquiry: ('read' | 'write' | 'queue')[];
-  /** `CONTACT#` items of the restricted table: raw number, email, raw text, audio location. */
-  contact?: ('read' | 'create' | 'update')[];
+  /**
+   * The Enquiry table (redacted text, topic, draft, decision, audit): read items, write them, query the status
+   * index (`queue`), query the caller index by a number's keyed hash (`callers`, data access requests).
+   */
+  enquiry: ('read' | 'write' | 'queue' | 'callers')[];
+  /**
+   * `CONTACT#` items of the restricted table: raw number, email, raw text, audio location. `expire`: set
+   * their `expiresAt` when the enquiry settles and nothing else (no read, no other attribute).
+   */
+  contact?: ('read' | 'create' | 'update' | 'expire')[];
   /** `TASK#` items of the restricted table: the parked task token (write also clears it). */
   taskToken?: ('read' | 'write')[];
 }

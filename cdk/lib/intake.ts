@@ -54,6 +54,8 @@ export class Intake extends Construct {
     fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
     this.deadLetterQueue.grantSendMessages(fn);
     props.data.grantEnquiryAccess(fn, { enquiry: ['read', 'write'], contact: ['create'] });
+    // Indexes each enquiry under the keyed hash of the caller's number (data access requests).
+    props.data.grantCallerHash(fn);
     this.function = fn;
   }
 }

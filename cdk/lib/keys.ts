@@ -1,6 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal, type AddToResourcePolicyResult } from 'aws-cdk-lib/aws-iam';
-import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage, type IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -130,6 +130,41 @@ export class AssistKey extends Key {
       statement.addCondition('ArnLike', { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` });
     }
     return super.addToResourcePolicy(statement, allowNoOp);
+  }
+}
+
+/** What hashing a caller's number needs: the MAC itself, never the key material (it cannot leave KMS). */
+export const MAC_KEY_USE_ACTIONS = ['kms:GenerateMac'];
+
+/**
+ * The HMAC_256 key that hashes callers' numbers (caller index, opt-outs). Same separation as AssistKey:
+ * administration without use; use (`kms:GenerateMac` only: nobody needs VerifyMac, a hash is compared by
+ * recomputing it) by this account's principals whose IAM policy grants it. Called directly by functions, so
+ * no kms:ViaService; no CreateGrant at all. HMAC keys cannot rotate (and rotating would orphan the index).
+ */
+export class CallerHashKey extends Key {
+  constructor(scope: Construct, id: string) {
+    const stack = Stack.of(scope);
+    const account = new AccountRootPrincipal();
+    super(scope, id, {
+      description: '1823 Assist: keyed hash (HMAC) of callers\' numbers for the caller index and opt-outs',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      enableKeyRotation: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({ sid: 'KeyAdministration', principals: [account], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+          new PolicyStatement({
+            sid: 'KeyUseForMacs',
+            principals: [account],
+            actions: MAC_KEY_USE_ACTIONS,
+            resources: ['*'], // in a key policy "*" means this key
+            conditions: { StringEquals: { 'kms:CallerAccount': stack.account } },
+          }),
+        ],
+      }),
+    });
   }
 }
 

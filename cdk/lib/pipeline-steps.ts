@@ -8,6 +8,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { RETENTION } from '../../shared/domain/retention.ts';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
@@ -47,7 +48,8 @@ export class PipelineSteps extends Construct {
     const modelId =
       props.bedrockModelId ?? (this.node.tryGetContext('bedrockModelId') as string | undefined) ?? 'anthropic.claude-haiku-4-5-20251001-v1:0';
 
-    this.transcriptsBucket = data.dataBucket('Transcripts', 'transcripts/', Duration.days(90));
+    // Transcribe output holds the raw transcript: kept no longer than the voicemail audio.
+    this.transcriptsBucket = data.dataBucket('Transcripts', 'transcripts/', Duration.days(RETENTION.rawObjectsDays));
 
     const knowledge = (this.knowledgeLayer = new LayerVersion(this, 'KnowledgeLayer', {
       code: Code.fromAsset(join(REPO_ROOT, 'layers')),
@@ -140,7 +142,8 @@ export class PipelineSteps extends Construct {
 
     const queueSms = make('queue-sms', 'Queues the approved reply as an SMS to the caller', { contact: ['read'] }, { SMS_OUTBOX_URL: props.smsOutbox.queueUrl });
     props.smsOutbox.grantSendMessages(queueSms);
-    const recordOutcome = make('record-outcome', 'Closes the enquiry and adds its outcome to the report counters', {}, {
+    // Closing starts the raw contact data's retention: record-outcome may set its expiry and nothing else there.
+    const recordOutcome = make('record-outcome', 'Closes the enquiry and adds its outcome to the report counters', { contact: ['expire'] }, {
       REPORT_COUNTERS_TABLE_NAME: props.reportCounters.tableName,
     });
     props.reportCounters.grantReadWriteData(recordOutcome);

@@ -22,6 +22,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
+import { STAFF_GROUPS } from '../../shared/domain/staff-groups.ts';
 
 export interface ReviewApiProps {
   key: IKey;
@@ -45,6 +46,12 @@ export const REVIEW_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.GET, path: '/openapi.json' },
 ];
 
+/** Callers' data access and erasure requests: their own function (group `privacy`), the number in the body only. */
+export const PRIVACY_ROUTES: { method: HttpMethod; path: string }[] = [
+  { method: HttpMethod.POST, path: '/privacy/exports' },
+  { method: HttpMethod.POST, path: '/privacy/erasures' },
+];
+
 /**
  * The agents' and supervisors' HTTP API: Cognito user pool (groups `agent`, `supervisor`, MFA required),
  * an HTTP API whose every route needs a valid JWT, and the review-api function that checks groups per route.
@@ -54,6 +61,8 @@ export class ReviewApi extends Construct {
   readonly client: UserPoolClient;
   readonly api: HttpApi;
   readonly function: AssistFunction;
+  /** Data access and erasure requests (group `privacy`): its own role, so review-api never holds these rights. */
+  readonly privacyFunction: AssistFunction;
   /** One JSON line per request (status, route, sub; no bodies): the source of the 401/403 burst alarm. */
   readonly accessLogs: LogGroup;
 
@@ -73,7 +82,7 @@ export class ReviewApi extends Construct {
     // Sign-in, token and revoke endpoints behind a regional WAF (rate limit per address, AWS managed rules).
     const signInAcl = assistWebAcl(this, 'StaffSignInWebAcl', 'REGIONAL', 'AssistSignIn');
     new CfnWebACLAssociation(this, 'StaffSignInWaf', { resourceArn: this.userPool.userPoolArn, webAclArn: signInAcl.attrArn });
-    for (const group of ['agent', 'supervisor']) {
+    for (const group of STAFF_GROUPS) {
       new CfnUserPoolGroup(this, `${group}Group`, { userPoolId: this.userPool.userPoolId, groupName: group });
     }
     this.client = this.userPool.addClient('Console', {
@@ -121,6 +130,19 @@ export class ReviewApi extends Construct {
     });
     const integration = new HttpLambdaIntegration('ReviewApiIntegration', this.function);
     for (const route of REVIEW_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+
+    this.privacyFunction = new AssistFunction(this, 'PrivacyApiFunction', {
+      handlerFolder: 'privacy-api',
+      key: props.key,
+      description: 'Callers\' data access requests (export) and erasure of raw contact data, for the privacy group',
+    });
+    // Finds a caller's enquiries through the HMAC index (Query on that index only), reads them and their raw contact data,
+    // writes the audit record and the erasure audit event (PutItem), replaces raw contact data with a
+    // tombstone (PutItem on CONTACT#), and may start a contact record's retention; no task tokens.
+    props.data.grantEnquiryAccess(this.privacyFunction, { enquiry: ['read', 'write', 'callers'], contact: ['read', 'create', 'expire'] });
+    props.data.grantCallerHash(this.privacyFunction);
+    const privacyIntegration = new HttpLambdaIntegration('PrivacyApiIntegration', this.privacyFunction);
+    for (const route of PRIVACY_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration: privacyIntegration });
 
     const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
     stage.accessLogSettings = {

@@ -7,6 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EXPIRES_AT_ATTRIBUTE } from '../../shared/domain/retention.ts';
 import { AssistFunction } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
 import { encryptedQueueWithDlq } from './intake.ts';
@@ -40,6 +41,8 @@ export class Sms extends Construct {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billing: Billing.onDemand(),
+      // Ledger entries expire after the idempotency window; opt-outs carry no expiry (honoured while needed).
+      timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.customerManagedKey(props.key),
       removalPolicy: RemovalPolicy.RETAIN,
@@ -63,7 +66,10 @@ export class Sms extends Construct {
     });
     this.sendFunction.addEventSource(new SqsEventSource(this.outbox, { batchSize: 5, reportBatchItemFailures: true }));
     this.outbox.grant(this.sendFunction, 'sqs:ChangeMessageVisibility');
-    props.data.grantEnquiryAccess(this.sendFunction, { enquiry: ['read', 'write'], contact: ['read'] });
+    // sms_sent / sms_failed settle the enquiry: send-sms starts its raw contact data's retention.
+    props.data.grantEnquiryAccess(this.sendFunction, { enquiry: ['read', 'write'], contact: ['read', 'expire'] });
+    // Opt-outs are keyed by the keyed hash of the number.
+    props.data.grantCallerHash(this.sendFunction);
     this.table.grantReadWriteData(this.sendFunction);
     this.sendFunction.addToRolePolicy(
       new PolicyStatement({
@@ -85,6 +91,7 @@ export class Sms extends Construct {
       environment: { SMS_TABLE_NAME: this.table.tableName },
     });
     this.table.grantReadWriteData(inbound);
+    props.data.grantCallerHash(inbound);
     this.inboundTopic.addSubscription(new LambdaSubscription(inbound));
 
   }

@@ -9,7 +9,10 @@ import { handleRecordOutcome } from './handle.ts';
 const config = loadConfig();
 const dynamo = new DynamoDBClient({});
 const deps = {
-  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
+  // Closing an enquiry starts its raw contact data's retention: the only restricted write this step may make.
+  store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME'), {
+    restrictedAccess: 'expiry',
+  }),
   outcomes: new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),
   clock: systemClock,
 };

@@ -12,8 +12,9 @@ import { pickerTaxonomy } from '#domain/topic-confirmation.ts';
 import { parseJsonOrThrow, parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 import type { EnquiryStore } from '#ports/enquiry-store.ts';
+import { staffGroupsOf, type StaffGroup } from '#domain/staff-groups.ts';
 
-export type Group = 'agent' | 'supervisor';
+export type Group = StaffGroup;
 
 export interface ReviewApiDeps extends DecideDeps, RedraftDeps {
   store: EnquiryStore;
@@ -38,9 +39,7 @@ const problem = (status: number, title: string, extra: Partial<Problem> = {}): R
 
 /** Groups from the Cognito access/ID token, as the HTTP API JWT authorizer passes them. */
 export function groupsOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Group[] {
-  const raw = event.requestContext.authorizer?.jwt?.claims?.['cognito:groups'];
-  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.replace(/^\[|\]$/g, '').split(/[,\s]+/) : [];
-  return list.filter((g): g is Group => g === 'agent' || g === 'supervisor');
+  return staffGroupsOf(event.requestContext.authorizer?.jwt?.claims?.['cognito:groups']);
 }
 
 /** Summary for the agents' queue: no text at all, so a list can never leak anything. */
@@ -129,7 +128,7 @@ function failure(result: Failure, enquiryId: string): Response {
 }
 
 function requireGroup(groups: Group[], allowed: Group[]): Response | undefined {
-  if (groups.length === 0) return problem(401, 'Unauthorized', { detail: 'sign in: no agent or supervisor group in the token' });
+  if (groups.length === 0) return problem(401, 'Unauthorized', { detail: 'sign in: no staff group (agent, supervisor, privacy) in the token' });
   if (!groups.some((g) => allowed.includes(g))) return problem(403, 'Forbidden', { detail: `this route is for: ${allowed.join(', ')}` });
   return undefined;
 }

@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { KmsCallerHasher } from '#adapters/aws/kms-caller-hasher.ts';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -21,7 +23,7 @@ const deps: SendSmsDeps = {
   sender: new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({ maxAttempts: 1 }), {
     ...(config.SMS_ORIGINATION_IDENTITY ? { originationIdentity: config.SMS_ORIGINATION_IDENTITY } : {}),
   }),
-  optOuts: new DynamoOptOutRegistry(dynamo, smsTable),
+  optOuts: new DynamoOptOutRegistry(dynamo, smsTable, new KmsCallerHasher(new KMSClient({}), required(config.CALLER_HASH_KEY_ID, 'CALLER_HASH_KEY_ID'))),
   ledger: new DynamoSentSmsLedger(dynamo, smsTable),
   deferral: new SqsMessageDeferral(new SQSClient({}), required(config.SMS_OUTBOX_URL, 'SMS_OUTBOX_URL')),
   clock: systemClock,

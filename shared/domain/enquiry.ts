@@ -66,6 +66,15 @@ export interface Enquiry {
   revision?: number;
   /** True when a step fell back to a local model because Bedrock was unavailable. */
   degraded?: boolean;
+  // Personal data lifecycle (shared/domain/retention.ts), written by the store:
+  /** When the enquiry reached a settled status: the retention clock of its raw and redacted data starts. */
+  settledAt?: string;
+  /** Epoch seconds at which DynamoDB TTL deletes this record (set when it settles). */
+  expiresAt?: number;
+  /** HMAC of the caller's number (keyed, KMS on AWS): finds a caller's enquiries for a data access request. */
+  callerHash?: string;
+  /** Raw contact data erased on the caller's request (the redacted record stays until its own expiry). */
+  contactErasedAt?: string;
 }
 
 /** What the transcription step keeps about a voicemail transcript (the text itself is in EnquiryContact). */

@@ -153,6 +153,13 @@ describe('key policies', () => {
         expect(statement.Condition?.['Bool']).toEqual({ 'kms:GrantIsForAWSResource': true });
         expect(statement.Condition?.['StringEquals']?.['kms:ViaService']).toEqual(expect.any(Array));
       }
+      if (resources[id]!.Properties?.['KeySpec'] === 'HMAC_256') {
+        // The caller-hash key is used directly (GenerateMac), never through a service: MACs only, for this account's principals IAM grants it.
+        expect(statements.filter((s) => s.Sid !== 'KeyAdministration').map((s) => [s.Sid, actionsOf(s), s.Condition])).toEqual([
+          ['KeyUseForMacs', ['kms:GenerateMac'], { StringEquals: { 'kms:CallerAccount': ACCOUNT } }],
+        ]);
+        continue;
+      }
       // The account's principals use the key only through AWS services, and only where IAM grants it them.
       const use = statements.find((s) => s.Sid === 'KeyUseThroughServices');
       expect(actionsOf(use!).sort()).toEqual([...KEY_USE_ACTIONS].sort());
@@ -286,7 +293,7 @@ describe('raw contact data and task tokens (restricted table, own key)', () => {
   });
 
   it('grants no raw contact data nor task tokens to classify or draft (models see redacted text only)', () => {
-    for (const folder of ['classify', 'draft', 'record-outcome', 'needs-manual', 'backlog-monitor', 'topic-report', 'sms-inbound']) {
+    for (const folder of ['classify', 'draft', 'needs-manual', 'backlog-monitor', 'topic-report', 'sms-inbound']) {
       expect(restrictedAccess(dev.resources, folder), folder).toEqual({ contact: [], taskToken: [], key: [] });
     }
   });
@@ -299,8 +306,12 @@ describe('raw contact data and task tokens (restricted table, own key)', () => {
       'transcription-complete': { contact: ['dynamodb:UpdateItem'], taskToken: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
       'await-review': { contact: [], taskToken: ['dynamodb:PutItem'] },
       'queue-sms': { contact: ['dynamodb:GetItem'], taskToken: [] },
-      'send-sms': { contact: ['dynamodb:GetItem'], taskToken: [] },
+      // Settling starts the raw contact data's retention (UpdateItem of `expiresAt` only: test/infra/privacy-lifecycle.test.ts).
+      'send-sms': { contact: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], taskToken: [] },
+      'record-outcome': { contact: ['dynamodb:UpdateItem'], taskToken: [] },
       'review-api': { contact: ['dynamodb:GetItem'], taskToken: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      // Export reads raw contact data; erasure replaces it with a tombstone (PutItem); never task tokens.
+      'privacy-api': { contact: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], taskToken: [] },
     };
     for (const [folder, access] of Object.entries(expected)) {
       const { contact, taskToken, key } = restrictedAccess(dev.resources, folder);
@@ -329,7 +340,7 @@ describe('edge and abuse controls', () => {
   it('serves the API through the console\'s distribution: nothing cached, HTTPS only, TLS 1.2 to the origin, no CORS', () => {
     const config = distribution(production.resources);
     const behaviours = config['CacheBehaviors'] as Record<string, Json>[];
-    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/reports*', '/taxonomy*']);
+    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/privacy*', '/reports*', '/taxonomy*']);
     const origins = config['Origins'] as Record<string, Json>[];
     for (const behaviour of behaviours) {
       expect(behaviour).toMatchObject({

@@ -6,6 +6,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ConflictException, StartTranscriptionJobCommand, TranscribeClient } from '@aws-sdk/client-transcribe';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import { readFileSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadSamples } from '../../local/samples.ts';
@@ -14,6 +15,7 @@ import { loadSamples } from '../../local/samples.ts';
 Object.assign(process.env, {
   ENQUIRY_TABLE_NAME: 'assist-enquiries',
   RESTRICTED_TABLE_NAME: 'assist-restricted',
+  CALLER_HASH_KEY_ID: 'arn:aws:kms:ap-east-1:123456789012:key/caller-hash',
   STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:123456789012:stateMachine:EnquiryWorkflow',
   INTAKE_DLQ_URL: 'https://sqs.ap-east-1.amazonaws.com/123456789012/intake-dlq',
   TRANSCRIPTS_BUCKET: 'assist-transcripts',
@@ -32,6 +34,7 @@ const sfn = mockClient(SFNClient);
 const sqs = mockClient(SQSClient);
 const transcribe = mockClient(TranscribeClient);
 const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
 const context = { functionName: 'test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
 const samples = loadSamples();
@@ -62,7 +65,8 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  for (const mock of [dynamo, sfn, sqs, transcribe, s3]) mock.reset();
+  for (const mock of [dynamo, sfn, sqs, transcribe, s3, kms]) mock.reset();
+  kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array(32).fill(0xab) });
 });
 
 describe('intake handler (AWS adapters)', () => {
@@ -72,7 +76,14 @@ describe('intake handler (AWS adapters)', () => {
     const result = await intake(sqsEvent(bodyOf('written-en-noise.json')), context);
     expect(result).toEqual({ batchItemFailures: [] });
     const puts = dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input);
-    expect(puts.find((p) => p.ConditionExpression === 'attribute_not_exists(pk)')?.Item?.['sk']).toBe('META');
+    const meta = puts.find((p) => p.ConditionExpression === 'attribute_not_exists(pk)')?.Item;
+    expect(meta?.['sk']).toBe('META');
+    // Indexed under the KMS HMAC of the caller's number, computed with the caller-hash key; the number is not on the item.
+    expect(meta?.['callerHash']).toBe('ab'.repeat(32));
+    expect(JSON.stringify(meta)).not.toContain('91234567');
+    const mac = kms.commandCalls(GenerateMacCommand)[0]!.args[0].input;
+    expect(mac).toMatchObject({ KeyId: process.env.CALLER_HASH_KEY_ID, MacAlgorithm: 'HMAC_SHA_256' });
+    expect(new TextDecoder().decode(mac.Message)).toBe('+85291234567');
     const start = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(start.name).toMatch(/^ENQ-20261124-/);
     expect(JSON.parse(start.input!)).toEqual({ enquiryId: start.name, correlationId: 'm-0', hasAudio: false });
@@ -165,7 +176,8 @@ describe('transcription handlers (AWS adapters)', () => {
     // The raw transcript goes to the contact record; the used token is cleared.
     expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ TableName: 'assist-restricted', Key: { pk: `CONTACT#${enquiryId}` } });
     const cleared = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input).find((input) => input.TableName === 'assist-restricted');
-    expect(cleared?.Item).toEqual({ pk: `TASK#${enquiryId}`, updatedAt: expect.any(String) });
+    // Cleared: no token left, and the item itself expires (DynamoDB TTL) after RETENTION.taskTokenDays.
+    expect(cleared?.Item).toEqual({ pk: `TASK#${enquiryId}`, updatedAt: expect.any(String), expiresAt: expect.any(Number) });
   });
 
   it('sends task failure with Transcribe\'s reason when the job failed', async () => {

@@ -92,4 +92,22 @@ describe('operator CLI: retraining and model versions', () => {
     expect(both(['model', 'rollback', '--data-dir', dir])).toMatchObject({ code: 1, out: expect.stringContaining('nothing to roll back') });
     expect(both(['model', 'promote', 'v0009', '--data-dir', dir])).toMatchObject({ code: 1, out: expect.stringContaining('model v0009 is not stored') });
   }, 60_000);
+
+  it('privacy refuses a malformed number naming the field, and an unknown action with its usage', () => {
+    const run = (args: string[]) => {
+      try {
+        cli(args);
+        return { status: 0, stderr: '' };
+      } catch (error) {
+        const failure = error as { status: number; stderr: string };
+        return { status: failure.status, stderr: failure.stderr };
+      }
+    };
+    const bad = run(['privacy', 'export', '--number', '9123 4567']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('number: must be an E.164 phone number');
+    const unknown = run(['privacy', 'forget', '--number', '+85291234567']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown privacy action "forget"');
+  });
 });

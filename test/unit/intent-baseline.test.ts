@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { charWbNgrams, fitTfidfUnion, solveL2LossSvmDual, trainIntentBaseline, wordNgrams, type SparseRows } from '../../bench/intent-baseline.ts';
+import { charWbNgrams, fitTfidfUnion, trainIntentBaseline, wordNgrams } from '../../bench/intent-baseline.ts';
+import { solveL2LossSvmDual, type SparseRows } from '../../shared/domain/classification/linear-svm.ts';
 import { seededRandom } from '../../shared/domain/random.ts';
 
 /**

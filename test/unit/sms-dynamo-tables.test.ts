@@ -3,6 +3,10 @@ import { startLocalDynamo } from '../../local/dynamo.ts';
 import { DynamoOptOutRegistry, DynamoSentSmsLedger } from '../../shared/adapters/aws/dynamo-sms-tables.ts';
 import { sendFollowUpSms } from '../../shared/domain/sms/send.ts';
 import type { SmsSender } from '../../shared/ports/sms.ts';
+import { LocalCallerHasher } from '../../shared/adapters/local/local-caller-hasher.ts';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { RETENTION } from '../../shared/domain/retention.ts';
 
 // A real DynamoDB API (dynalite) on loopback: conditional writes are evaluated for real.
 let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
@@ -12,7 +16,7 @@ let optOuts: DynamoOptOutRegistry;
 beforeAll(async () => {
   dynamo = await startLocalDynamo('assist-sms-control-test');
   ledger = new DynamoSentSmsLedger(dynamo.client, dynamo.tableName, { staleAfterSeconds: 300 });
-  optOuts = new DynamoOptOutRegistry(dynamo.client, dynamo.tableName);
+  optOuts = new DynamoOptOutRegistry(dynamo.client, dynamo.tableName, LocalCallerHasher.random());
 });
 
 afterAll(async () => {
@@ -124,5 +128,31 @@ describe('DynamoDB opt-out registry', () => {
     await expect(optOuts.isOptedOut(number)).resolves.toBe(false);
     await optOuts.optOut(number, later(120), 'inbound-sms:m3');
     await expect(optOuts.isOptedOut(number)).resolves.toBe(true);
+  });
+
+  it('keys opt-outs by the keyed hash of the number: no stored item holds the number or its digits', async () => {
+    const number = '+85290000004';
+    await optOuts.optOut(number, T0, 'inbound-sms:m4');
+    await expect(optOuts.isOptedOut(number)).resolves.toBe(true);
+    const items = ((await dynamo.client.send(new ScanCommand({ TableName: dynamo.tableName }))).Items ?? []).map((item) => unmarshall(item));
+    const optOutItems = items.filter((item) => String(item['pk']).startsWith('OPTOUT#'));
+    expect(optOutItems.length).toBeGreaterThan(0);
+    for (const item of optOutItems) {
+      expect(JSON.stringify(item)).not.toContain('90000004');
+      expect(item['pk']).toMatch(/^OPTOUT#[0-9a-f]{64}$/);
+      expect(item['expiresAt']).toBeUndefined(); // honoured as long as the number may be texted
+    }
+  });
+});
+
+describe('SMS ledger retention', () => {
+  it('writes the TTL attribute the idempotency window after the claim', async () => {
+    const key = 'ENQ-20261124-TTLTTLTTLTTL#decision-1';
+    await ledger.claim(key, T0);
+    await ledger.markSent(key, 'mid-ttl', later(2));
+    const items = ((await dynamo.client.send(new ScanCommand({ TableName: dynamo.tableName }))).Items ?? []).map((item) => unmarshall(item));
+    const entry = items.find((item) => item['pk'] === `SMS#${key}`);
+    expect(entry?.['state']).toBe('sent');
+    expect(entry?.['expiresAt']).toBe(Date.parse(T0) / 1000 + RETENTION.smsLedgerDays * 86_400);
   });
 });

@@ -19,6 +19,7 @@ const RAW_VALUES = [
 ];
 
 let captured = '';
+let callerHash = '';
 let stack: LocalStack;
 const restores: (() => void)[] = [];
 
@@ -93,6 +94,12 @@ beforeAll(async () => {
   await handleTopicReport({ from: '2026-11-24', to: '2026-11-24' }, { counters: stack.counters, store: { put: async () => undefined }, notifier: new InMemorySpikeNotifier(), clock });
   const { handleBacklogMonitor } = await import('../../functions/backlog-monitor/handle.ts');
   await handleBacklogMonitor({ store: stack.store, clock });
+  // Callers' data requests: exports (JSON and HTML) and an erasure, answered by the privacy API.
+  for (const number of ['+85291234567', '+85296543210']) {
+    for (const format of ['json', 'html']) await stack.privacyApi(apiEvent('POST /privacy/exports', { groups: ['privacy'], sub: 'privacy-1', body: { number, format } }));
+    await stack.privacyApi(apiEvent('POST /privacy/erasures', { groups: ['privacy'], sub: 'privacy-1', body: { number } }));
+  }
+  callerHash = await stack.callerHasher.hash('+85291234567');
   expect(stack.smsSent().length).toBeGreaterThan(0);
 });
 
@@ -121,6 +128,8 @@ describe('logs of a run over PII-laden samples', () => {
       'inbound SMS handled',
       'topic report published',
       'review backlog measured',
+      'privacy export',
+      'privacy erasure',
     ]) {
       expect(captured, message).toContain(message);
     }
@@ -129,6 +138,11 @@ describe('logs of a run over PII-laden samples', () => {
   it('contain none of the raw personal data', () => {
     const leaked = RAW_VALUES.filter((value) => captured.includes(value));
     expect(leaked).toEqual([]);
+  });
+
+  it('contain no caller hash either (only the privacy audit record holds it)', () => {
+    expect(callerHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(captured).not.toContain(callerHash);
   });
 
   it('contain no task tokens (they resume executions, so they are secrets)', () => {

@@ -4,6 +4,8 @@ import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../../d
 import { TransientError, ValidationError } from '../../domain/errors.ts';
 import { StatusConflictError, type DecidedEnquiry, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
 import { ENQUIRY_TABLE_KEYS, contactPk, enquiryPk, statusPk, taskTokenPk } from './dynamo-table.ts';
+import { EXPIRES_AT_ATTRIBUTE, RETENTION, expiryAfter, isSettled } from '../../domain/retention.ts';
+import type { CallerHasher } from '../../ports/caller-hasher.ts';
 
 const META = 'META';
 /** The audit trail lives on the enquiry item so a status change and its event are one atomic write. */
@@ -35,6 +37,17 @@ function isThrottling(error: unknown): boolean {
   return THROTTLING_ERRORS.has((error as { name?: string }).name ?? '');
 }
 
+export interface DynamoEnquiryStoreOptions {
+  /**
+   * `all` (default when a restricted table is named): read and write raw contact data and task tokens.
+   * `expiry`: only start the retention clock of restricted items when the enquiry settles (IAM lets such a
+   * function set `expiresAt` and nothing else, and read nothing).
+   */
+  restrictedAccess?: 'all' | 'expiry';
+  /** Intake: indexes each enquiry under the keyed hash of its caller's number (never the number itself). */
+  callerHasher?: CallerHasher;
+}
+
 /**
  * Enquiry store on DynamoDB (real AWS, or dynalite locally): the Enquiry table, and the restricted table
  * (raw contact data, task tokens) for the functions that are given it. Without `restrictedTableName` every
@@ -47,12 +60,15 @@ export class DynamoEnquiryStore implements EnquiryStore {
     client: DynamoDBClient,
     private readonly tableName: string,
     private readonly restrictedTableName?: string,
+    private readonly options: DynamoEnquiryStoreOptions = {},
   ) {
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   private restricted(): string {
-    if (!this.restrictedTableName) throw new Error('this function is not given the restricted table (raw contact data, task tokens)');
+    if (!this.restrictedTableName || this.options.restrictedAccess === 'expiry') {
+      throw new Error('this function is not given the restricted table (raw contact data, task tokens)');
+    }
     return this.restrictedTableName;
   }
 
@@ -62,12 +78,14 @@ export class DynamoEnquiryStore implements EnquiryStore {
     // Contact first: it is derived from the same message, so rewriting it on a redelivery changes nothing,
     // and the enquiry never exists without its contact record.
     await this.guard(() => this.documents.send(new PutCommand({ TableName: this.restricted(), Item: { ...contact, pk: contactPk(enquiry.enquiryId) } })));
+    // The caller index holds the keyed hash only: the number stays in the restricted table.
+    const callerHash = contact.callerNumber && this.options.callerHasher ? await this.options.callerHasher.hash(contact.callerNumber) : undefined;
     try {
       await this.guard(() =>
         this.documents.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { pk, sk: META, ...statusIndexKeys(enquiry), ...enquiry, [AUDIT]: [firstEvent] },
+            Item: { pk, sk: META, ...statusIndexKeys(enquiry), ...enquiry, ...(callerHash ? { callerHash } : {}), [AUDIT]: [firstEvent] },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
@@ -123,7 +141,12 @@ export class DynamoEnquiryStore implements EnquiryStore {
     const tokenChange = change.patch !== undefined && 'taskToken' in change.patch;
     if (tokenChange && taskToken !== undefined) await this.putTaskToken(change.enquiryId, taskToken, change.at);
     const { [AUDIT]: trail = [], taskToken: _legacy, ...enquiry } = current;
-    const next: Enquiry = { ...enquiry, ...patch, status: change.to, updatedAt: change.at, revision: (current.revision ?? 0) + 1 };
+    // Settling starts the retention clocks: raw contact data first (a retried settle finds the status
+    // already settled and would not come back here), then the redacted record with the status change.
+    const settling = isSettled(change.to) && current.settledAt === undefined;
+    if (settling) await this.expireRestricted(change.enquiryId, change.at);
+    const lifecycle = settling ? { settledAt: change.at, [EXPIRES_AT_ATTRIBUTE]: expiryAfter(change.at, RETENTION.enquiryRecordDaysAfterSettled) } : {};
+    const next: Enquiry = { ...enquiry, ...patch, ...lifecycle, status: change.to, updatedAt: change.at, revision: (current.revision ?? 0) + 1 };
     const event: AuditEvent = {
       enquiryId: change.enquiryId,
       at: change.at,
@@ -194,11 +217,35 @@ export class DynamoEnquiryStore implements EnquiryStore {
     }
   }
 
-  /** Sets (or, with undefined, clears) the parked task token: one PutItem, no DeleteItem needed. */
+  /** Sets (or, with undefined, clears) the parked task token: one PutItem, no DeleteItem needed; TTL removes the item. */
   private async putTaskToken(enquiryId: string, taskToken: string | undefined, at: string): Promise<void> {
-    await this.guard(() =>
-      this.documents.send(new PutCommand({ TableName: this.restricted(), Item: { pk: taskTokenPk(enquiryId), updatedAt: at, ...(taskToken ? { taskToken } : {}) } })),
-    );
+    const item = { pk: taskTokenPk(enquiryId), updatedAt: at, [EXPIRES_AT_ATTRIBUTE]: expiryAfter(at, RETENTION.taskTokenDays), ...(taskToken ? { taskToken } : {}) };
+    await this.guard(() => this.documents.send(new PutCommand({ TableName: this.restricted(), Item: item })));
+  }
+
+  /**
+   * Starts the raw contact record's retention period: sets `expiresAt` on the `CONTACT#` item and nothing
+   * else, returning nothing (IAM gives `expiry` stores exactly that). No contact item: nothing to expire.
+   */
+  private async expireRestricted(enquiryId: string, settledAt: string): Promise<void> {
+    if (!this.restrictedTableName) throw new Error('settling an enquiry needs the restricted table (to start its raw contact data retention)');
+    try {
+      await this.guard(() =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.restrictedTableName,
+            Key: { pk: contactPk(enquiryId) },
+            UpdateExpression: 'SET #expiresAt = :expiresAt',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT_ATTRIBUTE },
+            ExpressionAttributeValues: { ':expiresAt': expiryAfter(settledAt, RETENTION.rawContactDaysAfterSettled) },
+            ReturnValues: 'NONE',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   private async getRestricted<T>(pk: string): Promise<T | undefined> {

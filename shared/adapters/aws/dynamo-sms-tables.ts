@@ -1,7 +1,9 @@
 /**
  * The SMS control table (pk/sk strings), holding two kinds of item whose keys never collide:
- *   pk = OPTOUT#<e164>  sk = OPTOUT   the number's latest opt-out / opt-in
- *   pk = SMS#<key>      sk = SMS      the sent-SMS ledger entry for enquiry id + decision id
+ *   pk = OPTOUT#<hmac>  sk = OPTOUT   the number's latest opt-out / opt-in, keyed by the keyed hash of the
+ *                                     number (CallerHasher), never the number; kept while it must be honoured
+ *   pk = SMS#<key>      sk = SMS      the sent-SMS ledger entry for enquiry id + decision id; expires
+ *                                     (`expiresAt`, DynamoDB TTL) after the idempotency window
  * Single-item conditional writes only (no transactions): they are atomic on their own, and dynalite
  * (the local DynamoDB) supports them.
  */
@@ -9,6 +11,8 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../../domain/errors.ts';
 import type { LedgerClaim, OptOutRegistry, SentSmsLedger } from '../../ports/sms.ts';
+import type { CallerHasher } from '../../ports/caller-hasher.ts';
+import { EXPIRES_AT_ATTRIBUTE, RETENTION, expiryAfter } from '../../domain/retention.ts';
 
 const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
@@ -27,7 +31,7 @@ async function guard<T>(call: () => Promise<T>): Promise<T> {
 const documentsFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-export const optOutKey = (number: string) => ({ pk: `OPTOUT#${number}`, sk: 'OPTOUT' });
+export const optOutKey = (numberHash: string) => ({ pk: `OPTOUT#${numberHash}`, sk: 'OPTOUT' });
 export const sentSmsKey = (key: string) => ({ pk: `SMS#${key}`, sk: 'SMS' });
 
 export class DynamoOptOutRegistry implements OptOutRegistry {
@@ -36,13 +40,14 @@ export class DynamoOptOutRegistry implements OptOutRegistry {
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly hasher: CallerHasher,
   ) {
     this.documents = documentsFor(client);
   }
 
   async isOptedOut(number: string): Promise<boolean> {
-    const { Item } = await guard(() =>
-      this.documents.send(new GetCommand({ TableName: this.tableName, Key: optOutKey(number), ConsistentRead: true })),
+    const { Item } = await guard(async () =>
+      this.documents.send(new GetCommand({ TableName: this.tableName, Key: optOutKey(await this.hasher.hash(number)), ConsistentRead: true })),
     );
     return Item?.state === 'opted_out';
   }
@@ -60,6 +65,7 @@ export class DynamoOptOutRegistry implements OptOutRegistry {
    * dropped. ISO timestamps from the same clock compare correctly as strings.
    */
   private async record(number: string, at: string, change: Record<string, string>): Promise<void> {
+    const key = optOutKey(await this.hasher.hash(number));
     const names: Record<string, string> = { '#changedAt': 'changedAt' };
     const values: Record<string, string> = { ':at': at };
     const sets = ['#changedAt = :at'];
@@ -73,7 +79,7 @@ export class DynamoOptOutRegistry implements OptOutRegistry {
         this.documents.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: optOutKey(number),
+            Key: key,
             UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: 'attribute_not_exists(pk) OR #changedAt <= :at',
             ExpressionAttributeNames: names,
@@ -115,7 +121,7 @@ export class DynamoSentSmsLedger implements SentSmsLedger {
         this.documents.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...sentSmsKey(key), state: 'in_progress', claimedAt: at },
+            Item: { ...sentSmsKey(key), state: 'in_progress', claimedAt: at, [EXPIRES_AT_ATTRIBUTE]: expiryAfter(at, RETENTION.smsLedgerDays) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),

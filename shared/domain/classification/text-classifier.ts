@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
 import { glossaryDigest, isStopWord, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
+import { solveL2LossSvmDual, type SvmOptions } from './linear-svm.ts';
 import { seededRandom, shuffled, stratifiedFolds } from '../random.ts';
 
 /*
@@ -56,6 +57,14 @@ export interface TrainingOptions {
    * Empty, or calibration off: `features.glossWeight` as given.
    */
   glossWeightCandidates: number[];
+  /**
+   * Weight of the one-vs-rest linear SVM margins added to the softmax scores (0: softmax only). Both are
+   * linear in the same features, so the sum is one linear model: no cost at prediction, same model size.
+   * The softmax alone stayed 0.5 points under the classic SVM on CLINC150 (its log loss spends capacity
+   * on confident examples; the hinge only on the margin), the SVM alone 0.5 under the softmax on BANKING77.
+   */
+  svmWeight: number;
+  svm: SvmOptions;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
@@ -70,6 +79,13 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   minDocumentFrequency: 'auto',
   features: DEFAULT_FEATURE_OPTIONS,
   glossWeightCandidates: [1, 4],
+  // Measured (in-scope accuracy, CLINC150 / BANKING77 / hotline holdout by writer, department): softmax only
+  // 0.922 / 0.917 / 0.966; + SVM C=1 × 4: 0.924 / 0.919 / 0.966; × 8 with character n-grams at weight 1:
+  // 0.926 / 0.919 / 0.969; C=2: 0.927 / 0.920 (baseline SVM alone on its own features: 0.927 / 0.912).
+  svmWeight: 8,
+  // LIBLINEAR's own default tolerance for the dual solvers (scikit-learn passes 1e-4): same accuracy on
+  // BANKING77 with a third of the passes.
+  svm: { c: 2, tolerance: 0.1, maxIterations: 200 },
 };
 
 /** A label with its calibrated probability. */
@@ -405,8 +421,36 @@ function fitWeights(
     }
   }
   for (let j = 0; j < weights.length; j += 1) weights[j] = (weights[j] as number) * scale;
-  for (let k = 0; k < labelCount; k += 1) bias[k] = roundWeight(bias[k] as number);
-  return { weights: dequantise(quantise(weights, labelCount), labelCount), bias };
+  return { weights, bias };
+}
+
+/**
+ * Adds `weight` × the margins of one binary L2-loss SVM per label (that label against the rest) to the
+ * softmax weights, in place.
+ */
+function addSvmMargins(vectors: readonly SparseVector[], targets: Int32Array, weights: Float64Array, bias: Float64Array, weight: number, options: TrainingOptions): void {
+  const labelCount = bias.length;
+  const featureCount = weights.length / labelCount;
+  const rowStart = new Int32Array(vectors.length + 1);
+  vectors.forEach((x, i) => (rowStart[i + 1] = (rowStart[i] as number) + x.indices.length));
+  const columns = new Int32Array(rowStart[vectors.length] as number);
+  const values = new Float64Array(columns.length);
+  vectors.forEach((x, i) => {
+    columns.set(x.indices, rowStart[i] as number);
+    values.set(x.values, rowStart[i] as number);
+  });
+  const rows = { rowStart, columns, values, columnCount: featureCount };
+  const random = seededRandom(options.seed);
+  const y = new Int8Array(vectors.length);
+  for (let k = 0; k < labelCount; k += 1) {
+    for (let i = 0; i < y.length; i += 1) y[i] = targets[i] === k ? 1 : -1;
+    const { w } = solveL2LossSvmDual(rows, y, options.svm, random);
+    for (let f = 0; f < featureCount; f += 1) {
+      const margin = w[f] as number;
+      if (margin !== 0) weights[f * labelCount + k] = (weights[f * labelCount + k] as number) + weight * margin;
+    }
+    bias[k] = (bias[k] as number) + weight * (w[featureCount] as number);
+  }
 }
 
 /** A calibration: logits are multiplied by `scale(n) = n / (n + evidenceShrink) / temperature` for a text with n known features. */
@@ -695,7 +739,9 @@ function fitParts(prepared: PreparedSet, indices: readonly number[], options: Tr
   const vectors = documents.map((document) => vectoriseDocument(document, vocabulary, prepared.table, options.features));
   const targets = Int32Array.from(indices, (i) => prepared.targets[i] as number);
   const { weights, bias } = fitWeights(vectors, targets, vocabulary.idf.length, prepared.labels.length, options);
-  return { vocabulary, weights, bias };
+  if (options.svmWeight > 0 && prepared.labels.length > 1) addSvmMargins(vectors, targets, weights, bias, options.svmWeight, options);
+  for (let k = 0; k < bias.length; k += 1) bias[k] = roundWeight(bias[k] as number);
+  return { vocabulary, weights: dequantise(quantise(weights, bias.length), bias.length), bias };
 }
 
 function scoreDocument(parts: FittedParts, document: CountedDocument, table: FeatureTable, options: FeatureOptions): { logits: Float64Array; knownFeatures: number } {
