@@ -112,6 +112,8 @@ interface FakeCognito extends Loopback {
   refreshTokenWorks(token: string): boolean;
   /** Lifetime of the tokens it issues (Cognito: 3600 s). */
   lifetimeSeconds: number;
+  /** How many coming refresh requests get a 503 with no OAuth error body (the service briefly down). */
+  refreshOutages: number;
 }
 
 async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognito> {
@@ -133,6 +135,7 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
     revoked: [] as string[],
     refreshTokenWorks: (token: string) => refreshTokens.has(token),
     lifetimeSeconds: 3600,
+    refreshOutages: 0,
   };
   const issue = (session: { authTime: number; nonce?: string | null }, refreshToken?: string) => {
     const now = Math.floor(Date.now() / 1000);
@@ -225,6 +228,13 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
         return json(response, 200, issue({ ...session, nonce: grant.nonce }, refreshToken), cors());
       }
       if (form.get('grant_type') === 'refresh_token') {
+        if (fake.refreshOutages > 0) {
+          fake.refreshOutages--;
+          call.status = 503;
+          response.writeHead(503, { ...cors(), 'content-type': 'text/plain' });
+          response.end('Service Unavailable');
+          return;
+        }
         const session = refreshTokens.get(form.get('refresh_token') ?? '');
         if (!session) return refuse('invalid_grant');
         // Cognito does not rotate refresh tokens: the answer has none.
@@ -382,6 +392,7 @@ beforeEach(() => {
   cognito.revoked.length = 0;
   cognito.idTokenClaims.length = 0;
   cognito.lifetimeSeconds = 3600;
+  cognito.refreshOutages = 0;
   apiServer.calls.length = 0;
 });
 
@@ -581,6 +592,22 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
     await page.waitForTimeout(3_500); // longer than the queue's poll: nothing is sent with the expired token
     expect(apiServer.calls.length).toBe(callsAtSignIn);
     expect(errors).toEqual([]);
+  });
+
+  it('keeps the session when the token service does not answer a refresh, while the tokens still work', async () => {
+    cognito.lifetimeSeconds = 303; // refresh due about 3 s after signing in
+    cognito.refreshOutages = 1;
+    const { page, errors } = await openConsole();
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    await expect.poll(() => cognito.tokenCalls.map((call) => `${call.grantType}:${call.status}`), { timeout: 20_000 }).toContain('refresh_token:503');
+    // Still signed in, and the queue keeps polling with the access token it has (valid for another 5 minutes).
+    const callsAtOutage = apiServer.calls.length;
+    await expect.poll(() => apiServer.calls.length, { timeout: 10_000 }).toBeGreaterThan(callsAtOutage);
+    expect(apiServer.calls.at(-1)).toMatchObject({ authorization: `Bearer ${cognito.accessTokens[0]}`, status: 200 });
+    expect(await page.locator('#session-name').textContent()).toBe('Signed in as Chan Tai Man (agent)');
+    expect(Object.keys((await storage(page)).session)).toEqual([userKey()]);
+    expect(errors.filter((error) => !error.includes('status of 503'))).toEqual([]);
   });
 
   it('ends the session when the refresh is refused: tokens cleared, back to sign-in, no call with the old token', async () => {
