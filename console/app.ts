@@ -38,7 +38,7 @@ function navigate(hash: string): void {
 
 onUnauthorized(() => {
   // The API refused the token: forget it, a fresh sign-in is the only way on.
-  auth?.clear();
+  void auth?.clear();
   onSignedOut();
 });
 
@@ -111,7 +111,7 @@ async function route(): Promise<void> {
 
 async function currentSession(): Promise<Session | undefined> {
   if (auth) {
-    const user = auth.user();
+    const user = auth.currentUser();
     noRole = user !== undefined && user.role === undefined;
     return user?.role ? { name: user.name, role: user.role } : undefined;
   }
@@ -607,10 +607,10 @@ function bareMessage(text: string, link?: { href: string; label: string }): void
  * hash the user was going to. The code leaves the address bar and the history at once.
  */
 async function completeSignIn(cognito: CognitoSession): Promise<void> {
-  const search = window.location.search;
+  const answer = window.location.href;
   window.history.replaceState(null, '', window.location.pathname);
   try {
-    const returnTo = await cognito.completeSignIn(search);
+    const returnTo = await cognito.completeSignIn(answer);
     window.location.replace(`/${returnTo}`);
   } catch (error) {
     document.documentElement.lang = locale();
@@ -629,6 +629,7 @@ async function boot(): Promise<void> {
   if (config) {
     const cognito = (auth = new CognitoSession(config));
     if (isCallbackPath(window.location.pathname)) return completeSignIn(cognito);
+    await cognito.load();
     useBearerTransport({ baseUrl: config.apiUrl, token: () => cognito.accessToken() });
     cognito.onExpired(() => onSignedOut());
   } else if (isCallbackPath(window.location.pathname)) {

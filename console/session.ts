@@ -1,42 +1,10 @@
 /**
- * The browser half of the deployed console's sign-in (auth.ts holds the pure half): config.json, the
- * redirects to and from the Cognito hosted UI, the code exchange, the refresh timer and sign-out.
- *
- * Tokens live in memory and in sessionStorage (this tab only, gone when it closes), never in localStorage
- * or cookies. The PKCE verifier and state wait in sessionStorage while the hosted UI has the tab.
+ * The browser half of the deployed console's sign-in: config.json, and oidc-client-ts's UserManager driving
+ * the Cognito hosted UI (auth.ts holds the settings). This file is glue: which storage, what to do when a
+ * refresh fails, and Cognito's own logout.
  */
-import {
-  AuthError,
-  authorizeUrl,
-  codeExchangeBody,
-  createPendingSignIn,
-  decodeJwtPayload,
-  displayNameOf,
-  isExpired,
-  logoutUrl,
-  logoutUriFor,
-  parseConsoleConfig,
-  parsePendingSignIn,
-  parseTokenSet,
-  redirectUriFor,
-  refreshBody,
-  refreshDelay,
-  revokeBody,
-  revokeUrl,
-  roleOf,
-  shouldRefresh,
-  tokenSetFrom,
-  tokenUrl,
-  verifyCallback,
-  type CognitoConfig,
-  type Role,
-  type TokenSet,
-} from './auth.ts';
-
-export const TOKENS_KEY = 'assist.auth.tokens';
-export const PENDING_KEY = 'assist.auth.pending';
-const RETRY_MS = 30_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { ErrorResponse, UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
+import { AuthError, checkIdTokenClaims, displayNameOf, logoutUriFor, logoutUrl, oidcSettings, parseConsoleConfig, roleOf, safeReturnTo, type CognitoConfig, type Role } from './auth.ts';
 
 /**
  * Reads /config.json next to index.html. No file (the local server answers 404), or a file whose mode is
@@ -66,43 +34,35 @@ export interface SignedInUser {
   role: Role | undefined;
 }
 
-async function postForm(url: string, body: URLSearchParams): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-      credentials: 'omit',
-      cache: 'no-store',
-      referrerPolicy: 'no-referrer',
-    });
-  } catch {
-    throw new AuthError('network', 'the sign-in service did not answer');
-  }
-  const parsed: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    const code = typeof error['error'] === 'string' ? error['error'] : `http_${response.status}`;
-    throw new AuthError(code, typeof error['error_description'] === 'string' ? `${code}: ${error['error_description']}` : `${code} (HTTP ${response.status})`);
-  }
-  return parsed;
-}
+/** A nonce per sign-in (OIDC Core 3.1.2.1): oidc-client-ts keeps it with the state and checks the ID token's. */
+const RETRY_MS = 30_000;
+
+const freshNonce = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 export class CognitoSession {
-  private tokens: TokenSet | undefined;
-  private refreshing: Promise<TokenSet | undefined> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly manager: UserManager;
+  private user: User | null = null;
   private expired: () => void = () => undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly config: CognitoConfig,
-    private readonly storage: Storage = window.sessionStorage,
+    storage: Storage = window.sessionStorage,
     private readonly origin: string = window.location.origin,
   ) {
-    this.tokens = parseTokenSet(storage.getItem(TOKENS_KEY));
-    if (this.tokens && isExpired(this.tokens, Date.now()) && !this.tokens.refreshToken) this.clear();
-    this.schedule();
+    const store = new WebStorageStateStore({ store: storage });
+    this.manager = new UserManager(oidcSettings(config, origin, { userStore: store, stateStore: store }));
+    this.manager.events.addUserLoaded((user) => void (this.user = user));
+    // The refresh was refused (refresh token revoked or expired) or the tokens ran out: the session is over.
+    this.manager.events.addSilentRenewError((error) => void this.renewFailed(error));
+    this.manager.events.addAccessTokenExpired(() => void this.end());
+  }
+
+  /** Loads the stored session (if any) before the first user() call. */
+  async load(): Promise<void> {
+    const user = await this.manager.getUser();
+    this.user = user && !user.expired ? user : null;
+    if (user && !this.user) await this.manager.removeUser();
   }
 
   /** Called when the session ends without the user asking (refresh refused, tokens expired). */
@@ -110,51 +70,39 @@ export class CognitoSession {
     this.expired = handler;
   }
 
-  get redirectUri(): string {
-    return redirectUriFor(this.origin);
-  }
-
   /** Who the ID token says is signed in; for display and routing only, the API checks the access token. */
-  user(): SignedInUser | undefined {
-    if (!this.tokens) return undefined;
-    if (isExpired(this.tokens, Date.now()) && !this.tokens.refreshToken) return undefined;
-    try {
-      const claims = decodeJwtPayload(this.tokens.idToken);
-      return { sub: String(claims['sub'] ?? ''), name: displayNameOf(claims), role: roleOf(claims) };
-    } catch {
-      this.clear();
-      return undefined;
-    }
+  currentUser(): SignedInUser | undefined {
+    if (!this.user || this.user.expired) return undefined;
+    const claims = this.user.profile;
+    return { sub: claims.sub, name: displayNameOf(claims), role: roleOf(claims) };
   }
 
-  /** A current access token for the API's Authorization header, refreshed first when it is about to expire. */
-  async accessToken(): Promise<string | undefined> {
-    const tokens = this.tokens;
-    if (!tokens) return undefined;
-    if (!shouldRefresh(tokens, Date.now())) return tokens.accessToken;
-    const fresh = await this.refresh();
-    if (fresh) return fresh.accessToken;
-    return this.tokens && !isExpired(this.tokens, Date.now()) ? this.tokens.accessToken : undefined;
+  /** A current access token for the API's Authorization header (the library refreshes it ahead of expiry). */
+  accessToken(): Promise<string | undefined> {
+    return Promise.resolve(this.user && !this.user.expired ? this.user.access_token : undefined);
   }
 
-  /** Sends the tab to the hosted UI; the verifier and state stay behind in sessionStorage. */
+  /** Sends the tab to the hosted UI; the library keeps the PKCE verifier, state and nonce in sessionStorage. */
   async beginSignIn(returnTo: string): Promise<void> {
-    const { pending, codeChallenge } = await createPendingSignIn(returnTo, Date.now());
-    this.storage.setItem(PENDING_KEY, JSON.stringify(pending));
-    window.location.assign(authorizeUrl(this.config, { redirectUri: this.redirectUri, codeChallenge, state: pending.state }));
+    await this.manager.signinRedirect({ state: safeReturnTo(returnTo), nonce: freshNonce() });
   }
 
   /**
-   * On /callback: checks the state, trades the code and the verifier for tokens and returns the hash to go
-   * back to. The pending sign-in is used once, whether this succeeds or not.
+   * On /callback: the library checks the state and the nonce and trades the code and verifier for tokens; a
+   * sign-in older than PENDING_MAX_AGE_SECONDS is dropped first, so its answer no longer matches any state.
+   * Returns the hash to go back to.
    */
-  async completeSignIn(search: string): Promise<string> {
-    const pending = parsePendingSignIn(this.storage.getItem(PENDING_KEY));
-    this.storage.removeItem(PENDING_KEY);
-    const { code } = verifyCallback(new URLSearchParams(search), pending, Date.now());
-    const body = codeExchangeBody(this.config, { code, redirectUri: this.redirectUri, codeVerifier: pending!.codeVerifier });
-    this.store(tokenSetFrom(await postForm(tokenUrl(this.config), body), Date.now()));
-    return pending!.returnTo;
+  async completeSignIn(url: string): Promise<string> {
+    await this.manager.clearStaleState();
+    const user = await this.manager.signinRedirectCallback(url);
+    try {
+      checkIdTokenClaims(user.profile, this.config);
+    } catch (error) {
+      await this.manager.removeUser();
+      throw error;
+    }
+    this.user = user;
+    return safeReturnTo(user.state);
   }
 
   /**
@@ -163,60 +111,36 @@ export class CognitoSession {
    * A revocation that fails (network) does not keep the user signed in: the hosted UI logout still runs.
    */
   async signOut(): Promise<void> {
-    const refreshToken = this.tokens?.refreshToken;
-    this.clear();
-    if (refreshToken) await postForm(revokeUrl(this.config), revokeBody(this.config, refreshToken)).catch(() => undefined);
+    this.manager.stopSilentRenew();
+    await this.manager.revokeTokens().catch(() => undefined);
+    await this.clear();
     window.location.assign(logoutUrl(this.config, logoutUriFor(this.origin)));
   }
 
-  clear(): void {
-    this.tokens = undefined;
-    this.refreshing = undefined;
-    clearTimeout(this.timer);
-    this.storage.removeItem(TOKENS_KEY);
+  async clear(): Promise<void> {
+    this.user = null;
+    clearTimeout(this.retry);
+    await this.manager.removeUser();
+    await this.manager.clearStaleState();
   }
 
-  private store(tokens: TokenSet): void {
-    this.tokens = tokens;
-    this.storage.setItem(TOKENS_KEY, JSON.stringify(tokens));
-    this.schedule();
+  /**
+   * Refused by Cognito (an OAuth error answer: the refresh token was revoked or expired): the session is over.
+   * The service not answering keeps a session whose tokens still work, and tries again shortly.
+   */
+  private async renewFailed(error: Error): Promise<void> {
+    if (!(error instanceof ErrorResponse) && this.user && !this.user.expired) {
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => void this.manager.signinSilent().catch((again: unknown) => this.renewFailed(again instanceof Error ? again : new Error(String(again)))), RETRY_MS);
+      return;
+    }
+    await this.end();
   }
 
-  private schedule(delay?: number): void {
-    clearTimeout(this.timer);
-    if (!this.tokens?.refreshToken) return;
-    this.timer = setTimeout(() => void this.refresh(), Math.min(MAX_TIMER_MS, delay ?? refreshDelay(this.tokens, Date.now())));
-  }
-
-  /** One refresh at a time; undefined when there is nothing to refresh with or the service refused. */
-  private refresh(): Promise<TokenSet | undefined> {
-    if (this.refreshing) return this.refreshing;
-    const previous = this.tokens;
-    const refreshToken = previous?.refreshToken;
-    if (!previous || !refreshToken) return Promise.resolve(undefined);
-    const run = async (): Promise<TokenSet | undefined> => {
-      try {
-        const fresh = tokenSetFrom(await postForm(tokenUrl(this.config), refreshBody(this.config, refreshToken)), Date.now(), previous);
-        if (this.tokens !== previous) return undefined;
-        this.store(fresh);
-        return fresh;
-      } catch (error) {
-        if (this.tokens !== previous) return undefined;
-        // The service did not answer: try again shortly while the tokens still work.
-        const transient = error instanceof AuthError && (error.code === 'network' || error.code.startsWith('http_5'));
-        if (transient && !isExpired(previous, Date.now())) {
-          this.schedule(RETRY_MS);
-          return undefined;
-        }
-        this.clear();
-        this.expired();
-        return undefined;
-      }
-    };
-    const refreshing = run().finally(() => {
-      if (this.refreshing === refreshing) this.refreshing = undefined;
-    });
-    this.refreshing = refreshing;
-    return refreshing;
+  private async end(): Promise<void> {
+    await this.clear();
+    this.expired();
   }
 }
+
+export { AuthError };

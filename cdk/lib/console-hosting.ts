@@ -88,9 +88,9 @@ export class ConsoleHosting extends Construct {
       comment: '1823 Assist console security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          // The API is served by this distribution ('self'); the hosted UI's token and revoke endpoints are
-          // the only other host the page may call.
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' ${cognitoHostedUiUrl(props.cognitoDomainPrefix, region)}; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+          // The API is served by this distribution ('self'); the hosted UI's token and revoke endpoints and the
+          // pool's OpenID discovery document (cognito-idp) are the only other hosts the page may call.
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' ${cognitoHostedUiUrl(props.cognitoDomainPrefix, region)} ${cognitoIssuerOrigin(region)}; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
@@ -196,6 +196,8 @@ export class ConsoleHosting extends Construct {
           userPoolId: props.userPool.userPoolId,
           clientId: props.client.userPoolClientId,
           authDomain: cognitoHostedUiUrl(props.cognitoDomainPrefix, props.userPool.stack.region),
+          // https://cognito-idp.<region>.amazonaws.com/<pool id>: the OpenID issuer the console discovers.
+          issuer: props.userPool.userPoolProviderUrl,
         }),
       ],
     });
@@ -205,4 +207,9 @@ export class ConsoleHosting extends Construct {
 /** The Cognito hosted UI's origin for a domain prefix. */
 export function cognitoHostedUiUrl(domainPrefix: string, region: string): string {
   return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
+}
+
+/** Where a region's user pools publish their OpenID discovery documents (each pool's issuer is a path under it). */
+export function cognitoIssuerOrigin(region: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com`;
 }

@@ -1,11 +1,13 @@
 /**
  * The deployed console's sign-in, end to end in headless Chromium: the built dist served as CloudFront
  * would (index.html, callback/index.html, config.json in cognito mode, the distribution's CSP), a loopback
- * stand-in for the Cognito hosted UI that implements the authorization code grant with PKCE (RFC 7636) for
- * real, and a loopback stand-in for the HTTP API that, like its JWT authorizer, wants a valid Bearer token.
+ * stand-in for the Cognito user pool and hosted UI that implements OpenID Connect for real (discovery
+ * document, JWKS, the authorization code grant with PKCE (RFC 7636), RS256-signed ID tokens carrying the
+ * request's nonce, refresh, revocation (RFC 7009), logout), and a loopback stand-in for the HTTP API that,
+ * like its JWT authorizer, verifies the Bearer token against the pool's JWKS.
  * The stand-ins are test infrastructure, not product code: they check what Cognito and API Gateway check.
  */
-import { createHash, createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, createSign, createVerify, generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,8 +18,10 @@ import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../../console/build.ts';
 import { launchChromium, screenshot, watchPageErrors } from './console-harness.ts';
 
 const CLIENT_ID = 'console-test-client';
-const TOKENS_KEY = 'assist.auth.tokens';
-const PENDING_KEY = 'assist.auth.pending';
+const USER_POOL_ID = 'ap-east-1_Loopback';
+const KEY_ID = 'loopback-1';
+/** Where oidc-client-ts keeps the user (tokens) in sessionStorage; a pending sign-in is `oidc.<state id>`. */
+const userKey = () => `oidc.user:${cognito.issuer}:${CLIENT_ID}`;
 
 interface Loopback {
   url: string;
@@ -60,17 +64,28 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** The pool's signing key as its JWKS publishes it (RFC 7517). */
+const JWKS = { keys: [{ ...(publicKey.export({ format: 'jwk' }) as JsonWebKey), kid: KEY_ID, alg: 'RS256', use: 'sig' }] };
+
 function signJwt(claims: Record<string, unknown>): string {
-  const input = `${b64url({ alg: 'RS256', kid: 'loopback', typ: 'JWT' })}.${b64url(claims)}`;
+  const input = `${b64url({ alg: 'RS256', kid: KEY_ID, typ: 'JWT' })}.${b64url(claims)}`;
   return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
 }
 
-function verifyJwt(token: string): Record<string, unknown> | undefined {
+/**
+ * What API Gateway's JWT authorizer does: the key named by `kid` from the issuer's JWKS (fetched over HTTP
+ * like the authorizer does), an RS256 signature, the issuer, and an unexpired token.
+ */
+async function verifyJwt(token: string, issuer: string): Promise<Record<string, unknown> | undefined> {
   const [header, payload, signature, extra] = token.split('.');
   if (!header || !payload || !signature || extra !== undefined) return undefined;
-  if (!createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature, 'base64url'))) return undefined;
+  const { kid, alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid?: string; alg?: string };
+  const { jwks_uri: jwksUri } = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const jwk = ((await (await fetch(jwksUri)).json()) as typeof JWKS).keys.find((key) => key.kid === kid);
+  if (!jwk || alg !== 'RS256') return undefined;
+  if (!createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(signature, 'base64url'))) return undefined;
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-  return typeof claims['exp'] === 'number' && claims['exp'] * 1000 > Date.now() ? claims : undefined;
+  return claims['iss'] === issuer && typeof claims['exp'] === 'number' && claims['exp'] * 1000 > Date.now() ? claims : undefined;
 }
 
 interface TokenCall {
@@ -81,6 +96,12 @@ interface TokenCall {
 }
 
 interface FakeCognito extends Loopback {
+  /** The pool's issuer, `<url>/<pool id>` as Cognito's is `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  issuer: string;
+  /** ID tokens issued, decoded (to check the nonce). */
+  idTokenClaims: Record<string, unknown>[];
+  /** Revokes a refresh token server-side (an administrator's global sign-out). */
+  revokeServerSide(token: string): void;
   authorizeCalls: URLSearchParams[];
   tokenCalls: TokenCall[];
   accessTokens: string[];
@@ -91,13 +112,22 @@ interface FakeCognito extends Loopback {
   refreshTokenWorks(token: string): boolean;
   /** Lifetime of the tokens it issues (Cognito: 3600 s). */
   lifetimeSeconds: number;
+  /** How many coming refresh requests get a 503 with no OAuth error body (the service briefly down). */
+  refreshOutages: number;
 }
 
 async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognito> {
-  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; used: boolean }>();
-  const refreshTokens = new Set<string>();
+  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; nonce: string | null; used: boolean }>();
+  /** Each live refresh token with the sign-in it belongs to: a refreshed ID token keeps auth_time, as Cognito's does. */
+  const refreshTokens = new Map<string, { authTime: number }>();
+  let origin = '';
   let issuer = '';
   const fake = {
+    get issuer() {
+      return issuer;
+    },
+    idTokenClaims: [] as Record<string, unknown>[],
+    revokeServerSide: (token: string) => void refreshTokens.delete(token),
     authorizeCalls: [] as URLSearchParams[],
     tokenCalls: [] as TokenCall[],
     accessTokens: [] as string[],
@@ -105,14 +135,18 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
     revoked: [] as string[],
     refreshTokenWorks: (token: string) => refreshTokens.has(token),
     lifetimeSeconds: 3600,
+    refreshOutages: 0,
   };
-  const issue = (refreshToken?: string) => {
+  const issue = (session: { authTime: number; nonce?: string | null }, refreshToken?: string) => {
     const now = Math.floor(Date.now() / 1000);
-    const common = { sub: 'b1e2c3d4-agent', iss: issuer, 'cognito:groups': ['agent'], iat: now, auth_time: now, exp: now + fake.lifetimeSeconds };
+    const common = { sub: 'b1e2c3d4-agent', iss: issuer, 'cognito:groups': ['agent'], iat: now, auth_time: session.authTime, exp: now + fake.lifetimeSeconds };
     const accessToken = signJwt({ ...common, token_use: 'access', client_id: CLIENT_ID, scope: 'openid email profile', jti: randomBytes(8).toString('hex') });
     fake.accessTokens.push(accessToken);
+    // OIDC Core 3.1.3.6: the nonce of the authorization request goes into the ID token (not on refresh).
+    const idClaims = { ...common, token_use: 'id', aud: CLIENT_ID, ...(session.nonce ? { nonce: session.nonce } : {}), email: 'chan.tai.man@1823.example', name: 'Chan Tai Man' };
+    fake.idTokenClaims.push(idClaims);
     return {
-      id_token: signJwt({ ...common, token_use: 'id', aud: CLIENT_ID, email: 'chan.tai.man@1823.example', name: 'Chan Tai Man' }),
+      id_token: signJwt(idClaims),
       access_token: accessToken,
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
       expires_in: fake.lifetimeSeconds,
@@ -122,7 +156,24 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
   const cors = () => ({ 'access-control-allow-origin': consoleOrigin(), vary: 'Origin' });
 
   const server = await listen(async (request, response) => {
-    const url = new URL(request.url ?? '/', issuer || 'http://127.0.0.1');
+    const url = new URL(request.url ?? '/', origin || 'http://127.0.0.1');
+    if (url.pathname === `/${USER_POOL_ID}/.well-known/openid-configuration`) {
+      // As Cognito publishes it at https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/openid-configuration.
+      return json(response, 200, {
+        issuer,
+        authorization_endpoint: `${origin}/oauth2/authorize`,
+        token_endpoint: `${origin}/oauth2/token`,
+        revocation_endpoint: `${origin}/oauth2/revoke`,
+        userinfo_endpoint: `${origin}/oauth2/userInfo`,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        response_types_supported: ['code', 'token'],
+        scopes_supported: ['openid', 'email', 'phone', 'profile'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      }, { 'access-control-allow-origin': '*' });
+    }
+    if (url.pathname === `/${USER_POOL_ID}/.well-known/jwks.json`) return json(response, 200, JWKS, { 'access-control-allow-origin': '*' });
     if (url.pathname === '/oauth2/authorize' && request.method === 'GET') {
       const query = url.searchParams;
       fake.authorizeCalls.push(query);
@@ -142,7 +193,7 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
       }
       // The user signs in (password, MFA) here; the stand-in skips straight to the answer.
       const code = randomBytes(16).toString('hex');
-      codes.set(code, { clientId: CLIENT_ID, redirectUri: query.get('redirect_uri')!, challenge: query.get('code_challenge')!, used: false });
+      codes.set(code, { clientId: CLIENT_ID, redirectUri: query.get('redirect_uri')!, challenge: query.get('code_challenge')!, nonce: query.get('nonce'), used: false });
       response.writeHead(302, { location: `${query.get('redirect_uri')}?${new URLSearchParams({ code, state: query.get('state')! })}` });
       response.end();
       return;
@@ -172,13 +223,22 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
         const verifier = form.get('code_verifier') ?? '';
         if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier) || createHash('sha256').update(verifier, 'ascii').digest('base64url') !== grant.challenge) return refuse('invalid_grant');
         const refreshToken = randomBytes(24).toString('base64url');
-        refreshTokens.add(refreshToken);
-        return json(response, 200, issue(refreshToken), cors());
+        const session = { authTime: Math.floor(Date.now() / 1000) };
+        refreshTokens.set(refreshToken, session);
+        return json(response, 200, issue({ ...session, nonce: grant.nonce }, refreshToken), cors());
       }
       if (form.get('grant_type') === 'refresh_token') {
-        if (!refreshTokens.has(form.get('refresh_token') ?? '')) return refuse('invalid_grant');
+        if (fake.refreshOutages > 0) {
+          fake.refreshOutages--;
+          call.status = 503;
+          response.writeHead(503, { ...cors(), 'content-type': 'text/plain' });
+          response.end('Service Unavailable');
+          return;
+        }
+        const session = refreshTokens.get(form.get('refresh_token') ?? '');
+        if (!session) return refuse('invalid_grant');
         // Cognito does not rotate refresh tokens: the answer has none.
-        return json(response, 200, issue(), cors());
+        return json(response, 200, issue(session), cors());
       }
       return refuse('unsupported_grant_type');
     }
@@ -212,7 +272,8 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('not found');
   });
-  issuer = server.url;
+  origin = server.url;
+  issuer = `${server.url}/${USER_POOL_ID}`;
   return Object.assign(fake, server);
 }
 
@@ -241,9 +302,9 @@ const ENQUIRY = {
   manualReason: null,
 };
 
-async function startFakeApi(consoleOrigin: () => string): Promise<Loopback & { calls: ApiCall[] }> {
+async function startFakeApi(consoleOrigin: () => string, issuer: () => string): Promise<Loopback & { calls: ApiCall[] }> {
   const calls: ApiCall[] = [];
-  const server = await listen((request, response) => {
+  const server = await listen(async (request, response) => {
     const cors = { 'access-control-allow-origin': consoleOrigin(), vary: 'Origin' };
     if (request.method === 'OPTIONS') {
       response.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET,POST', 'access-control-allow-headers': 'authorization,content-type', 'access-control-max-age': '3600' });
@@ -254,7 +315,7 @@ async function startFakeApi(consoleOrigin: () => string): Promise<Loopback & { c
     const call: ApiCall = { method: request.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization: request.headers.authorization, status: 200 };
     calls.push(call);
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const claims = scheme === 'Bearer' && token ? verifyJwt(token) : undefined;
+    const claims = scheme === 'Bearer' && token ? await verifyJwt(token, issuer()) : undefined;
     // HTTP API JWT authorizer: valid signature and exp; aud (ID token) or client_id (access token) is the client.
     if (!claims || (claims['aud'] ?? claims['client_id']) !== CLIENT_ID) {
       call.status = 401;
@@ -275,9 +336,9 @@ const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf
 async function startConsoleHost(config: () => Record<string, string>): Promise<Loopback> {
   return listen(async (request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const { apiUrl = '', authDomain = '' } = config();
+    const { apiUrl = '', authDomain = '', issuer = '' } = config();
     const headers = {
-      'content-security-policy': `default-src 'self'; connect-src 'self' ${apiUrl} ${authDomain}; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+      'content-security-policy': `default-src 'self'; connect-src 'self' ${apiUrl} ${authDomain} ${new URL(issuer).origin}; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
     };
@@ -314,8 +375,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   const origin = () => host.url;
   cognito = await startFakeCognito(origin);
-  apiServer = await startFakeApi(origin);
-  host = await startConsoleHost(() => ({ mode: 'cognito', apiUrl: apiServer.url, region: 'ap-east-1', userPoolId: 'ap-east-1_Loopback', clientId: CLIENT_ID, authDomain: cognito.url }));
+  apiServer = await startFakeApi(origin, () => cognito.issuer);
+  host = await startConsoleHost(() => ({ mode: 'cognito', apiUrl: apiServer.url, region: 'ap-east-1', userPoolId: USER_POOL_ID, clientId: CLIENT_ID, authDomain: cognito.url, issuer: cognito.issuer }));
 });
 
 afterAll(async () => {
@@ -329,7 +390,9 @@ beforeEach(() => {
   cognito.accessTokens.length = 0;
   cognito.logoutCalls.length = 0;
   cognito.revoked.length = 0;
+  cognito.idTokenClaims.length = 0;
   cognito.lifetimeSeconds = 3600;
+  cognito.refreshOutages = 0;
   apiServer.calls.length = 0;
 });
 
@@ -368,7 +431,10 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
     expect(cognito.authorizeCalls).toHaveLength(1);
     const authorize = Object.fromEntries(cognito.authorizeCalls[0]!);
     expect(authorize).toMatchObject({ response_type: 'code', client_id: CLIENT_ID, redirect_uri: `${host.url}/callback`, scope: 'openid email profile', code_challenge_method: 'S256' });
-    expect(authorize['state']).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(authorize['state']!.length).toBeGreaterThanOrEqual(32);
+    // A fresh nonce went out, and came back inside the ID token (oidc-client-ts refuses a mismatch).
+    expect(authorize['nonce']).toMatch(/^[0-9a-f]{64}$/);
+    expect(cognito.idTokenClaims[0]?.['nonce']).toBe(authorize['nonce']);
     // The code exchange carried the verifier of that challenge, and succeeded.
     expect(cognito.tokenCalls).toEqual([expect.objectContaining({ grantType: 'authorization_code', status: 200 })]);
     const verifier = cognito.tokenCalls[0]!.codeVerifier!;
@@ -386,13 +452,13 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
 
     // Tokens in sessionStorage only; the verifier and state are gone once used.
     const stored = await storage(page);
-    expect(Object.keys(stored.session)).toEqual([TOKENS_KEY]);
-    expect(stored.session[TOKENS_KEY]).toContain(cognito.accessTokens[0]!);
+    expect(Object.keys(stored.session)).toEqual([userKey()]);
+    expect(stored.session[userKey()]).toContain(cognito.accessTokens[0]!);
     expect(JSON.stringify(stored.local)).not.toMatch(/eyJ|token/i);
     expect(errors).toEqual([]);
 
     // Sign out: the refresh token is revoked, then the hosted UI's logout, back to the console's sign-in.
-    const { refreshToken } = JSON.parse(stored.session[TOKENS_KEY]!) as { refreshToken: string };
+    const { refresh_token: refreshToken } = JSON.parse(stored.session[userKey()]!) as { refresh_token: string };
     expect(cognito.refreshTokenWorks(refreshToken)).toBe(true);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
@@ -440,11 +506,12 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
 
     // In the browser: the verifier this tab kept is swapped for another before /callback runs.
     const { page, errors } = await openConsole();
-    await page.context().addInitScript(([key]) => {
+    await page.context().addInitScript(() => {
       if (!window.location.pathname.startsWith('/callback')) return;
-      const pending = JSON.parse(window.sessionStorage.getItem(key!) ?? 'null') as { codeVerifier: string } | null;
-      if (pending) window.sessionStorage.setItem(key!, JSON.stringify({ ...pending, codeVerifier: 'A'.repeat(64) }));
-    }, [PENDING_KEY]);
+      for (const key of Object.keys(window.sessionStorage).filter((name) => name.startsWith('oidc.') && !name.startsWith('oidc.user:'))) {
+        window.sessionStorage.setItem(key, JSON.stringify({ ...(JSON.parse(window.sessionStorage.getItem(key)!) as object), code_verifier: 'A'.repeat(64) }));
+      }
+    });
     await page.getByRole('button', { name: 'Sign in with staff account' }).click();
     const failure = page.locator('#auth-error');
     await failure.waitFor();
@@ -454,19 +521,111 @@ describe('deployed console: Cognito hosted UI sign-in with PKCE', () => {
     expect((await storage(page)).session).toEqual({});
     await screenshot(page, 'cognito-wrong-verifier');
 
-    // A callback whose state is not the one this tab sent (CSRF, injected code) never reaches the token endpoint.
+    // A callback this tab never started (CSRF, injected code) never reaches the token endpoint.
     cognito.tokenCalls.length = 0;
-    await page.evaluate(([key]) => window.sessionStorage.setItem(key!, JSON.stringify({ state: 'x'.repeat(43), codeVerifier: 'v'.repeat(64), returnTo: '#/', createdAt: Date.now() })), [PENDING_KEY]);
-    await page.goto(`/callback?${new URLSearchParams({ code: 'stolen-code', state: 'forged-state' })}`);
+    await page.goto(`/callback?${new URLSearchParams({ code: 'stolen-code', state: 'f'.repeat(32) })}`);
     await failure.waitFor();
-    expect(await failure.textContent()).toContain('does not match');
-    expect((await storage(page)).session).toEqual({});
-    // Nor does one this tab never started.
-    await page.goto(`/callback?${new URLSearchParams({ code: 'stolen-code', state: 'x'.repeat(43) })}`);
-    await failure.waitFor();
-    expect(await failure.textContent()).toContain('no sign-in was started');
+    expect(await failure.textContent()).toContain('No matching state found');
     expect(cognito.tokenCalls).toEqual([]);
     expect(apiServer.calls).toEqual([]);
+    expect((await storage(page)).session).toEqual({});
+    expect(errors.filter((error) => !error.includes('status of 400'))).toEqual([]);
+  });
+
+  it('refuses a tampered state: the answer does not match the sign-in this tab started, no code exchange', async () => {
+    const { page, errors } = await openConsole();
+    // The hosted UI's answer arrives with its state altered (one character), before the console reads it.
+    await page.context().addInitScript(() => {
+      if (!window.location.pathname.startsWith('/callback')) return;
+      const url = new URL(window.location.href);
+      const state = url.searchParams.get('state') ?? '';
+      url.searchParams.set('state', (state[0] === 'a' ? 'b' : 'a') + state.slice(1));
+      window.history.replaceState(null, '', url);
+    });
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    const failure = page.locator('#auth-error');
+    await failure.waitFor();
+    expect(await failure.textContent()).toContain('No matching state found');
+    expect(cognito.authorizeCalls).toHaveLength(1);
+    expect(cognito.tokenCalls).toEqual([]);
+    expect(apiServer.calls).toEqual([]);
+    expect(Object.keys((await storage(page)).session).some((key) => key.startsWith('oidc.user:'))).toBe(false);
+    await screenshot(page, 'cognito-tampered-state');
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses an expired sign-in: an answer to a sign-in started more than 15 minutes ago is not redeemed', async () => {
+    const { page, errors } = await openConsole();
+    // The user left the hosted UI open for 16 minutes: the pending sign-in is that old when the answer comes.
+    await page.context().addInitScript(() => {
+      if (!window.location.pathname.startsWith('/callback')) return;
+      for (const key of Object.keys(window.sessionStorage).filter((name) => name.startsWith('oidc.') && !name.startsWith('oidc.user:'))) {
+        const pending = JSON.parse(window.sessionStorage.getItem(key)!) as { created: number };
+        window.sessionStorage.setItem(key, JSON.stringify({ ...pending, created: pending.created - 16 * 60 }));
+      }
+    });
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    const failure = page.locator('#auth-error');
+    await failure.waitFor();
+    expect(await failure.textContent()).toContain('No matching state found');
+    expect(cognito.tokenCalls).toEqual([]);
+    // The stale sign-in is gone from storage too, and the user can start again.
+    expect((await storage(page)).session).toEqual({});
+    await page.getByRole('link', { name: 'Back to sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('drops a stored session whose tokens expired while the tab was closed: back to sign-in, nothing sent', async () => {
+    const { page, errors } = await openConsole();
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    // The laptop slept past the tokens' expiry: the stored session says they ran out an hour ago.
+    await page.evaluate((key) => {
+      const user = JSON.parse(window.sessionStorage.getItem(key)!) as { expires_at: number };
+      window.sessionStorage.setItem(key, JSON.stringify({ ...user, expires_at: Math.floor(Date.now() / 1000) - 3600 }));
+    }, userKey());
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect((await storage(page)).session).toEqual({});
+    const callsAtSignIn = apiServer.calls.length;
+    await page.waitForTimeout(3_500); // longer than the queue's poll: nothing is sent with the expired token
+    expect(apiServer.calls.length).toBe(callsAtSignIn);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps the session when the token service does not answer a refresh, while the tokens still work', async () => {
+    cognito.lifetimeSeconds = 303; // refresh due about 3 s after signing in
+    cognito.refreshOutages = 1;
+    const { page, errors } = await openConsole();
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    await expect.poll(() => cognito.tokenCalls.map((call) => `${call.grantType}:${call.status}`), { timeout: 20_000 }).toContain('refresh_token:503');
+    // Still signed in, and the queue keeps polling with the access token it has (valid for another 5 minutes).
+    const callsAtOutage = apiServer.calls.length;
+    await expect.poll(() => apiServer.calls.length, { timeout: 10_000 }).toBeGreaterThan(callsAtOutage);
+    expect(apiServer.calls.at(-1)).toMatchObject({ authorization: `Bearer ${cognito.accessTokens[0]}`, status: 200 });
+    expect(await page.locator('#session-name').textContent()).toBe('Signed in as Chan Tai Man (agent)');
+    expect(Object.keys((await storage(page)).session)).toEqual([userKey()]);
+    expect(errors.filter((error) => !error.includes('status of 503'))).toEqual([]);
+  });
+
+  it('ends the session when the refresh is refused: tokens cleared, back to sign-in, no call with the old token', async () => {
+    cognito.lifetimeSeconds = 303; // the console refreshes 300 s before expiry: about 3 s after signing in (and every 3 s after)
+    const { page, errors } = await openConsole();
+    await page.getByRole('button', { name: 'Sign in with staff account' }).click();
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    // An administrator signs the user out everywhere: the refresh token stops working at the pool.
+    const { refresh_token: refreshToken } = JSON.parse((await storage(page)).session[userKey()]!) as { refresh_token: string };
+    cognito.revokeServerSide(refreshToken);
+    await expect.poll(() => cognito.tokenCalls.map((call) => `${call.grantType}:${call.status}`), { timeout: 20_000 }).toContain('refresh_token:400');
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect((await storage(page)).session).toEqual({});
+    const callsAfterRefusal = apiServer.calls.length;
+    await page.waitForTimeout(4_000); // the queue polled every 3 s while signed in: it must have stopped
+    expect(apiServer.calls.length).toBe(callsAfterRefusal);
+    expect(apiServer.calls.every((call) => call.status === 200)).toBe(true);
+    await screenshot(page, 'cognito-refresh-refused');
     expect(errors.filter((error) => !error.includes('status of 400'))).toEqual([]);
   });
 });

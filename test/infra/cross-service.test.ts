@@ -360,7 +360,7 @@ describe('edge and abuse controls', () => {
   it('sends a CSP whose connect-src names exactly this origin and the Cognito hosted UI host', () => {
     const [, policy] = ofType(dev.resources, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
     const csp = JSON.stringify((policy.Properties?.['ResponseHeadersPolicyConfig'] as Record<string, Json>)['SecurityHeadersConfig']);
-    expect(csp).toContain(`connect-src 'self' https://assist-1823-console.auth.${REGION}.amazoncognito.com;`);
+    expect(csp).toContain(`connect-src 'self' https://assist-1823-console.auth.${REGION}.amazoncognito.com https://cognito-idp.${REGION}.amazonaws.com;`);
     expect(csp).not.toContain('*');
   });
 

@@ -44,7 +44,7 @@ describe('intake messages', () => {
     expect(problemsOf({ ...written, kind: 'fax' })[0]).toEqual({ field: 'kind', problem: 'must be "voicemail" or "written"' });
     expect(problemsOf({ ...written, text: '   ' })[0]?.field).toBe('text');
     expect(problemsOf({ ...written, text: 'x'.repeat(5001) })[0]).toEqual({ field: 'text', problem: 'must be at most 5000 characters' });
-    expect(problemsOf({ ...written, extra: 1 })[0]).toEqual({ field: '(message)', problem: 'has unknown field(s): extra' });
+    expect(problemsOf({ ...written, extra: 1 })[0]).toEqual({ field: 'extra', problem: 'is not a known field' });
     expect(() => parseJsonOrThrow(IntakeMessageSchema, '{not json')).toThrow('(body): is not valid JSON');
   });
 

@@ -24,7 +24,7 @@ describe('retention periods (defined once, validated)', () => {
   it('refuses audio kept longer than its pointer, a ledger shorter than SQS redelivery, unknown and non-integer periods', () => {
     expect(problemsOf({ ...RETENTION, rawObjectsDays: 120 }).map((p) => p.field)).toEqual(['rawObjectsDays']);
     expect(problemsOf({ ...RETENTION, smsLedgerDays: 7 }).map((p) => p.field)).toEqual(['smsLedgerDays']);
-    expect(problemsOf({ ...RETENTION, countersDays: 30 })).toEqual([{ field: '(message)', problem: 'has unknown field(s): countersDays' }]);
+    expect(problemsOf({ ...RETENTION, countersDays: 30 })).toEqual([{ field: 'countersDays', problem: 'is not a known field' }]);
     expect(problemsOf({ ...RETENTION, taskTokenDays: 7.5 }).map((p) => p.field)).toEqual(['taskTokenDays']);
   });
 

@@ -25,13 +25,16 @@ const REFERENCE_WORDS = [
  */
 const REFERENCE_NUMBER = new RegExp(
   String.raw`(?:${REFERENCE_WORDS})\s*(?:is|was|:|#|係|系|是|為|为)?\s*` +
-    String.raw`([A-Za-z]{0,5}[- ]?\d[0-9A-Za-z]*(?:[-/]\d[0-9A-Za-z]*)*)`,
+    String.raw`([A-Za-z]{0,5}[- /]?\d[0-9A-Za-z]*(?:[-/]\d[0-9A-Za-z]*)*)`,
   'gid',
 );
 
-/** HK$1,200 / $350.50 / RMB 5000 / 1200元 / 一千二百蚊 (Chinese numerals never form a phone number anyway). */
+/**
+ * HK$1,200 / $350.50 / RMB 5000 / 1200元 / 一千二百蚊 (Chinese numerals never form a phone number anyway). An amount
+ * may follow a comma (a full-width "，" is folded to ","), just not a digit and comma, i.e. the middle of "1,200".
+ */
 const MONEY_AMOUNT =
-  /(?:HK\$|HKD|RMB|US\$|\$|港幣|港币|人民幣|人民币)\s?\d[\d,]*(?:\.\d+)?|(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:元|蚊|港元|dollars?\b|hkd\b)/gi;
+  /(?:HK\$|HKD|RMB|US\$|\$|港幣|港币|人民幣|人民币)\s?\d[\d,]*(?:\.\d+)?|(?<![\d.])(?<!\d,)\d[\d,]*(?:\.\d+)?\s?(?:元|蚊|港元|dollars?\b|hkd\b)/gi;
 
 export function findKeptRanges(text: string): TextRange[] {
   return [

@@ -45,13 +45,16 @@ const YEAR = /^(?:19|20)\d\d$/;
 
 /**
  * Eight digits can also be a date or a span of years. Reject the groupings phone numbers are never
- * written in: 2026-03-15 (4-2-2), 15-03-2026 (2-2-4), and year ranges like 2025-2026.
+ * written in: 2026-03-15 (4-2-2), 15-03-2026 (2-2-4), and year ranges joined by a hyphen like 2025-2026.
+ * A number dialled with its country code (+852 2000 1900) is a phone number whatever its digits; two
+ * years with a space between (2000 1900) are more likely a landline than a period, so they are redacted.
  */
-function looksLikeDateOrYears(localNumber: string): boolean {
+function looksLikeDateOrYears(written: string, localNumber: string): boolean {
+  if (written.length !== localNumber.length) return false; // a country code or prefix was dialled
   const groups = localNumber.split(/[ -]/);
   const lengths = groups.map((group) => group.length).join('-');
   if (lengths === '4-2-2' || lengths === '2-2-4') return true;
-  return groups.length === 2 && groups.every((group) => YEAR.test(group));
+  return groups.length === 2 && localNumber.includes('-') && groups.every((group) => YEAR.test(group));
 }
 
 /** Hong Kong and mainland phone numbers written in digits (full-width digits already folded to ASCII). */
@@ -61,7 +64,7 @@ export function findWrittenPhoneNumbers(text: string): Candidate[] {
     for (const match of text.matchAll(pattern)) {
       const written = match[0];
       const localNumber = LOCAL_PART.exec(written)?.[0] ?? written;
-      if (pattern === HONG_KONG_PHONE && looksLikeDateOrYears(localNumber)) continue;
+      if (pattern === HONG_KONG_PHONE && looksLikeDateOrYears(written, localNumber)) continue;
       found.push({
         type: 'PHONE',
         start: match.index,

@@ -1,30 +1,38 @@
+import { stringify, type Options } from 'csv-stringify/sync';
 import { LANGUAGES } from '../language.ts';
 import type { TopicReport, TopicRow } from './report.ts';
 import type { Spike } from './spikes.ts';
 
 /**
- * RFC 4180 CSV for supervisors' spreadsheets: CRLF line endings, fields quoted when they hold a comma,
- * quote, CR or LF, embedded quotes doubled, and a UTF-8 byte order mark so Excel reads Chinese as UTF-8
- * instead of the system code page.
+ * RFC 4180 CSV for supervisors' spreadsheets, written by csv-stringify: CRLF line endings, fields quoted when
+ * they hold a comma, quote, CR or LF, embedded quotes doubled, and a UTF-8 byte order mark so Excel reads
+ * Chinese as UTF-8 instead of the system code page.
  */
 
 export const UTF8_BOM = '\uFEFF';
-const CRLF = '\r\n';
 
 /** Display names per topic id; the taxonomy (layers/knowledge) supplies them, this module does not own it. */
 export type TopicNames = Readonly<Record<string, Readonly<{ en: string; zhHant: string }>>>;
 
 export type CsvCell = string | number | boolean | null | undefined;
 
+const STRINGIFY_OPTIONS: Options = {
+  record_delimiter: 'windows',
+  // csv-stringify quotes a field holding the delimiter, the quote or the whole record delimiter (CRLF); a lone
+  // CR or LF inside a field must be quoted too, or a spreadsheet starts a new row there.
+  quoted_match: /[\r\n]/,
+  // Its default writes true as "1" and false as "": keep the words.
+  cast: { boolean: (value) => String(value) },
+};
+
 /** One field, quoted only when RFC 4180 requires it. */
 export function csvField(value: CsvCell): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return stringify([[value]], { ...STRINGIFY_OPTIONS, eof: false });
 }
 
 /** A whole CSV document: BOM, then each record on its own CRLF-terminated line. */
 export function toCsv(records: readonly (readonly CsvCell[])[]): string {
-  return UTF8_BOM + records.map((record) => record.map(csvField).join(',') + CRLF).join('');
+  return stringify(records as CsvCell[][], { ...STRINGIFY_OPTIONS, bom: true });
 }
 
 /**

@@ -84,22 +84,22 @@ export const REJECTED_INTAKE: RejectCase[] = [
   { name: 'phone as a number', body: w({ contact: { phone: 85291234567 } }), field: 'contact.phone' },
   { name: 'phone with letters', body: w({ contact: { phone: '+852CALLME1' } }), field: 'contact.phone' },
   { name: 'email that is not an email', body: w({ contact: { email: 'peter at example' } }), field: 'contact.email' },
-  { name: 'extra field in contact', body: w({ contact: { phone: '+85291234567', name: 'Peter' } }), field: 'contact', problem: 'name' },
+  { name: 'extra field in contact', body: w({ contact: { phone: '+85291234567', name: 'Peter' } }), field: 'contact.name', problem: 'is not a known field' },
   { name: 'smsConsent as a string', body: w({ smsConsent: 'yes' }), field: 'smsConsent', problem: 'must be a boolean' },
   { name: 'smsConsent missing', body: w({}, ['smsConsent']), field: 'smsConsent', problem: 'is required' },
   { name: 'receivedAt not a timestamp', body: w({ receivedAt: 'yesterday' }), field: 'receivedAt' },
   { name: 'receivedAt without a time zone', body: w({ receivedAt: '2026-11-24T09:15:00' }), field: 'receivedAt' },
   { name: 'unknown languageHint', body: w({ languageHint: 'fr-FR' }), field: 'languageHint' },
-  { name: 'extra top-level field', body: w({ priority: 'urgent' }), field: '(message)', problem: 'priority' },
-  { name: '__proto__ key (prototype pollution attempt)', body: w({}).replace('{', '{"__proto__":{"isAdmin":true},'), field: '(message)', problem: '__proto__' },
+  { name: 'extra top-level field', body: w({ priority: 'urgent' }), field: 'priority', problem: 'is not a known field' },
+  { name: '__proto__ key (prototype pollution attempt)', body: w({}).replace('{', '{"__proto__":{"isAdmin":true},'), field: '__proto__', problem: 'is not a known field' },
   { name: 'voicemail without callerNumber', body: v({}, ['callerNumber']), field: 'callerNumber', problem: 'is required' },
   { name: 'voicemail with a short callerNumber', body: v({ callerNumber: '12345' }), field: 'callerNumber' },
   { name: 'voicemail with a bad callId', body: v({ callId: 'call id with spaces' }), field: 'callId' },
   { name: 'voicemail without audio', body: v({}, ['audio']), field: 'audio' },
   { name: 'voicemail with an invalid bucket name', body: v({ audio: { bucket: 'Bad_Bucket', key: 'a.wav' } }), field: 'audio.bucket' },
   { name: 'voicemail with an empty audio key', body: v({ audio: { bucket: 'local-voicemail', key: '' } }), field: 'audio.key' },
-  { name: 'voicemail audio with an extra field', body: v({ audio: { bucket: 'local-voicemail', key: 'a.wav', acl: 'public-read' } }), field: 'audio' },
-  { name: 'voicemail carrying written text', body: v({ text: 'hello' }), field: '(message)', problem: 'text' },
+  { name: 'voicemail audio with an extra field', body: v({ audio: { bucket: 'local-voicemail', key: 'a.wav', acl: 'public-read' } }), field: 'audio.acl' },
+  { name: 'voicemail carrying written text', body: v({ text: 'hello' }), field: 'text', problem: 'is not a known field' },
 ];
 
 /** EventBridge "Transcribe Job State Change" events that must be refused with a ValidationError naming the field. */
@@ -135,8 +135,8 @@ export const REJECTED_DECISIONS: RejectCase[] = [
   { name: 'reject with sendSms', body: JSON.stringify({ action: 'reject', reason: 'dup', sendSms: true }), field: 'sendSms' },
   { name: 'smsText without sendSms', body: JSON.stringify({ action: 'approve', smsText: 'hi' }), field: 'smsText' },
   { name: 'smsText over 1000 characters', body: JSON.stringify({ action: 'approve', sendSms: true, smsText: longText(1001) }), field: 'smsText' },
-  { name: 'a task token smuggled in the body', body: JSON.stringify({ action: 'approve', taskToken: 'local:AwaitAgentReview:forged' }), field: '(message)', problem: 'taskToken' },
-  { name: 'an agent id smuggled in the body', body: JSON.stringify({ action: 'approve', agentId: 'supervisor-1' }), field: '(message)', problem: 'agentId' },
+  { name: 'a task token smuggled in the body', body: JSON.stringify({ action: 'approve', taskToken: 'local:AwaitAgentReview:forged' }), field: 'taskToken', problem: 'is not a known field' },
+  { name: 'an agent id smuggled in the body', body: JSON.stringify({ action: 'approve', agentId: 'supervisor-1' }), field: 'agentId', problem: 'is not a known field' },
   // Topic confirmation (the target enquiry is about refuse collection, routed to FEHD only).
   { name: 'unknown topic', body: JSON.stringify({ action: 'approve', topic: 'alien_sighting' }), field: 'topic', problem: 'must be one of' },
   { name: 'topic as a number', body: JSON.stringify({ action: 'approve', topic: 7 }), field: 'topic' },
@@ -168,9 +168,9 @@ export const REJECTED_TOPIC_CORRECTIONS: RejectCase[] = [
   { name: 'alsoInvolves listing a department twice', body: JSON.stringify({ topic: 'road_damage', alsoInvolves: ['TD', 'TD'] }), field: 'alsoInvolves' },
   { name: 'alsoInvolves repeating the department', body: JSON.stringify({ topic: 'road_damage', alsoInvolves: ['HyD'] }), field: 'alsoInvolves' },
   { name: 'draftId that is not a draft id', body: JSON.stringify({ topic: 'road_damage', draftId: 'D0' }), field: 'draftId' },
-  { name: 'a decision action in a correction', body: JSON.stringify({ topic: 'road_damage', action: 'approve' }), field: '(message)', problem: 'action' },
-  { name: 'a task token smuggled in the body', body: JSON.stringify({ topic: 'road_damage', taskToken: 'local:AwaitAgentReview:forged' }), field: '(message)', problem: 'taskToken' },
-  { name: 'draft text smuggled in the body', body: JSON.stringify({ topic: 'road_damage', text: 'Call 1234 5678 now' }), field: '(message)', problem: 'text' },
+  { name: 'a decision action in a correction', body: JSON.stringify({ topic: 'road_damage', action: 'approve' }), field: 'action', problem: 'is not a known field' },
+  { name: 'a task token smuggled in the body', body: JSON.stringify({ topic: 'road_damage', taskToken: 'local:AwaitAgentReview:forged' }), field: 'taskToken', problem: 'is not a known field' },
+  { name: 'draft text smuggled in the body', body: JSON.stringify({ topic: 'road_damage', text: 'Call 1234 5678 now' }), field: 'text', problem: 'is not a known field' },
 ];
 
 /** Path ids that must be answered 400 naming `id`. */
@@ -192,7 +192,7 @@ export const REJECTED_LIST_QUERIES: { name: string; query: Record<string, string
   { name: 'limit not a number', query: { limit: 'all' }, field: 'limit' },
   { name: 'cursor over 2048 characters', query: { cursor: longText(2049) }, field: 'cursor' },
   { name: 'cursor that is not one we issued', query: { cursor: 'not-a-cursor' }, field: 'cursor' },
-  { name: 'unknown query parameter', query: { sort: 'desc' }, field: '(message)' },
+  { name: 'unknown query parameter', query: { sort: 'desc' }, field: 'sort' },
 ];
 
 /** GET /reports/topics query strings (supervisor) that must be answered 400 naming the field. */
@@ -207,7 +207,7 @@ export const REJECTED_REPORT_QUERIES: { name: string; query: Record<string, stri
   { name: 'more than 92 days', query: { from: '2026-01-01', to: '2026-04-03' }, field: 'to' },
   { name: 'unknown granularity', query: { from: '2026-11-01', to: '2026-11-24', granularity: 'month' }, field: 'granularity' },
   { name: 'unknown format', query: { from: '2026-11-01', to: '2026-11-24', format: 'pdf' }, field: 'format' },
-  { name: 'unknown parameter', query: { from: '2026-11-01', to: '2026-11-24', topic: 'x' }, field: '(message)' },
+  { name: 'unknown parameter', query: { from: '2026-11-01', to: '2026-11-24', topic: 'x' }, field: 'topic' },
 ];
 
 const inbound = { originationNumber: '+85291234567', destinationNumber: '+85250001823', messageBody: 'STOP', inboundMessageId: 'in-0001' };
