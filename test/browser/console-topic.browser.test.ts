@@ -35,6 +35,8 @@ class PinnedMistakes implements TopicClassifier {
 const CONFIDENT_MISTAKE: Partial<TopicResult> = {
   topic: 'noise_neighbourhood',
   department: 'HKPF',
+  // Pinned like the rest: the console shows what the classifier said, whatever the shipped model says today.
+  caseType: 'complaint',
   confidence: 0.97,
   accepted: true,
   rationale: 'local model: "noise", "night" (p=0.97)',

@@ -186,6 +186,8 @@ describe('an agent corrects a wrongly classified enquiry', () => {
     expect(decision.status).toBe(200);
     expect(decision.body['decision'].topic).toMatchObject({ topic: 'water_seepage', department: 'BD', alsoInvolves: ['FEHD'], crossDepartmental: true, topicCorrected: false, departmentChanged: true });
     await statusOf(stack, enquiry.enquiryId, ['closed']);
+    // RecordOutcome closes the enquiry, then counts it: the report is complete once the execution has ended.
+    await quiescent(stack);
     const report = await call('GET /reports/topics', { groups: ['supervisor'], query: { from: DAY, to: DAY } });
     expect(report.body['byTopic']).toEqual([expect.objectContaining({ topic: 'water_seepage', department: 'BD', crossDepartmental: 1, crossDepartmentalShare: 1 })]);
     expect(report.body['corrections']).toMatchObject({ decided: 1, corrected: 0, correctionRate: 0, crossDepartmental: 1 });
