@@ -19,4 +19,20 @@ export default tseslint.config(
     files: ['functions/**/*.ts', 'shared/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // Code bundled into Lambdas uses zod/mini (tree-shakable): one classic `zod` import puts ~375 KB (every
+    // locale) back into the bundle. Messages come from shared/domain/validation.ts (problemOf), not zod's locales.
+    files: ['functions/**/*.ts', 'shared/**/*.ts', 'events/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['zod', 'zod/v4', 'zod/v3', 'zod/v4/classic'].map((name) => ({
+            name,
+            message: "Lambda code uses zod/mini (`import * as z from 'zod/mini'`) and parses through #domain/validation.ts; classic zod adds ~375 KB per bundle (issue 22).",
+          })),
+        },
+      ],
+    },
+  },
 );

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../local/paths.ts';
 import { loadTaxonomyAndExamples, TOPIC_MODEL_FILE, trainingDigest } from '../shared/adapters/local/local-topic-classifier.ts';
+import { shippedModelDigest } from '../shared/domain/classification/model-binary.ts';
 import { localStepTimings, type LocalStepTimings } from './local-steps.ts';
 import { errorMessage, freshNodeJson, median, round, sig, type BenchOptions, type Scale, type Table } from './lib.ts';
 
@@ -40,6 +41,7 @@ const DUMMY_ENV: Record<string, string> = {
   AWS_SECRET_ACCESS_KEY: 'bench-dummy',
   ENQUIRY_TABLE_NAME: 'bench-enquiries',
   RESTRICTED_TABLE_NAME: 'bench-restricted',
+  CALLER_HASH_KEY_ID: 'bench-caller-hash',
   STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:000000000000:stateMachine:bench',
   INTAKE_DLQ_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/bench-intake-dlq',
   TRANSCRIPTS_BUCKET: 'bench-transcripts',
@@ -100,7 +102,7 @@ export interface BundlesData {
   classifyModel: ClassifyModel | null;
 }
 
-/** As LocalTopicClassifier.load decides: 'shipped' loads model/topic-model.json, the others train at init. */
+/** As LocalTopicClassifier.load decides: 'shipped' loads model/topic-model.bin, the others train at init. */
 export interface ClassifyModel {
   origin: 'shipped' | 'trained-missing' | 'trained-stale';
   modelMb: number | null;
@@ -111,8 +113,7 @@ export async function classifyModelAt(dir: string): Promise<ClassifyModel> {
   const file = join(dir, TOPIC_MODEL_FILE);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (size === undefined) return { origin: 'trained-missing', modelMb: null };
-  const { trainedOn } = JSON.parse(readFileSync(file, 'utf8')) as { trainedOn?: string };
-  const current = trainedOn === trainingDigest(await loadTaxonomyAndExamples(dir));
+  const current = shippedModelDigest(readFileSync(file)) === trainingDigest(await loadTaxonomyAndExamples(dir));
   return { origin: current ? 'shipped' : 'trained-stale', modelMb: round(size / 1048576, 1) };
 }
 
@@ -282,6 +283,36 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
   return { runs, empty, bundles, localSteps, classifyModel };
 }
 
+/**
+ * The figures before issue 22 (lean functions), measured by this bench on main at 3e46d99 and kept in the repo:
+ * every run prints them next to its own. Ratios are each run's own (against that run's empty handler).
+ */
+export const BEFORE_FILE = join(REPO_ROOT, 'bench', 'results', 'bundles-before-issue-22.json');
+
+interface BeforeFigures {
+  at: string;
+  emptyProcessMs: number;
+  byFunction: Map<string, { kb: number; processRatio: number; rssMb: number; warmMs: number | undefined }>;
+}
+
+export function beforeFigures(file: string = BEFORE_FILE): BeforeFigures | undefined {
+  const raw = readFileSync(file, { encoding: 'utf8', flag: 'r' });
+  const run = JSON.parse(raw) as { at: string; results: { name: string; data?: BundlesData }[] };
+  const data = run.results.find((r) => r.name === 'bundles')?.data;
+  if (!data) return undefined;
+  const steps = 'error' in data.localSteps ? [] : data.localSteps.steps;
+  return {
+    at: run.at,
+    emptyProcessMs: data.empty.processMs,
+    byFunction: new Map(data.bundles.map((b) => [b.fn, { kb: b.kb, processRatio: b.processRatio, rssMb: b.rssMb, warmMs: steps.find((x) => x.step === b.fn)?.warmMs }])),
+  };
+}
+
+function beforeCell(before: BeforeFigures | undefined, fn: string): string | null {
+  const b = before?.byFunction.get(fn);
+  return b ? `${b.kb} KB · ${b.processRatio}× · ${b.rssMb} MB${b.warmMs === undefined ? '' : ` · warm ${sig(b.warmMs, 3)} ms`}` : null;
+}
+
 function localHandleCell(localSteps: BundlesData['localSteps'], fn: string): string | null {
   if ('error' in localSteps) return null;
   const step = localSteps.steps.find((s) => s.step === fn);
@@ -290,6 +321,7 @@ function localHandleCell(localSteps: BundlesData['localSteps'], fn: string): str
 
 function bundleTable(data: BundlesData): Table {
   const { empty } = data;
+  const before = statSync(BEFORE_FILE, { throwIfNoEntry: false }) ? beforeFigures() : undefined;
   const rows = data.bundles.map((b) => [
     b.fn,
     b.kb,
@@ -300,6 +332,7 @@ function bundleTable(data: BundlesData): Table {
     b.error ? null : `${b.processRatio}×`,
     b.error ? null : b.rssMb,
     localHandleCell(data.localSteps, b.fn),
+    beforeCell(before, b.fn),
     b.heaviest.map((h) => `${h.input} ${h.kb}`).join(', '),
   ]);
   const stepsNote =
@@ -308,13 +341,14 @@ function bundleTable(data: BundlesData): Table {
       : `local handle = handle.ts with local adapters + dynalite, first call / warm median (${data.localSteps.classifierSource})`;
   return {
     title: 'Bundles and cold init',
-    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'RSS MB', 'local handle ms', 'heaviest inputs (KB in bundle)'],
+    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'RSS MB', 'local handle ms', 'before issue 22: KB · vs empty · RSS · warm handle', 'heaviest inputs (KB in bundle)'],
     rows,
     notes: [
       `empty ESM handler: ${empty.kb} KB, import ${empty.importMs} ms, process ${empty.processMs} ms; medians of ${data.runs} fresh processes each, interleaved`,
       'import = init phase (module scope: config, clients, knowledge layer) in a fresh node with --enable-source-maps as Lambda sets it; @aws-sdk/* is external (the runtime provides it) and its load counts',
       '"vs empty" = process wall time (node start + import) over the empty handler\'s',
       stepsNote,
+      ...(before ? [`before issue 22 = ${BEFORE_FILE.slice(REPO_ROOT.length + 1)} (main 3e46d99, ${before.at.slice(0, 10)}; its empty handler ${before.emptyProcessMs} ms): its ratios are against its own empty handler, as this run's are`] : []),
       ...(data.classifyModel ? [classifyModelNote(data.classifyModel)] : []),
     ],
   };

@@ -256,7 +256,7 @@ function summariseCold(samples: ColdSample[]): ColdInit {
 }
 
 /**
- * LocalTopicClassifier.load on the layer as shipped vs on a copy without model/topic-model.json (it trains),
+ * LocalTopicClassifier.load on the layer as shipped vs on a copy without model/topic-model.bin (it trains),
  * in fresh node processes importing the adapter bundled as AssistFunction bundles it; interleaved runs.
  */
 export async function measureColdInit(scale: Scale): Promise<ClassifierData['coldInit']> {

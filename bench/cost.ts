@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { MB_PER_VCPU, memoryFor } from '../cdk/lib/function-sizing.ts';
 import { KNOWLEDGE_DIR, SAMPLES_DIR } from '../local/paths.ts';
 import { loadSamples } from '../local/samples.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
@@ -30,7 +31,7 @@ const PricesSchema = z.object({
   asOf: z.string(),
   transcribe: z.object({ perMinute: z.number() }),
   bedrock: z.object({ modelId: z.string(), inputPer1kTokens: z.number(), outputPer1kTokens: z.number() }),
-  lambda: z.object({ perGbSecondArm64: z.number(), perRequest: z.number(), memoryMb: z.number() }),
+  lambda: z.object({ perGbSecondArm64: z.number(), perRequest: z.number() }),
   stepFunctions: z.object({ perStateTransition: z.number() }),
   sqs: z.object({ perRequest: z.number() }),
   sms: z.object({ perSegmentToHongKong: z.number() }),
@@ -149,6 +150,31 @@ export interface CostLine {
   quantity: number | null;
   unit: string;
   usd: number | null;
+  /** Shown for comparison, not part of the total (e.g. the Lambda sizes before issue 22). */
+  comparison?: true;
+}
+
+/** CDK's memory sizes on main before issue 22 (all 512 MB but classify and retrain): priced next to today's. */
+export const MEMORY_BEFORE_ISSUE_22_MB: Readonly<Record<string, number>> = { classify: 1024, retrain: 2048 };
+const memoryBefore = (folder: string): number => MEMORY_BEFORE_ISSUE_22_MB[folder] ?? 512;
+
+/**
+ * Billed milliseconds of one invocation at `memoryMb`: the measured local time ran on one full core and is
+ * CPU-bound work, which Lambda runs on memoryMb / 1 769 of a vCPU below 1 769 MB (so it takes longer, and
+ * costs about the same at any size); waiting (Bedrock) takes as long at any size, so it costs in proportion
+ * to memory. Lambda bills whole milliseconds.
+ */
+export function billedMs(cpuMs: number, waitMs: number, memoryMb: number): number {
+  return Math.ceil(cpuMs * Math.max(1, MB_PER_VCPU / memoryMb) + waitMs);
+}
+
+const gbSecondsOf = (steps: readonly LambdaStep[], memory: (folder: string) => number): number =>
+  steps.reduce((sum, s) => sum + (billedMs(s.cpuMs, s.waitMs, memory(s.folder)) / 1000) * (memory(s.folder) / 1024), 0);
+
+interface LambdaStep {
+  folder: string;
+  cpuMs: number;
+  waitMs: number;
 }
 
 export interface ScenarioCost {
@@ -201,20 +227,28 @@ interface ScenarioInputs {
 function lambdaLines(scenario: ScenarioCost['scenario'], inputs: ScenarioInputs, askedShare: number): CostLine[] {
   const { prices, timings } = inputs;
   const a = prices.assumptions;
-  const functions: [string, number][] = [
-    ['intake', stepMs(timings, 'intake', a.unmeasuredStepMs)],
-    ['redact', stepMs(timings, 'redact', a.unmeasuredStepMs)],
-    ['classify', stepMs(timings, 'classify', a.unmeasuredStepMs) + askedShare * a.bedrockClassifyLatencyMs],
-    ['draft', stepMs(timings, 'draft', a.unmeasuredStepMs) + a.bedrockDraftLatencyMs],
-    ['await-review', stepMs(timings, 'await-review', a.unmeasuredStepMs)],
-    ['review-api (decision)', a.unmeasuredStepMs],
-    ['record-outcome', a.unmeasuredStepMs],
-    ...(scenario === 'voicemail' ? ([['start-transcription', a.unmeasuredStepMs], ['transcription-complete', a.unmeasuredStepMs]] as [string, number][]) : []),
+  const step = (folder: string, waitMs = 0): LambdaStep => ({ folder, cpuMs: stepMs(timings, folder, a.unmeasuredStepMs), waitMs });
+  const functions: LambdaStep[] = [
+    step('intake'),
+    step('redact'),
+    step('classify', askedShare * a.bedrockClassifyLatencyMs),
+    step('draft', a.bedrockDraftLatencyMs),
+    step('await-review'),
+    step('review-api'), // the decision (unmeasured step)
+    step('record-outcome'),
+    ...(scenario === 'voicemail' ? [step('start-transcription'), step('transcription-complete')] : []),
   ];
-  // Lambda bills whole milliseconds per invocation.
-  const gbSeconds = functions.reduce((sum, [, ms]) => sum + (Math.ceil(ms) / 1000) * (prices.lambda.memoryMb / 1024), 0);
+  const gbSeconds = gbSecondsOf(functions, memoryFor);
+  const gbSecondsBefore = gbSecondsOf(functions, memoryBefore);
   return [
-    { item: `Lambda compute (${prices.lambda.memoryMb} MB arm64, incl. assumed Bedrock wait)`, quantity: sig(gbSeconds, 3), unit: 'GB-s', usd: gbSeconds * prices.lambda.perGbSecondArm64 },
+    { item: 'Lambda compute (arm64, memory per function: cdk/lib/function-sizing.ts; incl. assumed Bedrock wait)', quantity: sig(gbSeconds, 3), unit: 'GB-s', usd: gbSeconds * prices.lambda.perGbSecondArm64 },
+    {
+      item: 'for comparison: Lambda compute at the sizes before issue 22 (512 MB, classify 1 024), same durations',
+      quantity: sig(gbSecondsBefore, 3),
+      unit: 'GB-s',
+      usd: gbSecondsBefore * prices.lambda.perGbSecondArm64,
+      comparison: true,
+    },
     { item: 'Lambda invocations', quantity: functions.length, unit: 'requests', usd: functions.length * prices.lambda.perRequest },
   ];
 }
@@ -242,7 +276,7 @@ function scenarioCost(scenario: ScenarioCost['scenario'], inputs: ScenarioInputs
     { item: 'Step Functions Standard (happy path, no SMS)', quantity: stateCount, unit: 'transitions', usd: stateCount === null ? null : stateCount * prices.stepFunctions.perStateTransition },
     { item: 'SQS intake (send, receive, delete)', quantity: 3, unit: 'requests', usd: 3 * prices.sqs.perRequest },
   ];
-  const totalUsd = lines.reduce((sum, line) => sum + (line.usd ?? 0), 0);
+  const totalUsd = lines.reduce((sum, line) => sum + (line.comparison ? 0 : (line.usd ?? 0)), 0);
   const smsExtra = smsExtraUsd(prices, segments, transitions);
   return { scenario, lines: [...lines, { item: 'if sent by SMS: segments + sms-outbox SQS + QueueSms/send-sms', quantity: round(segments, 1), unit: 'segments', usd: smsExtra }], totalUsd, totalWithSmsUsd: totalUsd + smsExtra };
 }
@@ -251,7 +285,8 @@ const mulOrNull = (value: number | null, factor: number) => (value === null ? nu
 
 function smsExtraUsd(prices: Prices, segments: number, transitions: CostData['transitions']): number {
   const extraTransitions = 'error' in transitions ? 0 : transitions.writtenWithSms - transitions.written;
-  const lambda = 2 * (prices.lambda.perRequest + (Math.ceil(prices.assumptions.unmeasuredStepMs) / 1000) * (prices.lambda.memoryMb / 1024) * prices.lambda.perGbSecondArm64);
+  const smsSteps = ['queue-sms', 'send-sms'].map((folder) => ({ folder, cpuMs: prices.assumptions.unmeasuredStepMs, waitMs: 0 }));
+  const lambda = 2 * prices.lambda.perRequest + gbSecondsOf(smsSteps, memoryFor) * prices.lambda.perGbSecondArm64;
   return segments * prices.sms.perSegmentToHongKong + 3 * prices.sqs.perRequest + extraTransitions * prices.stepFunctions.perStateTransition + lambda;
 }
 
@@ -337,6 +372,7 @@ function costTable(data: CostData, promptsMissing: string | undefined): Table {
         : `local-first: the local classifier accepts ${round(100 * data.acceptShare, 1)}% at confidence >= ${data.threshold} (${data.localFirst?.basis ?? ''}${data.localFirst?.acceptedAccuracy == null ? '' : `, ${round(100 * data.localFirst.acceptedAccuracy, 1)}% of those correct`}); saving ${usd(data.localFirstSavingUsd)} per written enquiry vs asking Bedrock every time`,
       promptsMissing ? `Bedrock classification tokens: not available yet (${promptsMissing})` : 'classification output sized as the TopicResult tool call with a 20-word rationale',
       transitions,
+      `Lambda memory per function from cdk/lib/function-sizing.ts (chosen from measured cold-init RSS: at least twice it); billed time = measured local time as CPU-bound work on memory/${MB_PER_VCPU} of a vCPU below ${MB_PER_VCPU} MB (costs the same at any size) + waits (cost in proportion to memory): the steps that mostly wait (draft on Bedrock) now cost less at 256 MB, CPU-bound steps the same`,
       `Lambda durations: ${data.stepSource}; Bedrock waits (classify ${data.prices.assumptions.bedrockClassifyLatencyMs} ms, draft ${data.prices.assumptions.bedrockDraftLatencyMs} ms) and unmeasured steps (${data.prices.assumptions.unmeasuredStepMs} ms) are assumptions from prices.json`,
       'not modelled: DynamoDB, S3, KMS, CloudWatch Logs/X-Ray, API Gateway, Cognito, data transfer',
     ],

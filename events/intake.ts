@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LANGUAGES } from '../shared/domain/language.ts';
 
 /**
@@ -7,9 +7,7 @@ import { LANGUAGES } from '../shared/domain/language.ts';
  */
 
 /** E.164: a plus, a country code that does not start with 0, 8 to 15 digits in all. */
-export const E164PhoneSchema = z
-  .string()
-  .regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number such as +85291234567');
+export const E164PhoneSchema = z.string().check(z.regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number such as +85291234567'));
 
 const IsoTimestampSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' });
 
@@ -18,13 +16,13 @@ export const MAX_ENQUIRY_TEXT_CHARS = 5000;
 
 export const VoicemailReceivedSchema = z.strictObject({
   kind: z.literal('voicemail'),
-  callId: z.string().regex(/^[A-Za-z0-9._-]{6,64}$/, 'must be 6-64 letters, digits, dots, hyphens or underscores'),
+  callId: z.string().check(z.regex(/^[A-Za-z0-9._-]{6,64}$/, 'must be 6-64 letters, digits, dots, hyphens or underscores')),
   audio: z.strictObject({
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
-    key: z.string().min(1).max(1024),
+    bucket: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')),
+    key: z.string().check(z.minLength(1), z.maxLength(1024)),
   }),
   callerNumber: E164PhoneSchema,
-  languageHint: z.enum(LANGUAGES).optional(),
+  languageHint: z.optional(z.enum(LANGUAGES)),
   smsConsent: z.boolean(),
   receivedAt: IsoTimestampSchema,
 });
@@ -34,22 +32,22 @@ export const WRITTEN_CHANNELS = ['web', 'email', 'app'] as const;
 
 export const WrittenEnquirySchema = z.strictObject({
   kind: z.literal('written'),
-  messageId: z.string().regex(/^[A-Za-z0-9._-]{6,64}$/, 'must be 6-64 letters, digits, dots, hyphens or underscores'),
+  messageId: z.string().check(z.regex(/^[A-Za-z0-9._-]{6,64}$/, 'must be 6-64 letters, digits, dots, hyphens or underscores')),
   channel: z.enum(WRITTEN_CHANNELS),
-  text: z
-    .string()
+  text: z.string().check(
     // A JSON escape like \ud800 decodes to a lone surrogate: not encodable as UTF-8, so it would be mangled downstream.
-    .refine((value) => value.isWellFormed(), 'must be valid Unicode text (no lone surrogates)')
-    .trim()
-    .min(1, 'must not be empty')
-    .max(MAX_ENQUIRY_TEXT_CHARS, `must be at most ${MAX_ENQUIRY_TEXT_CHARS} characters`),
+    z.refine((value) => value.isWellFormed(), 'must be valid Unicode text (no lone surrogates)'),
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_ENQUIRY_TEXT_CHARS, `must be at most ${MAX_ENQUIRY_TEXT_CHARS} characters`),
+  ),
   contact: z
     .strictObject({
-      phone: E164PhoneSchema.optional(),
-      email: z.email('must be an email address').optional(),
+      phone: z.optional(E164PhoneSchema),
+      email: z.optional(z.email('must be an email address')),
     })
-    .refine((c) => c.phone !== undefined || c.email !== undefined, 'must include a phone or an email'),
-  languageHint: z.enum(LANGUAGES).optional(),
+    .check(z.refine((c) => c.phone !== undefined || c.email !== undefined, 'must include a phone or an email')),
+  languageHint: z.optional(z.enum(LANGUAGES)),
   smsConsent: z.boolean(),
   receivedAt: IsoTimestampSchema,
 });

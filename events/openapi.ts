@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review.ts';
 import { DataAccessRequestSchema, ErasureRequestSchema } from './privacy.ts';
 
-const schema = (s: z.ZodType) => {
+const schema = (s: z.core.$ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { E164PhoneSchema } from './intake.ts';
 
 /**
@@ -11,7 +11,7 @@ import { E164PhoneSchema } from './intake.ts';
 export const DataAccessRequestSchema = z.strictObject({
   number: E164PhoneSchema,
   /** `json`: the export as data; `html`: the readable summary for the caller. */
-  format: z.enum(['json', 'html']).default('json'),
+  format: z._default(z.enum(['json', 'html']), 'json'),
 });
 export type DataAccessRequest = z.infer<typeof DataAccessRequestSchema>;
 

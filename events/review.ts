@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ENQUIRY_STATUSES } from '../shared/domain/enquiry.ts';
 import { LANGUAGES } from '../shared/domain/language.ts';
 import { DEPARTMENT_IDS, TOPIC_IDS } from '../shared/domain/topics.ts';
@@ -17,14 +17,17 @@ export const MAX_ALSO_INVOLVES = 5;
 /** Topic fields an agent may send to confirm or correct the AI's topic (decision and redraft alike). */
 const topicFields = {
   /** The topic the agent confirms or corrects to (absent: the enquiry's current topic). */
-  topic: z.enum(TOPIC_IDS).optional(),
+  topic: z.optional(z.enum(TOPIC_IDS)),
   /** Another department the taxonomy allows for the topic (absent: the topic's own). */
-  department: z.enum(DEPARTMENT_IDS).optional(),
+  department: z.optional(z.enum(DEPARTMENT_IDS)),
   /** Other departments the enquiry also involves; any makes it cross-departmental. */
-  alsoInvolves: z.array(z.enum(DEPARTMENT_IDS)).max(MAX_ALSO_INVOLVES, `must list at most ${MAX_ALSO_INVOLVES} departments`).optional(),
+  alsoInvolves: z.optional(z.array(z.enum(DEPARTMENT_IDS)).check(z.maxLength(MAX_ALSO_INVOLVES, `must list at most ${MAX_ALSO_INVOLVES} departments`))),
 };
 
-const DraftIdSchema = z.string().regex(/^D[1-9]\d{0,2}$/, 'must be a draft id this API returned, e.g. D2');
+const DraftIdSchema = z.string().check(z.regex(/^D[1-9]\d{0,2}$/, 'must be a draft id this API returned, e.g. D2'));
+
+/** Free text an agent types: trimmed, not empty, bounded. */
+const trimmedText = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
 
 function checkAlsoInvolves(request: { alsoInvolves?: string[] | undefined }, ctx: z.core.$RefinementCtx) {
   const list = request.alsoInvolves ?? [];
@@ -36,16 +39,17 @@ function checkAlsoInvolves(request: { alsoInvolves?: string[] | undefined }, ctx
 export const DecisionRequestSchema = z
   .strictObject({
     action: z.enum(DECISION_ACTIONS),
-    text: z.string().trim().min(1, 'must not be empty').max(MAX_REPLY_CHARS, `must be at most ${MAX_REPLY_CHARS} characters`).optional(),
-    reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
+    text: z.optional(trimmedText(MAX_REPLY_CHARS)),
+    reason: z.optional(trimmedText(500)),
     /** The agent's edit of the follow-up SMS (defaults to the draft's SMS text). */
-    smsText: z.string().trim().min(1, 'must not be empty').max(MAX_SMS_EDIT_CHARS, `must be at most ${MAX_SMS_EDIT_CHARS} characters`).optional(),
-    sendSms: z.boolean().default(false),
+    smsText: z.optional(trimmedText(MAX_SMS_EDIT_CHARS)),
+    sendSms: z._default(z.boolean(), false),
     ...topicFields,
     /** The draft the agent reviewed (from GET /enquiries/{id}); required once the enquiry has been redrafted. */
-    draftId: DraftIdSchema.optional(),
+    draftId: z.optional(DraftIdSchema),
   })
-  .superRefine((request, ctx) => {
+  .check(
+    z.superRefine((request, ctx) => {
     checkAlsoInvolves(request, ctx);
     if (request.action === 'edit' && request.text === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'is required to edit' });
     if (request.action !== 'edit' && request.text !== undefined)
@@ -53,28 +57,29 @@ export const DecisionRequestSchema = z
     if (request.action === 'reject' && request.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required to reject' });
     if (request.action === 'reject' && request.sendSms) ctx.addIssue({ code: 'custom', path: ['sendSms'], message: 'cannot be true when rejecting' });
     if (request.smsText !== undefined && !request.sendSms) ctx.addIssue({ code: 'custom', path: ['smsText'], message: 'is only accepted with sendSms true' });
-  });
+    }),
+  );
 export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
 
 /** POST /enquiries/{id}/topic: correct the topic (and department) and get a new draft before deciding. */
 export const TopicCorrectionRequestSchema = z
   .strictObject({
-    topic: topicFields.topic.unwrap(),
+    topic: z.enum(TOPIC_IDS),
     department: topicFields.department,
     alsoInvolves: topicFields.alsoInvolves,
     /** The draft the agent is looking at; when given and no longer current, the correction is refused (409). */
-    draftId: DraftIdSchema.optional(),
+    draftId: z.optional(DraftIdSchema),
   })
-  .superRefine(checkAlsoInvolves);
+  .check(z.superRefine(checkAlsoInvolves));
 export type TopicCorrectionRequest = z.infer<typeof TopicCorrectionRequestSchema>;
 
 /** GET /enquiries query string. */
 export const ListEnquiriesQuerySchema = z.strictObject({
-  status: z.enum(ENQUIRY_STATUSES).default('awaiting_review'),
-  topic: z.enum(TOPIC_IDS).optional(),
-  language: z.enum(LANGUAGES).optional(),
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  status: z._default(z.enum(ENQUIRY_STATUSES), 'awaiting_review'),
+  topic: z.optional(z.enum(TOPIC_IDS)),
+  language: z.optional(z.enum(LANGUAGES)),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 export type ListEnquiriesQuery = z.infer<typeof ListEnquiriesQuerySchema>;
 
@@ -84,10 +89,10 @@ export const ReviewOutcomeSchema = z.object({
   decisionId: z.string(),
   sendSms: z.boolean(),
   /** The agent-confirmed topic and department: the workflow's output carries the final answer, not the AI's. */
-  topic: z.string().optional(),
-  department: z.string().optional(),
-  topicCorrected: z.boolean().optional(),
-  crossDepartmental: z.boolean().optional(),
+  topic: z.optional(z.string()),
+  department: z.optional(z.string()),
+  topicCorrected: z.optional(z.boolean()),
+  crossDepartmental: z.optional(z.boolean()),
 });
 export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;
 
@@ -95,11 +100,11 @@ export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  problems: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
-  currentStatus: z.string().optional(),
+  status: z.int(),
+  detail: z.optional(z.string()),
+  problems: z.optional(z.array(z.object({ field: z.string(), problem: z.string() }))),
+  currentStatus: z.optional(z.string()),
   /** A decision that is recorded but still has to resume the workflow (503): retry the same decision. */
-  decisionId: z.string().optional(),
+  decisionId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

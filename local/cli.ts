@@ -12,7 +12,7 @@
  *                     case-type accuracy, calibration, confident-wrong routing
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
- *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.json)
+ *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.bin)
  *   retrain [--dry-run] [--since ISO] [--json] [--data-dir DIR] [--knowledge DIR]
  *                     learning from agents' corrections: collects decided enquiries from the local store `npm start`
  *                     leaves (as labelled examples, redacted again, in .local-data/examples), trains a candidate on the
@@ -29,6 +29,7 @@
  *                     of its settled enquiries, or delete what DynamoDB TTL would have deleted by --at (default now).
  *                     Every export and erasure is audited (actor cli:<NAME or the OS user>, time, the number's hash)
  *   gen-taxonomy      regenerates shared/domain/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
+ *   gen-script-phrases regenerates shared/domain/drafting/st-phrases.generated.ts (the Simplified→Traditional phrase rules kept)
  *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
  *   help
@@ -58,6 +59,7 @@ import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
 import { departmentsAllowedFor } from '../shared/domain/classification/taxonomy.ts';
+import { writePhrasesModule } from './gen-script-phrases.ts';
 import { writeTaxonomyModule } from './gen-taxonomy.ts';
 import { DynamoEnquiryStore } from '../shared/adapters/aws/dynamo-enquiry-store.ts';
 import { FileLabelledExampleStore, FileTopicModelStore } from '../shared/adapters/local/file-retraining-stores.ts';
@@ -177,7 +179,7 @@ async function main(): Promise<number> {
       const knowledge = await loadTaxonomyAndExamples(KNOWLEDGE_DIR);
       const started = performance.now();
       const model = trainTopicModel(knowledge);
-      const file = shippedModelFile(knowledge, model);
+      const file = await shippedModelFile(knowledge, model, KNOWLEDGE_DIR);
       writeFileSync(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), file);
       console.error(`trained on ${knowledge.examples.length} examples in ${(performance.now() - started).toFixed(0)} ms; wrote ${TOPIC_MODEL_FILE} (${(file.length / 1e6).toFixed(1)} MB)`);
       return 0;
@@ -188,6 +190,10 @@ async function main(): Promise<number> {
       return model();
     case 'gen-taxonomy': {
       console.error(`wrote ${writeTaxonomyModule()}; retrain the topic model if topics changed: npm run assist -- train-model`);
+      return 0;
+    }
+    case 'gen-script-phrases': {
+      console.error(`wrote ${writePhrasesModule()}; retrain the topic model if conversions changed: npm run assist -- train-model`);
       return 0;
     }
     case 'build-glossary': {
@@ -202,7 +208,7 @@ async function main(): Promise<number> {
       return 0;
     case 'help':
       console.log(
-        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | build-glossary | openapi | help>',
+        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
       );
       return 0;
     default:

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { memoryFor } from './function-sizing.ts';
 import { stackLogGroup } from './keys.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -21,7 +22,8 @@ export interface AssistFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
 /**
  * Every Lambda of the product: newest Node.js runtime, arm64, ESM bundle built by the local esbuild
  * (no Docker), minified with source maps, JSON logs in an encrypted log group with a retention period,
- * X-Ray tracing, Powertools service name set to the function folder.
+ * X-Ray active tracing (Lambda's own segments; no tracing SDK in the bundle), Powertools service name set to the
+ * function folder.
  */
 export class AssistFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AssistFunctionProps) {
@@ -37,7 +39,8 @@ export class AssistFunction extends NodejsFunction {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      // Per function, from measurement (cdk/lib/function-sizing.ts).
+      memorySize: memoryFor(folder),
       timeout: Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,

@@ -125,9 +125,7 @@ export class PipelineSteps extends Construct {
     const bedrockEnv = { BEDROCK_MODEL_ID: modelId, BEDROCK_REGION: (this.node.tryGetContext('bedrockRegion') as string | undefined) ?? stack.region };
     // Models see redacted text only: classify and draft get no restricted access at all.
     const classify = (this.classify = make('classify', 'Classifies the redacted enquiry into the hotline taxonomy', {}, bedrockEnv, {
-      // Loads the model shipped in the layer at cold start (~0.35 s, ~260 MB RSS by `npm run bench`). If the
-      // layer's model were stale it would train instead (~4 s, ~420 MB): sized so that still succeeds.
-      memorySize: 1024,
+      // Memory: cdk/lib/function-sizing.ts (sized so that training, if the layer's model were stale, still succeeds).
       timeout: Duration.seconds(30),
     }));
     const draft = make('draft', 'Drafts a knowledge-grounded reply for agent review', {}, bedrockEnv);

@@ -34,8 +34,8 @@ export class Retraining extends Construct {
       key: data.key,
       description: 'Weekly: collects agent-labelled examples, trains a candidate topic model, promotes it only through the evaluation gate',
       layers: [props.knowledgeLayer],
-      // Training on the layer's ~5 800 examples plus the agents' takes 15-60 s single-threaded and ~500 MB.
-      memorySize: 2048,
+      // Training on the layer's ~5 800 examples plus the agents' takes 15-60 s single-threaded and ~500 MB
+      // (memory: cdk/lib/function-sizing.ts).
       timeout: Duration.minutes(10),
       environment: {
         ENQUIRY_TABLE_NAME: data.enquiryTable.tableName,

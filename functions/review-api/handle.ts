@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema, type Problem } from '#events/review.ts';
 import { EnquiryIdSchema } from '#events/workflow.ts';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { handleInboundSms, type HandleInboundSmsDeps } from '#domain/sms/send.ts';
 import { parseJsonOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { EnquiryStatus } from './enquiry.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -8,29 +8,30 @@ import { parseOrThrow } from './validation.ts';
  * write items derive each item's expiry from it. SECURITY.md's retention table says the same in words.
  */
 const RetentionSchema = z
-  .object({
+  .strictObject({
     /** Raw caller number, email, raw text, audio location (`CONTACT#` items): after the enquiry settles. */
-    rawContactDaysAfterSettled: z.number().int().min(1).max(365),
+    rawContactDaysAfterSettled: z.int().check(z.gte(1), z.lte(365)),
     /** Voicemail audio and Transcribe output (S3): after upload; never longer than the contact record. */
-    rawObjectsDays: z.number().int().min(1).max(365),
+    rawObjectsDays: z.int().check(z.gte(1), z.lte(365)),
     /** The redacted enquiry record with its audit trail (and its caller-index entry): after it settles. */
-    enquiryRecordDaysAfterSettled: z.number().int().min(30).max(3650),
+    enquiryRecordDaysAfterSettled: z.int().check(z.gte(30), z.lte(3650)),
     /** Parked task tokens (`TASK#` items): after written; Step Functions refuses them once the wait ended. */
-    taskTokenDays: z.number().int().min(7).max(365),
+    taskTokenDays: z.int().check(z.gte(7), z.lte(365)),
     /** Sent-SMS ledger entries: the idempotency window (longer than any redelivery: SQS keeps messages ≤ 14 days). */
-    smsLedgerDays: z.number().int().min(15).max(365),
+    smsLedgerDays: z.int().check(z.gte(15), z.lte(365)),
     /** Records of data access and erasure requests (who, when, which caller hash). */
-    privacyAuditDays: z.number().int().min(365).max(3650),
+    privacyAuditDays: z.int().check(z.gte(365), z.lte(3650)),
   })
-  .strict()
-  .refine((r) => r.rawContactDaysAfterSettled <= r.enquiryRecordDaysAfterSettled, {
-    path: ['rawContactDaysAfterSettled'],
-    message: 'must not exceed enquiryRecordDaysAfterSettled (raw data never outlives the redacted record)',
-  })
-  .refine((r) => r.rawObjectsDays <= r.rawContactDaysAfterSettled, {
-    path: ['rawObjectsDays'],
-    message: 'must not exceed rawContactDaysAfterSettled (audio never outlives its pointer’s retention)',
-  });
+  .check(
+    z.refine((r) => r.rawContactDaysAfterSettled <= r.enquiryRecordDaysAfterSettled, {
+      path: ['rawContactDaysAfterSettled'],
+      message: 'must not exceed enquiryRecordDaysAfterSettled (raw data never outlives the redacted record)',
+    }),
+    z.refine((r) => r.rawObjectsDays <= r.rawContactDaysAfterSettled, {
+      path: ['rawObjectsDays'],
+      message: 'must not exceed rawContactDaysAfterSettled (audio never outlives its pointer’s retention)',
+    }),
+  );
 export type RetentionPeriods = z.infer<typeof RetentionSchema>;
 
 /** Validates retention periods; a bad value is refused naming the field. */

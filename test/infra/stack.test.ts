@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistStack } from '../../cdk/lib/assist-stack.ts';
+import { FUNCTION_MEMORY_MB, memoryFor } from '../../cdk/lib/function-sizing.ts';
 
 let template: Template;
 let nagFindings: string[];
@@ -131,6 +132,13 @@ describe('AssistStack', () => {
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     }
+  });
+
+  it('gives every function the memory chosen for it from measurement (cdk/lib/function-sizing.ts)', () => {
+    const functions = resourcesOf('AWS::Lambda::Function').filter((fn) => (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables?.['POWERTOOLS_SERVICE_NAME']);
+    const folders = functions.map((fn) => String((fn.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables['POWERTOOLS_SERVICE_NAME']));
+    expect(new Set(folders)).toEqual(new Set(Object.keys(FUNCTION_MEMORY_MB)));
+    for (const [i, fn] of functions.entries()) expect(fn.Properties?.['MemorySize'], folders[i]).toBe(memoryFor(folders[i] ?? ''));
   });
 
   it('defines EnquiryWorkflow as a Standard state machine with logging, tracing and KMS', () => {

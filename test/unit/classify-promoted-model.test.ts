@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 import { layerTrainer, TOPIC_MODEL_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { decodeShippedModel } from '../../shared/domain/classification/model-binary.ts';
 import { EMPTY_POINTER, promote } from '../../shared/domain/retraining/model-registry.ts';
 
 /*
@@ -54,7 +55,7 @@ const loadedLine = () => logged.split('\n').find((line) => line.includes('local 
 describe('classify handler at init', () => {
   it('loads the version the promoted pointer names from the models bucket', async () => {
     const { layerDigest } = await layerTrainer(KNOWLEDGE_DIR);
-    const shipped = JSON.parse(readFileSync(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8')) as { model: unknown };
+    const shipped = decodeShippedModel(readFileSync(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE)));
     const pointer = promote(EMPTY_POINTER, { version: 'v0003', promotedAt: '2026-11-29T19:00:00.000Z', by: 'retrain:scheduled', reason: 'gate passed' });
     s3.on(GetObjectCommand, { Bucket: 'assist-models', Key: 'models/topic/promoted.json' }).resolves(body(JSON.stringify(pointer)));
     s3.on(GetObjectCommand, { Bucket: 'assist-models', Key: 'models/topic/v0003.json' }).resolves(body(JSON.stringify({ version: 'v0003', layerDigest, model: shipped.model })));

@@ -63,3 +63,19 @@ describe('the shipped glossary', () => {
     expect(gFeatures('樓上冷氣機滴水', glossary)).toEqual(gFeatures('楼上冷气机滴水', glossary));
   });
 });
+
+describe('glossary digest', () => {
+  it('is the same whether taken from the shipped file as it stands or rebuilt from its entries', async () => {
+    const shipped = await loadGlossary(KNOWLEDGE_DIR);
+    expect(glossaryDigest(shipped)).toBe(glossaryDigest(new Map(shipped)));
+  });
+
+  it('rebuilds from the entries when the file is not canonical (comments or repeats after the first entry)', () => {
+    const canonical = glossaryFromTsv('# header\n水費\twater bill\n街燈\tstreet light\n');
+    const commented = glossaryFromTsv('# header\n水費\twater bill\n# note\n街燈\tstreet light\n');
+    const repeated = glossaryFromTsv('水費\twater\n水費\twater bill\n街燈\tstreet light\n');
+    expect(glossaryDigest(commented)).toBe(glossaryDigest(canonical));
+    expect(glossaryDigest(repeated)).toBe(glossaryDigest(canonical));
+    expect(glossaryDigest(canonical)).toBe(glossaryDigest(new Map(canonical)));
+  });
+});

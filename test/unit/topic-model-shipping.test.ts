@@ -11,6 +11,7 @@ import {
   trainingDigest,
   type ClassifierKnowledge,
 } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { decodeShippedModel, encodeShippedModel } from '../../shared/domain/classification/model-binary.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 
 /*
@@ -46,14 +47,14 @@ afterAll(async () => {
 
 describe('the topic model shipped in the knowledge layer', () => {
   it('is exactly what training on the current examples, taxonomy and glossary gives (else: npm run assist -- train-model)', async () => {
-    const shipped = await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8');
-    expect((JSON.parse(shipped) as { trainedOn: string }).trainedOn, 'stale model: run npm run assist -- train-model').toBe(trainingDigest(knowledge));
-    const retrained = shippedModelFile(knowledge, trainedOnce());
-    expect(retrained === shipped, 'training is no longer reproducible, or the training code changed: run npm run assist -- train-model').toBe(true);
+    const shipped = await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE));
+    expect(decodeShippedModel(shipped).trainedOn, 'stale model: run npm run assist -- train-model').toBe(trainingDigest(knowledge));
+    const retrained = await shippedModelFile(knowledge, trainedOnce(), KNOWLEDGE_DIR);
+    expect(retrained.equals(shipped), 'training is no longer reproducible, or the training code changed: run npm run assist -- train-model').toBe(true);
   }, 180_000);
 
   it('uses the strong cross-language stem weight, chosen by the trainer on its calibration fold', async () => {
-    const shipped = JSON.parse(await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE), 'utf8')) as { model: { topics: { featureOptions: { glossWeight?: number } } } };
+    const shipped = decodeShippedModel(await readFile(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE)));
     expect(shipped.model.topics.featureOptions.glossWeight).toBe(4);
   });
 
@@ -80,9 +81,23 @@ describe('the topic model shipped in the knowledge layer', () => {
   it('refuses a corrupt model file with a clear error rather than classifying with it', async () => {
     const corrupt = join(scratch, 'corrupt');
     await cp(KNOWLEDGE_DIR, corrupt, { recursive: true });
-    const file = JSON.parse(await readFile(join(corrupt, TOPIC_MODEL_FILE), 'utf8')) as { trainedOn: string; model: { topics: { weightScales: string } } };
+    const file = decodeShippedModel(await readFile(join(corrupt, TOPIC_MODEL_FILE)));
     file.model.topics.weightScales = file.model.topics.weightScales.slice(0, 100);
-    await writeFile(join(corrupt, TOPIC_MODEL_FILE), JSON.stringify(file));
+    await writeFile(join(corrupt, TOPIC_MODEL_FILE), encodeShippedModel(file));
     await expect(LocalTopicClassifier.load(corrupt)).rejects.toThrow(/inconsistent array lengths/);
   });
+
+  it('refuses a truncated model file with a clear error', async () => {
+    const truncated = join(scratch, 'truncated');
+    await cp(KNOWLEDGE_DIR, truncated, { recursive: true });
+    const bytes = await readFile(join(truncated, TOPIC_MODEL_FILE));
+    await writeFile(join(truncated, TOPIC_MODEL_FILE), bytes.subarray(0, bytes.length - 1000));
+    await expect(LocalTopicClassifier.load(truncated)).rejects.toThrow(/topic model file is truncated/);
+  });
+
+  it('is stored losslessly: decoding gives back exactly what the model serialises to', () => {
+    const json = trainedOnce().toJSON();
+    const decoded = decodeShippedModel(encodeShippedModel({ trainedOn: 'a'.repeat(64), model: json }));
+    expect(decoded).toEqual({ trainedOn: 'a'.repeat(64), model: JSON.parse(JSON.stringify(json)) as unknown });
+  }, 180_000);
 });

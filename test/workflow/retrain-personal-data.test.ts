@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
+import { TOPIC_MODEL_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
 
 // Log everything the retrain function can log: the assertion must hold at the most verbose level.
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
@@ -38,7 +39,7 @@ async function smallLayer(): Promise<string> {
     const lines = (await readFile(join(dir, 'examples', file), 'utf8')).split('\n').filter(Boolean);
     await writeFile(join(dir, 'examples', file), `${lines.slice(0, 4).join('\n')}\n`);
   }
-  await rm(join(dir, 'model', 'topic-model.json'));
+  await rm(join(dir, TOPIC_MODEL_FILE));
   return dir;
 }
 

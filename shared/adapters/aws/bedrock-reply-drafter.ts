@@ -12,7 +12,7 @@ import {
 import { groundingFor } from '../../domain/drafting/grounding.ts';
 import type { KnowledgeArticle } from '../../domain/drafting/knowledge-article.ts';
 import { replyScriptFor } from '../../domain/language.ts';
-import { fieldProblems } from '../../domain/validation.ts';
+import { check } from '../../domain/validation.ts';
 import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
 import type { DraftRequest, ReplyDrafter } from '../../ports/reply-drafter.ts';
 
@@ -129,8 +129,8 @@ export class BedrockReplyDrafter implements ReplyDrafter {
   private interpret(response: ConverseCommandOutput, request: DraftRequest, grounding: KnowledgeArticle[], usage: TokenUsage): AttemptOutcome {
     const toolUse = response.output?.message?.content?.find((block) => block.toolUse?.name === DRAFT_TOOL_NAME)?.toolUse;
     if (!toolUse) return { ok: false, problems: [`no ${DRAFT_TOOL_NAME} tool call`] };
-    const parsed = DraftToolInputSchema.safeParse(toolUse.input);
-    if (!parsed.success) return { ok: false, problems: fieldProblems(parsed.error).map((p) => `${p.field}: ${p.problem}`) };
+    const parsed = check(DraftToolInputSchema, toolUse.input);
+    if (!parsed.success) return { ok: false, problems: parsed.problems.map((p) => `${p.field}: ${p.problem}`) };
     const { text, citedArticleIds } = parsed.data;
     const flags = validateDraft({ text, citedArticleIds, language: request.language }, grounding, this.settings.validator);
     // Only flag kinds go back into the retry prompt: details may echo text an enquiry tried to inject.

@@ -8,7 +8,7 @@ import {
 import { departmentOf, urgencyOf, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { TopicResultSchema, type TopicResult } from '../../domain/classification/topic-result.ts';
 import { URGENCIES, type Urgency } from '../../domain/topics.ts';
-import { fieldProblems } from '../../domain/validation.ts';
+import { check } from '../../domain/validation.ts';
 import type { ClassifyInput, TopicClassifier } from '../../ports/topic-classifier.ts';
 import { BedrockUnavailable, converseWithRetry, type ConverseRetryOptions } from './bedrock-converse.ts';
 
@@ -53,7 +53,7 @@ export class BedrockTopicClassifier implements TopicClassifier {
       usage.inputTokens += response.usage?.inputTokens ?? 0;
       usage.outputTokens += response.usage?.outputTokens ?? 0;
       const toolUse = response.output?.message?.content?.find((block) => block.toolUse?.name === CLASSIFY_TOOL_NAME)?.toolUse;
-      const parsed = TopicResultSchema.safeParse(toolUse?.input);
+      const parsed = check(TopicResultSchema, toolUse?.input);
       if (parsed.success) {
         const result = parsed.data;
         return {
@@ -69,7 +69,7 @@ export class BedrockTopicClassifier implements TopicClassifier {
         };
       }
       // Field names only: never echo what the model wrote (it may repeat injected text).
-      this.deps.onEvent?.({ type: 'invalid_output', detail: toolUse ? fieldProblems(parsed.error).map((p) => p.field).join(', ') : 'no tool call' });
+      this.deps.onEvent?.({ type: 'invalid_output', detail: toolUse ? parsed.problems.map((p) => p.field).join(', ') : 'no tool call' });
     }
     this.deps.onEvent?.({ type: 'fallback', detail: 'invalid_output' });
     return { ...(await this.deps.fallback.classify(input)), usage };

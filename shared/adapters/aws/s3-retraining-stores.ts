@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { examplesFromJsonl, examplesToJsonl, type LabelledExample } from '../../domain/retraining/labelled-example.ts';
+import { parseOrThrow } from '../../domain/validation.ts';
 import { ModelCardSchema, PromotedPointerSchema, StoredModelSchema, type ModelCard, type PromotedPointer, type StoredModel } from '../../domain/retraining/model-registry.ts';
 import type { LabelledExampleStore } from '../../ports/labelled-examples.ts';
 import { ModelVersionExistsError, PointerConflictError, type TopicModelStore } from '../../ports/topic-models.ts';
@@ -105,12 +106,12 @@ export class S3TopicModelStore implements TopicModelStore {
 
   async card(version: string): Promise<ModelCard | undefined> {
     const object = await this.objects.get(`${MODELS_PREFIX}${version}.card.json`);
-    return object ? ModelCardSchema.parse(JSON.parse(object.body)) : undefined;
+    return object ? parseOrThrow(ModelCardSchema, JSON.parse(object.body)) : undefined;
   }
 
   async model(version: string): Promise<StoredModel | undefined> {
     const object = await this.objects.get(`${MODELS_PREFIX}${version}.json`);
-    return object ? StoredModelSchema.parse(JSON.parse(object.body)) : undefined;
+    return object ? parseOrThrow(StoredModelSchema, JSON.parse(object.body)) : undefined;
   }
 
   async create(model: StoredModel, card: ModelCard): Promise<void> {
@@ -126,7 +127,7 @@ export class S3TopicModelStore implements TopicModelStore {
   async pointer(): Promise<{ pointer: PromotedPointer | undefined; revision: string | null }> {
     const object = await this.objects.get(`${MODELS_PREFIX}promoted.json`);
     if (!object) return { pointer: undefined, revision: null };
-    return { pointer: PromotedPointerSchema.parse(JSON.parse(object.body)), revision: object.etag };
+    return { pointer: parseOrThrow(PromotedPointerSchema, JSON.parse(object.body)), revision: object.etag };
   }
 
   async setPointer(pointer: PromotedPointer, revision: string | null): Promise<void> {

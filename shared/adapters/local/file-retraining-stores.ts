@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { examplesFromJsonl, examplesToJsonl, type LabelledExample } from '../../domain/retraining/labelled-example.ts';
+import { parseOrThrow } from '../../domain/validation.ts';
 import { ModelCardSchema, PromotedPointerSchema, StoredModelSchema, type ModelCard, type PromotedPointer, type StoredModel } from '../../domain/retraining/model-registry.ts';
 import type { LabelledExampleStore } from '../../ports/labelled-examples.ts';
 import { ModelVersionExistsError, PointerConflictError, type TopicModelStore } from '../../ports/topic-models.ts';
@@ -70,12 +71,12 @@ export class FileTopicModelStore implements TopicModelStore {
 
   async card(version: string): Promise<ModelCard | undefined> {
     const raw = await readIfPresent(join(this.dir, `${version}.card.json`));
-    return raw === undefined ? undefined : ModelCardSchema.parse(JSON.parse(raw));
+    return raw === undefined ? undefined : parseOrThrow(ModelCardSchema, JSON.parse(raw));
   }
 
   async model(version: string): Promise<StoredModel | undefined> {
     const raw = await readIfPresent(join(this.dir, `${version}.json`));
-    return raw === undefined ? undefined : StoredModelSchema.parse(JSON.parse(raw));
+    return raw === undefined ? undefined : parseOrThrow(StoredModelSchema, JSON.parse(raw));
   }
 
   async create(model: StoredModel, card: ModelCard): Promise<void> {
@@ -92,7 +93,7 @@ export class FileTopicModelStore implements TopicModelStore {
   async pointer(): Promise<{ pointer: PromotedPointer | undefined; revision: string | null }> {
     const raw = await readIfPresent(join(this.dir, 'promoted.json'));
     if (raw === undefined) return { pointer: undefined, revision: null };
-    return { pointer: PromotedPointerSchema.parse(JSON.parse(raw)), revision: createHash('sha256').update(raw).digest('hex') };
+    return { pointer: parseOrThrow(PromotedPointerSchema, JSON.parse(raw)), revision: createHash('sha256').update(raw).digest('hex') };
   }
 
   async setPointer(pointer: PromotedPointer, revision: string | null): Promise<void> {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
 import { LocalTopicModel, type LocalTopicModelJson, type TopicTrainingExample } from '../../domain/classification/local-topic-model.ts';
+import { decodeShippedModel, encodeShippedModel, type ShippedModel } from '../../domain/classification/model-binary.ts';
 import type { ClassifierOptions } from '../../domain/classification/classifier.ts';
 import { parseRoutingJsonl, type RoutingExample } from '../../domain/classification/evaluate.ts';
 import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
@@ -14,7 +15,7 @@ import { parseTaxonomy, type Taxonomy } from '../../domain/classification/taxono
 import { ValidationError } from '../../domain/errors.ts';
 import { LANGUAGES, type Language } from '../../domain/language.ts';
 import { CASE_TYPES, TOPIC_IDS } from '../../domain/topics.ts';
-import { fieldProblems } from '../../domain/validation.ts';
+import { check } from '../../domain/validation.ts';
 import type { TopicClassifier, TopicResult } from '../../ports/topic-classifier.ts';
 import type { TopicModelStore } from '../../ports/topic-models.ts';
 import type { StoredModel } from '../../domain/retraining/model-registry.ts';
@@ -26,13 +27,13 @@ import { TOPIC_DEPARTMENT, type TopicId } from '../../domain/topics.ts';
 export const EXAMPLE_STYLES = ['sms', 'voicemail', 'letter', 'angry', 'question', 'codemixed', 'plain'] as const;
 
 const ExampleSchema = z.object({
-  text: z.string().min(1),
+  text: z.string().check(z.minLength(1)),
   label: z.enum(TOPIC_IDS),
   language: z.enum(LANGUAGES),
-  caseType: z.enum(CASE_TYPES).optional(),
-  style: z.enum(EXAMPLE_STYLES).optional(),
+  caseType: z.optional(z.enum(CASE_TYPES)),
+  style: z.optional(z.enum(EXAMPLE_STYLES)),
   /** The writer or batch; when absent, the file's batch (see `batchOfFile`). */
-  source: z.string().regex(/^[a-z0-9-]+$/, 'must be a short batch id').optional(),
+  source: z.optional(z.string().check(z.regex(/^[a-z0-9-]+$/, 'must be a short batch id'))),
 });
 export type TopicExample = z.infer<typeof ExampleSchema> & { source: string };
 
@@ -61,7 +62,7 @@ export async function loadGlossary(dir: string): Promise<Glossary> {
 
 export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
 export const PLACES_FILE = 'glossary/places-hk.tsv';
-export const TOPIC_MODEL_FILE = 'model/topic-model.json';
+export const TOPIC_MODEL_FILE = 'model/topic-model.bin';
 /**
  * The frozen gold set retraining judges candidates on: test/eval/data/holdout-by-writer.jsonl (enquiries by a
  * writer who never saw the training examples), copied into the layer so the retrain function can read it. Never
@@ -83,8 +84,8 @@ export async function loadTaxonomyAndExamples(dir: string): Promise<ClassifierKn
     const lines = (await readFile(join(dir, 'examples', file), 'utf8')).split('\n');
     lines.forEach((line, i) => {
       if (!line.trim()) return;
-      const parsed = ExampleSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error).map((p) => ({ ...p, field: `examples/${file}:${i + 1}.${p.field}` })));
+      const parsed = check(ExampleSchema, JSON.parse(line));
+      if (!parsed.success) throw new ValidationError(parsed.problems.map((p) => ({ ...p, field: `examples/${file}:${i + 1}.${p.field}` })));
       examples.push({ ...parsed.data, source: parsed.data.source ?? batchOfFile(file) });
     });
   }
@@ -120,11 +121,24 @@ export function trainingDigest({ taxonomy, examples, glossary, placeNames }: Cla
     .digest('hex');
 }
 
-const ShippedModelSchema = z.object({ trainedOn: z.string().regex(/^[0-9a-f]{64}$/), model: z.object({ topics: z.unknown(), caseTypes: z.unknown().optional() }) });
+/**
+ * The bytes of every layer file training reads (taxonomy, examples, glossary, place names) and the training
+ * settings. A shipped model records it: when the layer's files are byte for byte those it was trained from,
+ * its `trainedOn` is the layer's training digest, and classify's cold start need not read and validate
+ * 5 800 examples to find that out (the model's glossary digest is still checked when it loads).
+ */
+export async function layerFilesDigest(dir: string): Promise<string> {
+  const examples = (await readdir(join(dir, 'examples'))).filter((f) => f.endsWith('.jsonl')).sort();
+  const hash = createHash('sha256').update(JSON.stringify(DEFAULT_TRAINING_OPTIONS));
+  for (const file of ['taxonomy.json', GLOSSARY_FILE, PLACES_FILE, ...examples.map((f) => `examples/${f}`)]) {
+    hash.update(`\0${file}\0`).update(await readFile(join(dir, file)));
+  }
+  return hash.digest('hex');
+}
 
-/** The file `npm run assist -- train-model` writes into the layer. */
-export function shippedModelFile(knowledge: ClassifierKnowledge, model: LocalTopicModel): string {
-  return `${JSON.stringify({ trainedOn: trainingDigest(knowledge), model: model.toJSON() })}\n`;
+/** The file `npm run assist -- train-model` writes into the layer (binary: shared/domain/classification/model-binary.ts). */
+export async function shippedModelFile(knowledge: ClassifierKnowledge, model: LocalTopicModel, dir: string): Promise<Buffer> {
+  return encodeShippedModel({ trainedOn: trainingDigest(knowledge), layerFiles: await layerFilesDigest(dir), model: model.toJSON() });
 }
 
 /**
@@ -146,8 +160,37 @@ function knowledgeOf(dir: string): Promise<ClassifierKnowledge> {
   return knowledge;
 }
 
+/** What serving a trained model needs from the layer: the taxonomy and the glossary (not the examples). */
+type ServingKnowledge = Pick<ClassifierKnowledge, 'taxonomy' | 'glossary'>;
+
+const servingByDir = new Map<string, Promise<ServingKnowledge>>();
+
+function servingKnowledgeOf(dir: string): Promise<ServingKnowledge> {
+  let serving = servingByDir.get(dir) ?? knowledgeByDir.get(dir);
+  if (!serving) {
+    serving = (async () => ({ taxonomy: parseTaxonomy(JSON.parse(await readFile(join(dir, 'taxonomy.json'), 'utf8'))), glossary: await loadGlossary(dir) }))();
+    servingByDir.set(dir, serving);
+    serving.catch(() => servingByDir.delete(dir));
+  }
+  return serving;
+}
+
+/** The shipped model, and the layer's training digest (taken from the model when the layer's files are the ones it was trained on). */
+async function shippedAndLayerDigest(dir: string): Promise<{ shipped: ShippedModel | undefined; layerDigest: () => Promise<string> }> {
+  let raw: Buffer;
+  try {
+    raw = await readFile(join(dir, TOPIC_MODEL_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return { shipped: undefined, layerDigest: async () => trainingDigest(await knowledgeOf(dir)) };
+  }
+  const shipped = decodeShippedModel(raw);
+  const sameFiles = shipped.layerFiles !== undefined && shipped.layerFiles === (await layerFilesDigest(dir));
+  return { shipped, layerDigest: async () => (sameFiles ? shipped.trainedOn : trainingDigest(await knowledgeOf(dir))) };
+}
+
 /** A model stored by retraining, with the layer's taxonomy and glossary (it must predict only the taxonomy's topics). */
-export function topicModelFromStored(knowledge: ClassifierKnowledge, stored: Pick<StoredModel, 'model'>): LocalTopicModel {
+export function topicModelFromStored(knowledge: ServingKnowledge, stored: Pick<StoredModel, 'model'>): LocalTopicModel {
   return LocalTopicModel.fromJSON(knowledge.taxonomy, stored.model as LocalTopicModelJson, { glossary: knowledge.glossary });
 }
 
@@ -166,19 +209,11 @@ export async function layerTrainer(dir: string = defaultKnowledgeDir()): Promise
 }
 
 async function loadOrTrain(dir: string): Promise<{ model: LocalTopicModel; origin: ModelOrigin }> {
-  const knowledge = await knowledgeOf(dir);
-  let raw: string;
-  try {
-    raw = await readFile(join(dir, TOPIC_MODEL_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { model: trainTopicModel(knowledge), origin: 'trained-missing' };
-  }
-  const shipped = ShippedModelSchema.parse(JSON.parse(raw));
-  if (shipped.trainedOn !== trainingDigest(knowledge)) {
-    return { model: trainTopicModel(knowledge), origin: 'trained-stale' };
-  }
-  const model = LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model as LocalTopicModelJson, { glossary: knowledge.glossary });
+  const { shipped, layerDigest } = await shippedAndLayerDigest(dir);
+  if (!shipped) return { model: trainTopicModel(await knowledgeOf(dir)), origin: 'trained-missing' };
+  if (shipped.trainedOn !== (await layerDigest())) return { model: trainTopicModel(await knowledgeOf(dir)), origin: 'trained-stale' };
+  const knowledge = await servingKnowledgeOf(dir);
+  const model = LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary });
   // Loads the script converters now (~150 ms): at cold start, not on the first caller's enquiry.
   normaliseEnquiryText('預熱');
   return { model, origin: 'shipped' };
@@ -219,10 +254,11 @@ export class LocalTopicClassifier implements TopicClassifier {
     options: { acceptAtOrAbove?: number; models?: TopicModelStore } = {},
   ): Promise<LocalTopicClassifier> {
     if (!options.models) return LocalTopicClassifier.loadShipped(dir, options.acceptAtOrAbove);
-    const knowledge = await knowledgeOf(dir);
+    const knowledge = await servingKnowledgeOf(dir);
     let fallback: string | undefined;
     try {
-      const serving = await servingModel(options.models, trainingDigest(knowledge), (stored) => topicModelFromStored(knowledge, stored));
+      const { layerDigest } = await shippedAndLayerDigest(dir);
+      const serving = await servingModel(options.models, await layerDigest(), (stored) => topicModelFromStored(knowledge, stored));
       if ('model' in serving) {
         normaliseEnquiryText('預熱'); // script converters at cold start, as for the shipped model
         return new LocalTopicClassifier(serving.model, 'promoted', options.acceptAtOrAbove, serving.version);

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HotlineSchema, publicContactNumbers } from '../../domain/drafting/hotlines.ts';
 import { ValidationError, type FieldProblem } from '../../domain/errors.ts';
-import { fieldProblems } from '../../domain/validation.ts';
+import { check } from '../../domain/validation.ts';
 import { defaultKnowledgeDir, readArticleFiles } from './knowledge-files.ts';
 
 /*
@@ -11,16 +11,16 @@ import { defaultKnowledgeDir, readArticleFiles } from './knowledge-files.ts';
  */
 
 /** Only the field needed; the rest of each article is FileKnowledgeBase's to validate. */
-const HotlinesFileSchema = z.array(z.object({ hotline: HotlineSchema })).min(1, 'a file holds at least one article');
+const HotlinesFileSchema = z.array(z.object({ hotline: HotlineSchema })).check(z.minLength(1, 'a file holds at least one article'));
 
 /** The articles' hotlines plus 1823, sorted. Errors name the file and field, e.g. `articles/x.json:0.hotline`. */
 export async function readPublicContactNumbers(dir: string = defaultKnowledgeDir()): Promise<string[]> {
   const hotlines: string[] = [];
   const problems: FieldProblem[] = [];
   for (const { source, json } of await readArticleFiles(dir)) {
-    const result = HotlinesFileSchema.safeParse(json);
+    const result = check(HotlinesFileSchema, json);
     if (result.success) hotlines.push(...result.data.map((article) => article.hotline));
-    else problems.push(...fieldProblems(result.error).map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
+    else problems.push(...result.problems.map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return publicContactNumbers(hotlines);

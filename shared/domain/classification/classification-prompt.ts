@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Taxonomy } from './taxonomy.ts';
 import { TopicResultSchema, type TopicCandidate } from './topic-result.ts';
 

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
-import { fieldProblems } from '../validation.ts';
+import { check, type Schema } from '../validation.ts';
 import { LANGUAGES, type Language } from '../language.ts';
 import { trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
 import type { TopicResult } from './topic-result.ts';
@@ -11,10 +11,10 @@ import type { TopicResult } from './topic-result.ts';
  * are rejected to that label and the in-scope / out-of-scope figures of intent benchmarks are reported.
  */
 
-const LabelledLineSchema = z.object({ text: z.string().min(1), label: z.string().min(1) });
+const LabelledLineSchema = z.object({ text: z.string().check(z.minLength(1)), label: z.string().check(z.minLength(1)) });
 
 /** Parses JSONL against a schema (blank lines skipped); errors name the line and the field. */
-function parseJsonlWith<T>(jsonl: string, source: string, schema: z.ZodType<T>): T[] {
+function parseJsonlWith<T>(jsonl: string, source: string, schema: Schema & z.core.$ZodType<T>): T[] {
   const rows: T[] = [];
   jsonl.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -24,8 +24,8 @@ function parseJsonlWith<T>(jsonl: string, source: string, schema: z.ZodType<T>):
     } catch {
       throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
     }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error).map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
+    const parsed = check(schema, value);
+    if (!parsed.success) throw new ValidationError(parsed.problems.map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
     rows.push(parsed.data);
   });
   return rows;
@@ -37,11 +37,11 @@ export function parseLabelledJsonl(jsonl: string, source = 'input'): LabelledTex
 }
 
 const RoutingLineSchema = z.object({
-  text: z.string().min(1),
-  label: z.string().min(1),
-  department: z.string().min(1).optional(),
-  language: z.enum(LANGUAGES).optional(),
-  caseType: z.string().min(1).optional(),
+  text: z.string().check(z.minLength(1)),
+  label: z.string().check(z.minLength(1)),
+  department: z.optional(z.string().check(z.minLength(1))),
+  language: z.optional(z.enum(LANGUAGES)),
+  caseType: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Parses labelled enquiry lines (`department`, `language`, `caseType` optional); errors name the line. */

@@ -1,8 +1,6 @@
-import * as OpenCC from 'opencc-js';
+import { toSimplified, toTraditional } from '../drafting/script.ts';
 import type { Language } from '../language.ts';
 
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'hk' });
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/gu;
 const LATIN = /[a-z]/giu;
 /** Written-Cantonese particles and words that standard written Chinese does not use. */

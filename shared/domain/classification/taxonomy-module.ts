@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { parseOrThrow } from '../validation.ts';
 
 /*
  * taxonomy.json is the one definition of departments, topics and each topic's route. The TypeScript
@@ -9,15 +10,15 @@ import { z } from 'zod';
 
 /** Just enough of taxonomy.json to generate the ids (the full schema needs the generated ids itself). */
 const TaxonomyIdsSchema = z.object({
-  departments: z.array(z.object({ id: z.string().regex(/^[A-Za-z]+$/, 'must be letters only') })).min(1),
-  topics: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'), department: z.string() })).min(1),
+  departments: z.array(z.object({ id: z.string().check(z.regex(/^[A-Za-z]+$/, 'must be letters only')) })).check(z.minLength(1)),
+  topics: z.array(z.object({ id: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case')), department: z.string() })).check(z.minLength(1)),
 });
 
 export const GENERATED_TAXONOMY_FILE = 'shared/domain/taxonomy.generated.ts';
 
 /** The source text of taxonomy.generated.ts for a parsed taxonomy.json. */
 export function taxonomyModuleSource(taxonomyJson: unknown): string {
-  const { departments, topics } = TaxonomyIdsSchema.parse(taxonomyJson);
+  const { departments, topics } = parseOrThrow(TaxonomyIdsSchema, taxonomyJson);
   const known = new Set(departments.map((d) => d.id));
   const unknown = topics.filter((t) => !known.has(t.department));
   if (unknown.length > 0) throw new Error(`taxonomy.json: topics with an unknown department: ${unknown.map((t) => `${t.id} → ${t.department}`).join(', ')}`);

@@ -1,12 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
 import { ValidationError } from '../errors.ts';
-import { fieldProblems } from '../validation.ts';
+import { check } from '../validation.ts';
 import { normaliseEnquiryText } from './normalise.ts';
 
-const NamesSchema = z.object({ en: z.string().min(1), 'zh-Hant': z.string().min(1), 'zh-Hans': z.string().min(1) });
-const ShortNameSchema = z.object({ en: z.string().min(1), 'zh-Hant': z.string().min(1) });
-const KeywordsSchema = z.record(z.string(), z.array(z.string().min(1)));
+const Text = z.string().check(z.minLength(1));
+const NamesSchema = z.object({ en: Text, 'zh-Hant': Text, 'zh-Hans': Text });
+const ShortNameSchema = z.object({ en: Text, 'zh-Hant': Text });
+const KeywordsSchema = z.record(z.string(), z.array(Text));
 
 const DepartmentSchema = z.object({ id: z.enum(DEPARTMENT_IDS), names: NamesSchema, shortName: ShortNameSchema });
 
@@ -16,25 +17,25 @@ const TopicSchema = z.object({
   /** Where the topic routes by default. */
   department: z.enum(DEPARTMENT_IDS),
   /** Other departments an agent may route it to (a joint office, whoever manages the land). */
-  otherDepartments: z.array(z.enum(DEPARTMENT_IDS)).optional(),
+  otherDepartments: z.optional(z.array(z.enum(DEPARTMENT_IDS))),
   /** What belongs here and what does not: for the Bedrock prompt and the agent's topic picker. */
-  scope: z.object({ en: z.string().min(1) }).optional(),
+  scope: z.optional(z.object({ en: Text })),
   defaultUrgency: z.enum(URGENCIES),
   // Per language group ({ en: [...], zh: [...] }) or one list; either way any match escalates.
-  urgentKeywords: z.union([z.array(z.string().min(1)), KeywordsSchema]),
+  urgentKeywords: z.union([z.array(Text), KeywordsSchema]),
   /** Bilingual topic lexicon: extra cross-language features for the local classifier. */
-  keywords: KeywordsSchema.optional(),
+  keywords: z.optional(KeywordsSchema),
 });
 
 export const TaxonomySchema = z
   .object({
-    departments: z.array(DepartmentSchema).min(1),
-    topics: z.array(TopicSchema).min(1),
-    outOfScopeTopic: z.enum(TOPIC_IDS).optional(),
+    departments: z.array(DepartmentSchema).check(z.minLength(1)),
+    topics: z.array(TopicSchema).check(z.minLength(1)),
+    outOfScopeTopic: z.optional(z.enum(TOPIC_IDS)),
     /** Keywords that make any topic urgent (danger to people now). */
-    urgentKeywords: KeywordsSchema.optional(),
+    urgentKeywords: z.optional(KeywordsSchema),
   })
-  .superRefine((taxonomy, context) => {
+  .check(z.superRefine((taxonomy, context) => {
     // The generated ids must be exactly the file's: a stale taxonomy.generated.ts is an error, not a silent default.
     const topicIds = taxonomy.topics.map((t) => t.id);
     const departmentIds = taxonomy.departments.map((d) => d.id);
@@ -49,15 +50,15 @@ export const TaxonomySchema = z
       if (topic.otherDepartments?.includes(topic.department)) problems.push([`topics.${i}.otherDepartments`, 'repeats the primary department']);
     });
     for (const [field, message] of problems) context.addIssue({ code: 'custom', path: field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message });
-  });
+  }));
 export type Taxonomy = z.infer<typeof TaxonomySchema>;
 export type TaxonomyTopic = Taxonomy['topics'][number];
 export type TaxonomyDepartment = Taxonomy['departments'][number];
 
 /** Validates parsed taxonomy.json; errors name the field. */
 export function parseTaxonomy(json: unknown): Taxonomy {
-  const result = TaxonomySchema.safeParse(json);
-  if (!result.success) throw new ValidationError(fieldProblems(result.error).map((p) => ({ ...p, field: `taxonomy.json:${p.field}` })));
+  const result = check(TaxonomySchema, json);
+  if (!result.success) throw new ValidationError(result.problems.map((p) => ({ ...p, field: `taxonomy.json:${p.field}` })));
   return result.data;
 }
 

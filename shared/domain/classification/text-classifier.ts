@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { parseOrThrow } from '../validation.ts';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
 import { glossaryDigest, isStopWord, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
@@ -116,7 +117,7 @@ const MODEL_FORMAT = '1823-assist/text-classifier';
 export const SerialisedModelSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(3),
-  labels: z.array(z.string()).min(1),
+  labels: z.array(z.string()).check(z.minLength(1)),
   features: z.array(z.string()),
   idf: z.array(z.number()),
   /** Feature-major int8, base64: weight of feature f for label k is weights[f * labels.length + k] × weightScales[f]. */
@@ -124,22 +125,22 @@ export const SerialisedModelSchema = z.object({
   /** One float32 (little-endian, base64) per feature. */
   weightScales: z.string(),
   bias: z.array(z.number()),
-  temperature: z.number().positive(),
+  temperature: z.number().check(z.positive()),
   /** Evidence term: logits are scaled by n / (n + evidenceShrink), n = the text's distinct known features other than character n-grams. */
-  evidenceShrink: z.number().nonnegative(),
+  evidenceShrink: z.number().check(z.nonnegative()),
   /** Calibrated confidence at or above which the answer is accepted without a second opinion. */
-  acceptThreshold: z.number().min(0).max(1),
+  acceptThreshold: z.number().check(z.gte(0), z.lte(1)),
   featureOptions: z.object({
-    hanNgramMax: z.number().int().min(0),
-    latinNgramSizes: z.array(z.number().int().positive()),
+    hanNgramMax: z.int().check(z.gte(0)),
+    latinNgramSizes: z.array(z.int().check(z.positive())),
     wordBigrams: z.boolean(),
-    keywordGroups: z.record(z.string(), z.array(z.string())).optional(),
-    keywordWeight: z.number().positive().optional(),
-    placeNames: z.array(z.string()).optional(),
-    glossWeight: z.number().positive().optional(),
-    charNgrams: z.object({ min: z.number().int().positive(), max: z.number().int().positive(), weight: z.number().positive() }).optional(),
+    keywordGroups: z.optional(z.record(z.string(), z.array(z.string()))),
+    keywordWeight: z.optional(z.number().check(z.positive())),
+    placeNames: z.optional(z.array(z.string())),
+    glossWeight: z.optional(z.number().check(z.positive())),
+    charNgrams: z.optional(z.object({ min: z.int().check(z.positive()), max: z.int().check(z.positive()), weight: z.number().check(z.positive()) })),
     /** sha256 of the glossary the model was trained with (the glossary itself ships separately). */
-    glossaryDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    glossaryDigest: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   }),
 });
 export type SerialisedModel = z.infer<typeof SerialisedModelSchema>;
@@ -621,7 +622,7 @@ export class TextClassifier {
    * digest): with another one its glossary features would silently mean something else.
    */
   static fromJSON(json: unknown, resources: { glossary?: Glossary } = {}): TextClassifier {
-    const model = SerialisedModelSchema.parse(json);
+    const model = parseOrThrow(SerialisedModelSchema, json);
     const labelCount = model.labels.length;
     const weights = dequantise(quantisedFromBase64(model.weights, model.weightScales, labelCount), labelCount);
     if (model.idf.length !== model.features.length || weights.length !== model.features.length * labelCount || model.bias.length !== labelCount) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LANGUAGES } from '../language.ts';
 import { CASE_TYPES, DEPARTMENT_IDS, TOPIC_IDS, URGENCIES } from '../topics.ts';
 
@@ -6,7 +6,7 @@ import { CASE_TYPES, DEPARTMENT_IDS, TOPIC_IDS, URGENCIES } from '../topics.ts';
 export const TopicCandidateSchema = z.object({
   topic: z.enum(TOPIC_IDS),
   department: z.enum(DEPARTMENT_IDS),
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().check(z.gte(0), z.lte(1)),
 });
 export type TopicCandidate = z.infer<typeof TopicCandidateSchema>;
 
@@ -15,10 +15,10 @@ export const TopicResultSchema = z.object({
   topic: z.enum(TOPIC_IDS),
   department: z.enum(DEPARTMENT_IDS),
   urgency: z.enum(URGENCIES),
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().check(z.gte(0), z.lte(1)),
   language: z.enum(LANGUAGES),
   caseType: z.enum(CASE_TYPES),
-  rationale: z.string().max(500),
+  rationale: z.string().check(z.maxLength(500)),
 });
 export type ModelTopicResult = z.infer<typeof TopicResultSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LANGUAGES } from '../language.ts';
 
 export const DRAFT_FLAG_KINDS = [
@@ -19,21 +19,21 @@ export const DraftFlagSchema = z.object({
 export type DraftFlag = z.infer<typeof DraftFlagSchema>;
 
 export const TokenUsageSchema = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
 });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 
 export const DraftReplySchema = z.object({
-  text: z.string().min(1),
+  text: z.string().check(z.minLength(1)),
   language: z.enum(LANGUAGES),
   script: z.enum(['en', 'zh-Hant', 'zh-Hans']),
-  citedArticleIds: z.array(z.string()).min(1, 'a draft cites at least one knowledge-base article'),
+  citedArticleIds: z.array(z.string()).check(z.minLength(1, 'a draft cites at least one knowledge-base article')),
   flags: z.array(DraftFlagSchema),
   source: z.enum(['local', 'bedrock']),
   /** True when Bedrock was unavailable and the local drafter stood in. */
-  degraded: z.boolean().optional(),
+  degraded: z.optional(z.boolean()),
   /** Model tokens spent on this draft, including rejected attempts. */
-  usage: TokenUsageSchema.optional(),
+  usage: z.optional(TokenUsageSchema),
 });
 export type DraftReply = z.infer<typeof DraftReplySchema>;

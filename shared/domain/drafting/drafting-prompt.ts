@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DraftRequest } from '../../ports/reply-drafter.ts';
 import { replyScriptFor, type Script } from '../language.ts';
 import type { CaseType } from '../topics.ts';
@@ -14,11 +14,10 @@ import { textIn, type KnowledgeArticle } from './knowledge-article.ts';
 export const DRAFT_TOOL_NAME = 'submit_draft';
 
 export const DraftToolInputSchema = z.object({
-  text: z.string().min(1).max(6000).describe('The complete reply to the caller, ready for an officer to review.'),
+  text: z.string().check(z.minLength(1), z.maxLength(6000), z.describe('The complete reply to the caller, ready for an officer to review.')),
   citedArticleIds: z
-    .array(z.string().min(1))
-    .min(1)
-    .describe('Ids of the knowledge-base articles the reply relies on, e.g. "KB-WATER-BILL-01".'),
+    .array(z.string().check(z.minLength(1)))
+    .check(z.minLength(1), z.describe('Ids of the knowledge-base articles the reply relies on, e.g. "KB-WATER-BILL-01".')),
 });
 export type DraftToolInput = z.infer<typeof DraftToolInputSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /*
  * Public contact numbers. Kept apart from the rest of the article schema (and from OpenCC) so the redact
@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const HOTLINE_1823 = '1823';
 
 /** A public hotline as dialled in Hong Kong: "2868 0000", "187 8022" or "1823". */
-export const HotlineSchema = z.string().regex(/^\d{3,4}( \d{4})?$/, 'must be a Hong Kong number such as "2868 0000" or "1823"');
+export const HotlineSchema = z.string().check(z.regex(/^\d{3,4}( \d{4})?$/, 'must be a Hong Kong number such as "2868 0000" or "1823"'));
 
 /** The articles' hotlines plus 1823, once each, sorted: numbers safe to keep in text, never personal data. */
 export function publicContactNumbers(hotlines: Iterable<string>): string[] {

@@ -1,21 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
 import type { Script } from '../language.ts';
 import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../topics.ts';
-import { fieldProblems } from '../validation.ts';
+import { check } from '../validation.ts';
 import { HotlineSchema } from './hotlines.ts';
 import { traditionalInScript } from './script.ts';
 
 /** Text authored in English and Traditional Chinese; Simplified is derived (see script.ts). */
 export const AuthoredTextSchema = z.object({
-  en: z.string().trim().min(1, 'English text is required'),
-  'zh-Hant': z.string().trim().min(1, 'Traditional Chinese text is required'),
+  en: z.string().check(z.trim(), z.minLength(1, 'English text is required')),
+  'zh-Hant': z.string().check(z.trim(), z.minLength(1, 'Traditional Chinese text is required')),
 });
 export type AuthoredText = z.infer<typeof AuthoredTextSchema>;
 
 export const FeeSchema = z.object({
   item: AuthoredTextSchema,
-  amountHkd: z.number().nonnegative(),
+  amountHkd: z.number().check(z.nonnegative()),
 });
 export type Fee = z.infer<typeof FeeSchema>;
 
@@ -23,7 +23,7 @@ export type Fee = z.infer<typeof FeeSchema>;
 export const articleIdPrefixFor = (topic: TopicId): string => `KB-${topic.toUpperCase().replaceAll('_', '-')}-`;
 
 const ArticleFieldsSchema = z.object({
-  id: z.string().regex(/^KB-[A-Z0-9-]+-\d{2}$/, 'must look like KB-<TOPIC>-01'),
+  id: z.string().check(z.regex(/^KB-[A-Z0-9-]+-\d{2}$/, 'must look like KB-<TOPIC>-01')),
   topic: z.enum(TOPIC_IDS),
   /** Short noun phrase used in acknowledgements: "about {topicName}". */
   topicName: AuthoredTextSchema,
@@ -33,27 +33,27 @@ const ArticleFieldsSchema = z.object({
   hotline: HotlineSchema,
   web: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
   processingTime: AuthoredTextSchema,
-  fees: z.array(FeeSchema).optional(),
+  fees: z.optional(z.array(FeeSchema)),
 });
 
 // The id carries the topic so a citation is readable on its own in an agent's screen.
-function idMatchesTopic(article: { id: string; topic: TopicId }, context: z.RefinementCtx): void {
+function idMatchesTopic(article: { id: string; topic: TopicId }, context: z.core.$RefinementCtx): void {
   if (!article.id.startsWith(articleIdPrefixFor(article.topic))) {
     context.addIssue({ code: 'custom', path: ['id'], message: `must start with ${articleIdPrefixFor(article.topic)} for topic ${article.topic}` });
   }
 }
 
 /** An article as the knowledge base holds it: the department is the topic's route in the taxonomy, joined in at load. */
-export const KnowledgeArticleSchema = ArticleFieldsSchema.extend({ department: z.enum(DEPARTMENT_IDS) }).superRefine(idMatchesTopic);
+export const KnowledgeArticleSchema = z.extend(ArticleFieldsSchema, { department: z.enum(DEPARTMENT_IDS) }).check(z.superRefine(idMatchesTopic));
 export type KnowledgeArticle = z.infer<typeof KnowledgeArticleSchema>;
 
 /** An article as authored in `articles/<topic>.json`: no department (the taxonomy routes the topic; one definition). */
-export const ArticleFileSchema = z.array(ArticleFieldsSchema.superRefine(idMatchesTopic)).min(1, 'a file holds at least one article');
+export const ArticleFileSchema = z.array(ArticleFieldsSchema.check(z.superRefine(idMatchesTopic))).check(z.minLength(1, 'a file holds at least one article'));
 
 export function parseArticleFile(json: unknown, source: string, expectedTopic?: string): KnowledgeArticle[] {
-  const result = ArticleFileSchema.safeParse(json);
+  const result = check(ArticleFileSchema, json);
   if (!result.success) {
-    throw new ValidationError(fieldProblems(result.error).map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
+    throw new ValidationError(result.problems.map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
   }
   const misplaced = result.data.flatMap((article, index) =>
     expectedTopic !== undefined && article.topic !== expectedTopic

@@ -7,13 +7,17 @@ import { buildRetrievalIndex, searchIndex, type RetrievalIndex, type ScoredArtic
 /** A knowledge base over validated articles held in memory; adapters decide where the articles come from. */
 export class InMemoryKnowledgeBase implements KnowledgeBase {
   private readonly byId: Map<string, KnowledgeArticle>;
-  private readonly index: RetrievalIndex;
+  /**
+   * Built on the first search, not at load: tokenising every article (word segmentation, Simplified forms) was
+   * most of the draft function's cold start (~400 ms of ~600, bench), and topic-report and review-api load the
+   * knowledge base for names and articles but search only to redraft (issue 22).
+   */
+  private index: RetrievalIndex | undefined;
 
   constructor(articles: KnowledgeArticle[]) {
     assertUniqueArticleIds(articles);
     const sorted = [...articles].sort((a, b) => a.id.localeCompare(b.id));
     this.byId = new Map(sorted.map((article) => [article.id, article]));
-    this.index = buildRetrievalIndex(sorted);
   }
 
   articlesFor(topic: TopicId): KnowledgeArticle[] {
@@ -21,6 +25,7 @@ export class InMemoryKnowledgeBase implements KnowledgeBase {
   }
 
   search(query: string, options: SearchOptions): ScoredArticle[] {
+    this.index ??= buildRetrievalIndex([...this.byId.values()]);
     return searchIndex(this.index, query, options);
   }
 

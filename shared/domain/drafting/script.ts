@@ -1,11 +1,50 @@
-import { Converter, type ConverterFunction } from 'opencc-js';
+import { ConverterBuilder, type ConverterFunction } from 'opencc-js/core';
+import CJKCompatibility from 'opencc-js/dict/CJK_Compatibility_Ideographs';
+import HKVariants from 'opencc-js/dict/HKVariants';
+import HKVariantsPhrases from 'opencc-js/dict/HKVariantsPhrases';
+import HKVariantsRev from 'opencc-js/dict/HKVariantsRev';
+import HKVariantsRevPhrases from 'opencc-js/dict/HKVariantsRevPhrases';
+import STCharacters from 'opencc-js/dict/STCharacters';
+import STRegionalPhrases from 'opencc-js/dict/STPhrases_GeneratedFromRegionalPhrases';
+import TSCharacters from 'opencc-js/dict/TSCharacters';
+import TSPhrases from 'opencc-js/dict/TSPhrases';
 import type { Script } from '../language.ts';
+import STPhrases from './st-phrases.generated.ts';
 
 /*
  * Chinese script handling. Knowledge articles are written in Traditional Chinese (Hong Kong forms);
  * Mandarin callers get Simplified text derived with OpenCC, so there is one source of truth per fact.
- * Converters are built lazily: loading the dictionaries costs ~150 ms and English-only paths never need it.
+ * Only the two conversions used are bundled: OpenCC's own hk2s and s2hk configurations built from
+ * `opencc-js/core` and their dictionaries, with STPhrases pruned to the rules that change a conversion
+ * (script-phrases.ts): ~290 KB instead of opencc-js's 1.2 MB of every locale.
+ * Converters are built lazily: loading the dictionaries costs time and English-only paths never need it.
  */
+
+// opencc-js's LocalePreset type omits `normalizationChain`, which its ConverterBuilder applies (as the full build does).
+const HONG_KONG = {
+  from: { hk: [], cn: [] },
+  to: { hk: [], cn: [] },
+  configs: {
+    hk2s: {
+      normalizationChain: [[CJKCompatibility]],
+      segmentation: [TSPhrases],
+      conversionChain: [
+        [HKVariantsRevPhrases, HKVariantsRev],
+        [TSPhrases, TSCharacters],
+      ],
+    },
+    s2hk: {
+      normalizationChain: [[CJKCompatibility]],
+      segmentation: [STPhrases, STRegionalPhrases],
+      conversionChain: [
+        [STPhrases, STRegionalPhrases, STCharacters],
+        [HKVariantsPhrases, HKVariants],
+      ],
+    },
+  },
+} as const;
+
+const Converter = ConverterBuilder(HONG_KONG);
 
 let hongKongToSimplified: ConverterFunction | undefined;
 let simplifiedToHongKong: ConverterFunction | undefined;

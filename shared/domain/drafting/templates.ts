@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
 import type { Script } from '../language.ts';
 import { DEPARTMENT_IDS, type DepartmentId } from '../topics.ts';
-import { fieldProblems } from '../validation.ts';
+import { check, type Schema } from '../validation.ts';
 import { textIn, type AuthoredText } from './knowledge-article.ts';
 
 /*
@@ -40,11 +40,13 @@ export function placeholdersIn(template: string): string[] {
 }
 
 function templateWithSlots(allowed: readonly string[]) {
-  return z.string().superRefine((template, context) => {
-    for (const name of placeholdersIn(template)) {
-      if (!allowed.includes(name)) context.addIssue({ code: 'custom', message: `unknown placeholder {${name}}; allowed: ${allowed.join(', ') || 'none'}` });
-    }
-  });
+  return z.string().check(
+    z.superRefine((template, context) => {
+      for (const name of placeholdersIn(template)) {
+        if (!allowed.includes(name)) context.addIssue({ code: 'custom', message: `unknown placeholder {${name}}; allowed: ${allowed.join(', ') || 'none'}` });
+      }
+    }),
+  );
 }
 
 const ReplyTemplateSchema = z.object(
@@ -55,7 +57,7 @@ const ReplyTemplateSchema = z.object(
 );
 export type ReplyTemplate = Record<ReplySlot, string>;
 
-const PerScript = <S extends z.ZodType>(schema: S) => z.object({ en: schema, 'zh-Hant': schema, 'zh-Hans': schema });
+const PerScript = <S extends Schema>(schema: S) => z.object({ en: schema, 'zh-Hant': schema, 'zh-Hans': schema });
 
 /** templates.json: wording only. Department names are the taxonomy's (one definition), joined in by `withDepartmentNames`. */
 export const ReplyTemplatesFileSchema = z.object({
@@ -70,9 +72,9 @@ export type ReplyTemplates = ReplyTemplatesFile & { departments: DepartmentNames
 
 /** Validates parsed templates.json; `source` prefixes field names in errors. */
 export function parseReplyTemplates(json: unknown, source: string): ReplyTemplatesFile {
-  const result = ReplyTemplatesFileSchema.safeParse(json);
+  const result = check(ReplyTemplatesFileSchema, json);
   if (!result.success) {
-    throw new ValidationError(fieldProblems(result.error).map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
+    throw new ValidationError(result.problems.map((p) => ({ field: `${source}:${p.field}`, problem: p.problem })));
   }
   return result.data;
 }

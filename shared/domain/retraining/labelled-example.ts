@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { check } from '../validation.ts';
 import type { PersonalDataRedactor } from '../../ports/personal-data-redactor.ts';
 import type { DecidedEnquiry } from '../../ports/enquiry-store.ts';
 import { LANGUAGES } from '../language.ts';
@@ -9,15 +10,15 @@ import { LANGUAGES } from '../language.ts';
  * and redacted text only: nothing here identifies a caller.
  */
 export const LabelledExampleSchema = z.object({
-  enquiryId: z.string().min(1),
-  decisionId: z.string().min(1),
+  enquiryId: z.string().check(z.minLength(1)),
+  decisionId: z.string().check(z.minLength(1)),
   decidedAt: z.iso.datetime({ offset: true }),
   /** Redacted twice: by the pipeline's RedactPersonalData step and again when the example was collected. */
-  text: z.string().min(1),
+  text: z.string().check(z.minLength(1)),
   /** The agent-confirmed topic (the label). */
-  label: z.string().min(1),
-  language: z.enum(LANGUAGES).nullable(),
-  aiTopic: z.string().nullable(),
+  label: z.string().check(z.minLength(1)),
+  language: z.nullable(z.enum(LANGUAGES)),
+  aiTopic: z.nullable(z.string()),
   topicCorrected: z.boolean(),
   action: z.enum(['approve', 'edit', 'reject']),
   /** Who wrote the label; calibration keeps agents' examples in their own group. */
@@ -110,8 +111,8 @@ export function examplesFromJsonl(jsonl: string, batch: string): LabelledExample
     .map((line, i) => ({ line, i }))
     .filter(({ line }) => line.trim())
     .map(({ line, i }) => {
-      const parsed = LabelledExampleSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`labelled example ${batch}:${i + 1} is invalid: ${parsed.error.issues.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`);
+      const parsed = check(LabelledExampleSchema, JSON.parse(line));
+      if (!parsed.success) throw new Error(`labelled example ${batch}:${i + 1} is invalid: ${parsed.problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`);
       return parsed.data;
     });
 }

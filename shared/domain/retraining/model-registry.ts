@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /*
  * Versioned topic models. Each retrain run stores its candidate as `v0001`, `v0002`, … (promoted or not) with
@@ -26,27 +26,27 @@ const GoldFiguresSchema = z.object({ topicAccuracy: z.number(), departmentAccura
 
 /** What a version was trained on and how it compared when it was made (never personal data: counts, figures, ids). */
 export const ModelCardSchema = z.object({
-  version: z.string().regex(VERSION),
+  version: z.string().check(z.regex(VERSION)),
   createdAt: z.string(),
   /**
    * Identifies the knowledge layer the model was built on (examples, taxonomy keywords, glossary). A model
    * built on another layer is not loaded: the layer's own shipped model serves until the next retrain.
    */
   layerDigest: z.string(),
-  knowledgeExamples: z.number().int(),
-  agentExamples: z.number().int(),
-  agentCorrections: z.number().int(),
+  knowledgeExamples: z.int(),
+  agentExamples: z.int(),
+  agentCorrections: z.int(),
   /** Newest agent decision the model trained on: later ones can judge it. */
-  trainedThrough: z.string().nullable(),
+  trainedThrough: z.nullable(z.string()),
   comparedWith: z.string(),
-  gold: z.object({ examples: z.number().int(), current: GoldFiguresSchema, candidate: GoldFiguresSchema, floor: GoldFiguresSchema.optional() }),
-  heldOut: z.object({ examples: z.number().int(), currentCorrect: z.number().int(), candidateCorrect: z.number().int(), fixed: z.number().int(), broken: z.number().int() }),
+  gold: z.object({ examples: z.int(), current: GoldFiguresSchema, candidate: GoldFiguresSchema, floor: z.optional(GoldFiguresSchema) }),
+  heldOut: z.object({ examples: z.int(), currentCorrect: z.int(), candidateCorrect: z.int(), fixed: z.int(), broken: z.int() }),
   gate: z.object({ promote: z.boolean(), reasons: z.array(z.string()), pValue: z.number() }),
 });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 
 const PromotionSchema = z.object({
-  version: z.string().regex(VERSION),
+  version: z.string().check(z.regex(VERSION)),
   promotedAt: z.string(),
   by: z.string(),
   reason: z.string(),
@@ -55,7 +55,7 @@ export type Promotion = z.infer<typeof PromotionSchema>;
 
 /** `promoted.json`: the version in service (null: the shipped model) and the stack of earlier promotions. */
 export const PromotedPointerSchema = z.object({
-  current: PromotionSchema.nullable(),
+  current: z.nullable(PromotionSchema),
   /** Earlier promotions, most recent first; rollback returns to the first. */
   previous: z.array(PromotionSchema),
   /** Every change, newest first (bounded): who moved the pointer from what to what, and when. */
@@ -91,8 +91,8 @@ export function rollback(pointer: PromotedPointer, change: { at: string; by: str
 
 /** A stored model: the serialised LocalTopicModel and the layer it was built on. */
 export const StoredModelSchema = z.object({
-  version: z.string().regex(VERSION),
+  version: z.string().check(z.regex(VERSION)),
   layerDigest: z.string(),
-  model: z.object({ topics: z.unknown(), caseTypes: z.unknown().optional() }),
+  model: z.object({ topics: z.unknown(), caseTypes: z.optional(z.unknown()) }),
 });
 export type StoredModel = z.infer<typeof StoredModelSchema>;

@@ -2,8 +2,9 @@
  * Messages crossing the SMS boundaries: the sms-outbox queue (QueueSms → send-sms) and inbound replies
  * from AWS End User Messaging SMS two-way messaging (delivered through SNS).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { E164PhoneSchema } from '../../../events/intake.ts';
+import { EnquiryIdSchema } from '../../../events/workflow.ts';
 import { LANGUAGES } from '../language.ts';
 import { URGENCIES } from '../topics.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -12,15 +13,15 @@ import { parseOrThrow } from '../validation.ts';
 export const MAX_SMS_TEXT_CHARS = 1000;
 
 export const SmsOutboxMessageSchema = z.object({
-  enquiryId: z.string().regex(/^ENQ-\d{8}-[A-Z0-9]{12}$/, 'must be an enquiry id like ENQ-20261124-ABCDEFGHJKMN'),
-  decisionId: z.string().min(8, 'must be 8 to 64 characters').max(64, 'must be 8 to 64 characters'),
-  correlationId: z.string().min(1).max(128),
+  enquiryId: EnquiryIdSchema,
+  decisionId: z.string().check(z.minLength(8, 'must be 8 to 64 characters'), z.maxLength(64, 'must be 8 to 64 characters')),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
   to: E164PhoneSchema,
-  text: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(MAX_SMS_TEXT_CHARS, `must be at most ${MAX_SMS_TEXT_CHARS} characters`)
-    .refine((text) => text.trim().length > 0, 'must not be blank'),
+  text: z.string().check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_SMS_TEXT_CHARS, `must be at most ${MAX_SMS_TEXT_CHARS} characters`),
+    z.refine((text) => text.trim().length > 0, 'must not be blank'),
+  ),
   urgency: z.enum(URGENCIES),
   language: z.enum(LANGUAGES),
 });
@@ -42,11 +43,11 @@ export const idempotencyKeyFor = (message: Pick<SmsOutboxMessage, 'enquiryId' | 
  */
 export const SmsInboundSchema = z.object({
   originationNumber: E164PhoneSchema,
-  destinationNumber: z.string().min(1),
+  destinationNumber: z.string().check(z.minLength(1)),
   messageBody: z.string(),
-  inboundMessageId: z.string().min(1),
-  messageKeyword: z.string().optional(),
-  previousPublishedMessageId: z.string().optional(),
+  inboundMessageId: z.string().check(z.minLength(1)),
+  messageKeyword: z.optional(z.string()),
+  previousPublishedMessageId: z.optional(z.string()),
 });
 export type SmsInbound = z.infer<typeof SmsInboundSchema>;
 

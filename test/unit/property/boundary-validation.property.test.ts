@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import { IntakeMessageSchema } from '../../../events/intake.ts';
 import { ReportQuerySchema, ScheduledReportEventSchema } from '../../../events/reports.ts';
 import { RetrainEventSchema } from '../../../events/retrain.ts';
@@ -84,7 +85,7 @@ const BOUNDARIES: Boundary[] = [
   },
   { name: 'POST /enquiries/{id}/topic body', seeds: [{ topic: 'water_seepage', department: 'BD', alsoInvolves: ['FEHD'], draftId: 'D1' }], json: true, accept: (body) => parseJsonOrThrow(TopicCorrectionRequestSchema, body as string) },
   { name: 'GET /enquiries query', seeds: [{ status: 'awaiting_review', topic: 'water_seepage', language: 'zh-HK', limit: '50', cursor: 'eyJwayI6IkVOUSJ9' }], json: false, accept: (query) => parseOrThrow(ListEnquiriesQuerySchema, query) },
-  { name: 'enquiry id path parameter', seeds: [{ id: enquiryId }], json: false, accept: (path) => parseOrThrow(StepInputSchema.pick({ enquiryId: true }), { enquiryId: (path as { id?: unknown } | null)?.id }) },
+  { name: 'enquiry id path parameter', seeds: [{ id: enquiryId }], json: false, accept: (path) => parseOrThrow(zm.pick(StepInputSchema, { enquiryId: true }), { enquiryId: (path as { id?: unknown } | null)?.id }) },
   { name: 'GET /reports/topics query', seeds: [{ from: '2026-11-01', to: '2026-11-24', granularity: 'week', format: 'csv' }], json: false, accept: (query) => parseOrThrow(ReportQuerySchema, query) },
   { name: 'scheduled report event', seeds: [{ schedule: 'daily' }], json: false, accept: (event) => parseOrThrow(ScheduledReportEventSchema, event) },
   { name: 'retrain event', seeds: [{ schedule: 'weekly', since: '2026-11-01T00:00:00+08:00', dryRun: true }], json: false, accept: (event) => parseOrThrow(RetrainEventSchema, event) },

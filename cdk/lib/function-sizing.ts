@@ -1,0 +1,48 @@
+/**
+ * Memory per Lambda function (MB): the one definition CDK deploys and `npm run bench -- --only cost` prices.
+ *
+ * Chosen from `npm run bench -- --only bundles` (cold-init RSS in a fresh node, local handle times) after
+ * issue 22 made the bundles lean: the smallest size that leaves at least twice the measured cold-init RSS,
+ * so that invocation allocations and GC have room. Lambda gives CPU in proportion to memory (one vCPU at
+ * 1 769 MB), so CPU-bound work costs about the same at any size (it runs longer on less), while waiting
+ * (DynamoDB, SQS, Bedrock) costs in proportion to memory: the pipeline steps, which mostly wait, run at 256 MB.
+ * Two keep more for speed, not memory: review-api (an agent waits on it; its redraft drafts in-process) and
+ * classify (its cold start decodes the topic model and builds the script converters, CPU-bound; and if the
+ * layer's model were ever stale it trains instead, ~420 MB). retrain trains the full model (15-60 s, ~500 MB).
+ *
+ * Measured cold-init RSS, 2026-12-02 (bench/results/latest.json): plain steps 76-87 MB, draft 109,
+ * review-api 116, topic-report 117, classify 238, retrain 167 before training. privacy-api (issue 18, measured
+ * the same way on the merge with main): 80 MB, like the plain steps; it waits on DynamoDB and KMS, and an
+ * export holds one caller's few enquiries, so 256.
+ */
+export const FUNCTION_MEMORY_MB = {
+  'await-review': 256,
+  'backlog-monitor': 256,
+  classify: 1024,
+  draft: 256,
+  intake: 256,
+  'needs-manual': 256,
+  'privacy-api': 256,
+  'queue-sms': 256,
+  'record-outcome': 256,
+  redact: 256,
+  retrain: 2048,
+  'review-api': 1024,
+  'send-sms': 256,
+  'sms-inbound': 256,
+  'start-transcription': 256,
+  'topic-report': 256,
+  'transcription-complete': 256,
+} as const satisfies Record<string, number>;
+
+export type FunctionFolder = keyof typeof FUNCTION_MEMORY_MB;
+
+/** Memory of the function built from functions/<folder>; a folder missing here fails synthesis. */
+export function memoryFor(folder: string): number {
+  const size = (FUNCTION_MEMORY_MB as Record<string, number>)[folder];
+  if (size === undefined) throw new Error(`no memory size for functions/${folder}: add it to cdk/lib/function-sizing.ts`);
+  return size;
+}
+
+/** Lambda's CPU share: a function gets one full vCPU at this size, proportionally less below it. */
+export const MB_PER_VCPU = 1769;
