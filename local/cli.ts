@@ -10,6 +10,9 @@
  *   eval --test TEST.jsonl [--json] [--model shipped|promoted]
  *                     the hotline's shipped model on labelled enquiries it never saw: topic, department and
  *                     case-type accuracy, calibration, confident-wrong routing
+ *   eval-places [--json] [--errors]
+ *                     place → district on test/eval/data/place-mentions.jsonl (redacted first, as the workflow does):
+ *                     accuracy on found places, precision/recall of ambiguous and unknown; --errors lists the misses
  *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.bin)
@@ -76,6 +79,7 @@ import { LOCAL_CALLER_HASH_KEY_FILE, LocalCallerHasher } from '../shared/adapter
 import { renderExportHtml } from '../shared/domain/privacy/export-html.ts';
 import { eraseCallerContactData, exportCallerData, type PrivacyDeps } from '../shared/domain/privacy/requests.ts';
 import { sweepExpired } from './retention-sweeper.ts';
+import { evaluatePlaces, formatPlaceEvaluation } from './eval-places.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 const flag = (name: string) => rest.includes(`--${name}`);
@@ -143,6 +147,16 @@ async function main(): Promise<number> {
       console.log(`training ${report.trainingMs.toFixed(0)} ms; prediction p50 ${report.latencyP50Ms.toFixed(3)} ms, p99 ${report.latencyP99Ms.toFixed(3)} ms`);
       return 0;
     }
+    case 'eval-places': {
+      const report = await evaluatePlaces();
+      if (flag('json')) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return 0;
+      }
+      for (const line of formatPlaceEvaluation(report)) console.log(line);
+      if (flag('errors')) for (const error of report.errors) console.log(`  ${error.id} expected ${error.expected}, got ${error.got}: ${error.text}`);
+      return 0;
+    }
     case 'report': {
       const query = parseOrThrow(ReportQuerySchema, {
         from: option('from'),
@@ -208,7 +222,7 @@ async function main(): Promise<number> {
       return 0;
     case 'help':
       console.log(
-        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
+        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | eval-places [--json] [--errors] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
       );
       return 0;
     default:

@@ -28,6 +28,6 @@ describe('place masking', () => {
     const all = placeNamesFromTsv(readFileSync(join(KNOWLEDGE_DIR, PLACES_FILE), 'utf8'), PLACES_FILE);
     expect(all.length).toBeGreaterThan(1_000);
     expect(all).toEqual(expect.arrayContaining(['牛頭角', 'Ngau Tau Kok', '彌敦道', 'Nathan Road']));
-    expect(() => placeNamesFromTsv('# places\n旺角\tMong Kok\n牛\tCow\n', 'places.tsv')).toThrow(/places\.tsv:3: expected/);
+    expect(() => placeNamesFromTsv('# places\n旺角\tMong Kok\tarea\tyau-tsim-mong\n牛\tCow\tarea\t-\n', 'places.tsv')).toThrow(/places\.tsv:3: expected/);
   });
 });

@@ -1,3 +1,5 @@
+import { gazetteerFromTsv, gazetteerNames } from '../location/gazetteer.ts';
+
 /*
  * Place names say where, not what: "牛頭角道" is not about cows (牛) and "Tuen Mun Road" is no more about
  * roads than any other address. Masking them before feature extraction keeps the classifier from
@@ -55,16 +57,7 @@ export function maskPlaces(normalisedText: string, names: readonly string[]): { 
   return { text: out, places };
 }
 
-/** The shipped gazetteer (`<Chinese name><TAB><English name>` lines, `#` comments): every name, both languages. */
+/** Every name and alias of the shipped gazetteer (layers/knowledge/glossary/places-hk.tsv), both languages. */
 export function placeNamesFromTsv(tsv: string, source = 'places'): string[] {
-  const names: string[] = [];
-  tsv.split('\n').forEach((line, i) => {
-    if (line.trim() === '' || line.startsWith('#')) return;
-    const [chinese, english, extra] = line.split('\t');
-    if (!chinese || !english || extra !== undefined || !/^\p{Script=Han}{2,}$/u.test(chinese) || !/^[A-Z][A-Za-z' -]+$/.test(english)) {
-      throw new Error(`${source}:${i + 1}: expected "<Chinese name><TAB><English name>", got ${JSON.stringify(line.slice(0, 60))}`);
-    }
-    names.push(chinese, english);
-  });
-  return names;
+  return gazetteerNames(gazetteerFromTsv(tsv, source));
 }
