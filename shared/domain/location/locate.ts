@@ -46,24 +46,33 @@ const ABBREVIATIONS: Record<string, string> = {
 
 const FUZZY_MIN_LENGTH = 8;
 
-/** Lowercase words of a Latin text with their start offsets; apostrophes vanish ("Queen's" → "queens"). */
-function latinWords(text: string): { word: string; start: number; capitalised: boolean; joinsPrevious: boolean }[] {
-  const words: { word: string; start: number; capitalised: boolean; joinsPrevious: boolean }[] = [];
+interface LatinWord {
+  word: string;
+  capitalised: boolean;
+  /** Only spaces or hyphens since the previous word: the two may be one name ("Tai Po, Ma On Shan" is two places). */
+  joinsPrevious: boolean;
+}
+
+/**
+ * Lowercase words of a Latin text, abbreviations expanded. Apostrophes vanish ("Queen's" → "queens"); with
+ * `possessive: 'drop'` an apostrophe-s goes too ("Lam Tin's estate" → "lam tin"), which the index also
+ * holds for names written with one ("Queen's Road" → "queen road").
+ */
+function latinWords(text: string, possessive: 'keep' | 'drop' = 'keep'): LatinWord[] {
+  const words: LatinWord[] = [];
   const pattern = /[A-Za-z0-9]+(?:['’][A-Za-z]+)*/g;
   let lastEnd = 0;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const raw = match[0].replace(/['’]/g, '');
+    const raw = (possessive === 'drop' ? match[0].replace(/['’]s$/i, '') : match[0]).replace(/['’]/g, '');
     const lower = raw.toLowerCase();
-    // Words join into one name only across spaces or hyphens ("Tai Po, Ma On Shan" is two places).
-    const gap = text.slice(lastEnd, match.index);
-    words.push({ word: ABBREVIATIONS[lower] ?? lower, start: match.index, capitalised: /^[A-Z]/.test(raw), joinsPrevious: /^[\s-]*$/.test(gap) });
+    words.push({ word: ABBREVIATIONS[lower] ?? lower, capitalised: /^[A-Z]/.test(raw), joinsPrevious: /^[\s-]*$/.test(text.slice(lastEnd, match.index)) });
     lastEnd = match.index + match[0].length;
   }
   return words;
 }
 
-function latinKey(name: string): string {
-  return latinWords(name)
+function latinKey(name: string, possessive: 'keep' | 'drop' = 'keep'): string {
+  return latinWords(name, possessive)
     .map((w) => w.word)
     .join('');
 }
@@ -112,9 +121,9 @@ function spellings(places: readonly GazetteerPlace[]): { han: Map<string, Gazett
     if (place.zh.includes('邨')) add(place.zh.replaceAll('邨', '村'), place);
     if (place.kind === 'station') {
       const zhBase = place.zh.replace(/站$/, '');
-      for (const variant of [`${zhBase}港鐵站`, `${zhBase}地鐵站`, `港鐵${zhBase}站`]) add(variant, place);
+      for (const variant of [`${zhBase}站`, `${zhBase}港鐵站`, `${zhBase}地鐵站`, `港鐵${zhBase}站`]) add(variant, place);
       const enBase = place.en.replace(/ Station$/, '');
-      for (const variant of [`${enBase} MTR Station`, `${enBase} MTR`, `MTR ${enBase} Station`]) add(variant, place);
+      for (const variant of [`${enBase} Station`, `${enBase} MTR Station`, `${enBase} MTR`, `MTR ${enBase} Station`]) add(variant, place);
     }
   }
   return { han, latin };
@@ -136,12 +145,13 @@ function indexFor(places: readonly GazetteerPlace[]): PlaceIndex {
   const latinDeletions = new Map<string, string[]>();
   let maxWords = 1;
   for (const [text, place] of latinNames) {
-    const key = latinKey(text);
-    if (latin.has(key)) continue;
-    latin.set(key, { place, cased: place.cased && text === place.en });
     maxWords = Math.max(maxWords, latinWords(text).length + 1);
-    if (key.length < FUZZY_MIN_LENGTH) continue;
-    for (const deletion of [key, ...deletions(key)]) latinDeletions.set(deletion, [...(latinDeletions.get(deletion) ?? []), key]);
+    for (const key of new Set([latinKey(text), latinKey(text, 'drop')])) {
+      if (latin.has(key)) continue;
+      latin.set(key, { place, cased: place.cased && text === place.en });
+      if (key.length < FUZZY_MIN_LENGTH) continue;
+      for (const deletion of [key, ...deletions(key)]) latinDeletions.set(deletion, [...(latinDeletions.get(deletion) ?? []), key]);
+    }
   }
   const index = { han, latin, latinDeletions, maxWords };
   indexes.set(places, index);
@@ -159,7 +169,7 @@ function fuzzyLatin(index: PlaceIndex, key: string): string | undefined {
 
 /** Places named in Latin script, left to right, longest first. */
 function latinMatches(text: string, index: PlaceIndex): Name[] {
-  const words = latinWords(text.normalize('NFKC'));
+  const words = latinWords(text.normalize('NFKC'), 'drop');
   const found: Name[] = [];
   let i = 0;
   while (i < words.length) {
