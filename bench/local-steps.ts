@@ -26,6 +26,7 @@ import { handleDraft } from '../functions/draft/handle.ts';
 import { handleAwaitReview } from '../functions/await-review/handle.ts';
 import type { ClassifyDeps, DraftDeps } from '../shared/domain/steps/analysis.ts';
 import { smsComposerFrom } from '../shared/adapters/local/knowledge-views.ts';
+import { loadGazetteer } from '../shared/adapters/local/local-topic-classifier.ts';
 import { startLocalDynamo, type LocalDynamo } from '../local/dynamo.ts';
 import { KNOWLEDGE_DIR } from '../local/paths.ts';
 import { loadSamples } from '../local/samples.ts';
@@ -154,6 +155,7 @@ export interface DirectDeps {
   store: EnquiryStore;
   analysis: Analysis;
   composeSms: DraftDeps['composeSms'];
+  gazetteer: ClassifyDeps['gazetteer'];
 }
 
 export type StepDurations = Partial<Record<DirectStep, number>>;
@@ -179,7 +181,7 @@ export async function runDirect(body: string, deps: DirectDeps): Promise<StepDur
   await step('redact', durations, () => handleRedact(input, { store, redactor: analysis.redactor, clock }));
   // The classifier port type belongs to the classifier work; the bench's structural type stands in for it.
   const classifier = analysis.classifier as unknown as ClassifyDeps['classifier'];
-  await step('classify', durations, () => handleClassify(input, { store, classifier, clock }));
+  await step('classify', durations, () => handleClassify(input, { store, classifier, clock, gazetteer: deps.gazetteer }));
   await step('draft', durations, () => handleDraft(input, { store, drafter: analysis.drafter, clock, composeSms }));
   await step('await-review', durations, () => handleAwaitReview({ ...input, taskToken: `bench-${randomUUID()}` }, { store, clock }));
   return durations;
@@ -194,7 +196,8 @@ export async function startDirectEnvironment(analysis?: Analysis): Promise<Direc
   const dynamo = await startLocalDynamo();
   const store = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName);
   const composeSms = smsComposerFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR));
-  return { dynamo, store, composeSms, analysis: analysis ?? (await loadAnalysis()), close: () => dynamo.close() };
+  const gazetteer = await loadGazetteer(KNOWLEDGE_DIR);
+  return { dynamo, store, composeSms, gazetteer, analysis: analysis ?? (await loadAnalysis()), close: () => dynamo.close() };
 }
 
 export interface StepTiming {

@@ -7,7 +7,7 @@
 import { api, onUnauthorized, useBearerTransport, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
 import { dashboardView } from './dashboard.ts';
 import { byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
-import { formatAge, formatTime, languageName, localeTag, topicName, TOPIC_NAMES, urgencyBadge } from './format.ts';
+import { districtLabel, formatAge, formatTime, languageName, localeTag, placeName, topicName, TOPIC_NAMES, urgencyBadge } from './format.ts';
 import { isMessageKey, locale, localeForLanguages, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { isCallbackPath } from './auth.ts';
 import { CognitoSession, loadConsoleConfig } from './session.ts';
@@ -303,13 +303,14 @@ function queueView(): View {
         h('td', {}, h('a', { href: `#/enquiry/${encodeURIComponent(item.enquiryId)}`, class: 'mono', 'data-enquiry-id': item.enquiryId }, item.enquiryId)),
         h('td', {}, topicName(item.agentTopic ?? item.topic), item.manualReason ? h('div', { class: 'hint' }, `${t('manualReason')}: ${item.manualReason}`) : null),
         h('td', {}, languageName(item.language)),
+        h('td', {}, districtLabel(item.location), item.location?.place ? h('div', { class: 'hint' }, placeName(item.location)) : null),
         h('td', { class: 'numeric' }, h('time', { datetime: item.receivedAt, title: formatTime(item.receivedAt) }, formatAge(item.ageMinutes))),
         h('td', {}, urgencyBadge(item.urgency)),
         h('td', {}, item.degraded ? h('span', { class: 'badge degraded', title: t('degradedHint') }, t('degraded')) : null),
         h('td', {}, item.channel),
       ),
     );
-    if (rows.length === 0 && queueState.loaded) rows.push(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('queueEmpty'))));
+    if (rows.length === 0 && queueState.loaded) rows.push(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, t('queueEmpty'))));
     replaceChildren(tbody, ...rows);
     if (focusedId) tbody.querySelector<HTMLAnchorElement>(`a[data-enquiry-id="${CSS.escape(focusedId)}"]`)?.focus();
   }
@@ -365,7 +366,7 @@ function queueView(): View {
             h(
               'thead',
               {},
-              h('tr', {}, ...(['colEnquiry', 'colTopic', 'colLanguage', 'colAge', 'colUrgency', 'colFlags', 'colChannel'] as const).map((key) => h('th', { scope: 'col', class: key === 'colAge' ? 'numeric' : undefined }, t(key)))),
+              h('tr', {}, ...(['colEnquiry', 'colTopic', 'colLanguage', 'colDistrict', 'colAge', 'colUrgency', 'colFlags', 'colChannel'] as const).map((key) => h('th', { scope: 'col', class: key === 'colAge' ? 'numeric' : undefined }, t(key)))),
             ),
             tbody,
           ),

@@ -1,6 +1,7 @@
 /** How dates, ages, topics, departments, languages and statuses read in the current locale. */
 import { h } from './dom.ts';
 import { isMessageKey, locale, t } from './i18n.ts';
+import { DISTRICTS, isDistrictId, type EnquiryLocation } from '../shared/vocabulary/districts.ts';
 
 type LocalisedName = { en: string; 'zh-Hant': string };
 /** Filled in at build time from layers/knowledge (see build.ts). */
@@ -43,6 +44,24 @@ export function languageName(language: string | null | undefined): string {
   if (!language) return '–';
   const key = `lang-${language}`;
   return isMessageKey(key) ? t(key) : language;
+}
+
+export function districtName(district: string): string {
+  return isDistrictId(district) ? DISTRICTS[district][locale()] : district;
+}
+
+/** The enquiry's district (or its candidates when ambiguous); '–' before classification. */
+export function districtLabel(location: EnquiryLocation | null | undefined): string {
+  if (!location) return '–';
+  if (location.status === 'found' && location.district) return districtName(location.district);
+  if (location.status === 'ambiguous') return t('districtAmbiguous', { districts: (location.candidates ?? []).map(districtName).join(locale() === 'en' ? ' / ' : '、') });
+  return t('districtUnknown');
+}
+
+/** The gazetteer's name of the place in the console's language, or '–'. */
+export function placeName(location: EnquiryLocation | null | undefined): string {
+  if (!location?.place) return '–';
+  return locale() === 'en' ? location.place.en : location.place.zh;
 }
 
 export function urgencyBadge(urgency: string | null | undefined): HTMLElement | null {

@@ -41,12 +41,12 @@ export function reviewApiOpenApi(): Record<string, unknown> {
         get: {
           summary: 'Enquiries in a status (default awaiting_review), oldest first, paged',
           parameters: queryParameters(),
-          responses: { '200': { description: 'A page of enquiry summaries' }, '400': problemResponse('Invalid query'), ...common },
+          responses: { '200': { description: 'A page of enquiry summaries (topic, district and place, urgency, age; no text)' }, '400': problemResponse('Invalid query'), ...common },
         },
       },
       '/enquiries/{id}': {
         get: {
-          summary: 'One enquiry: redacted text, topic, draft with citations and flags, SMS preview, audit trail',
+          summary: 'One enquiry: redacted text, topic, district and place, draft with citations and flags, SMS preview, audit trail',
           parameters: [idParameter],
           responses: { '200': { description: 'The enquiry' }, '400': problemResponse('Invalid id'), '404': problemResponse('No such enquiry'), ...common },
         },

@@ -3,7 +3,8 @@
  *   redact [--json]   text on stdin → redacted text (or { text, entities })
  *   classify [--model shipped|promoted]
  *                     one enquiry per line on stdin → one JSON topic result per line (local classifier: the shipped
- *                     model, or the version promoted under .local-data/models)
+ *                     model, or the version promoted under .local-data/models), with where it is about: district
+ *                     (or the candidates, when ambiguous) and the gazetteer's place, as the classify step stores them
  *   eval --train TRAIN.jsonl --test TEST.jsonl [--oos-label LABEL] [--json]
  *                     trains the local classifier on any {"text","label"} JSONL and reports its quality,
  *                     calibration included (ECE, accuracy by confidence band, coverage at the accept threshold)
@@ -47,6 +48,7 @@ import { topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
 import { startLocalDynamo } from './dynamo.ts';
 import {
   GLOSSARY_FILE,
+  loadGazetteer,
   loadGlossary,
   loadTaxonomyAndExamples,
   LocalTopicClassifier,
@@ -80,6 +82,7 @@ import { renderExportHtml } from '../shared/domain/privacy/export-html.ts';
 import { eraseCallerContactData, exportCallerData, type PrivacyDeps } from '../shared/domain/privacy/requests.ts';
 import { sweepExpired } from './retention-sweeper.ts';
 import { evaluatePlaces, formatPlaceEvaluation } from './eval-places.ts';
+import { locatePlace } from '../shared/domain/location/locate.ts';
 
 const [command = 'help', ...rest] = process.argv.slice(2);
 const flag = (name: string) => rest.includes(`--${name}`);
@@ -99,13 +102,15 @@ async function main(): Promise<number> {
     }
     case 'classify': {
       const classifier = await servingClassifier();
+      const gazetteer = await loadGazetteer(KNOWLEDGE_DIR);
       for (const line of readFileSync(0, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         const result = await classifier.classify({ text: line });
+        const location = locatePlace(line, gazetteer);
         // One JSON line per enquiry: topic, case type, department (and the others the taxonomy allows), the top
         // three candidates, and whether the local model accepted its answer or left it unsure for an agent.
         const departments = departmentsAllowedFor(classifier.taxonomy, result.topic);
-        process.stdout.write(`${JSON.stringify({ decision: result.accepted ? 'accepted' : 'unsure', ...result, departments })}\n`);
+        process.stdout.write(`${JSON.stringify({ decision: result.accepted ? 'accepted' : 'unsure', ...result, departments, location })}\n`);
       }
       return 0;
     }

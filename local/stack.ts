@@ -46,6 +46,7 @@ import { synthesizeWorkflowDefinition, type StateMachineDefinition } from './def
 import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
 import { LocalWorkflowRuntime, type ExecutionRecord, type LocalTaskHandler } from './workflow-runtime.ts';
 import { localAnalysisAdapters } from './analysis-adapters.ts';
+import { loadGazetteer } from '../shared/adapters/local/local-topic-classifier.ts';
 import { sweepExpired } from './retention-sweeper.ts';
 import type { CallerHasher } from '../shared/ports/caller-hasher.ts';
 import { LocalCallerHasher } from '../shared/adapters/local/local-caller-hasher.ts';
@@ -159,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
   const smsOutbox = new LocalQueue({ name: 'sms-outbox', batchSize: 5, maxReceiveCount: 5, deadLetterQueue: smsOutboxDlq });
   const knowledgeBase = await FileKnowledgeBase.load(KNOWLEDGE_DIR);
+  const gazetteer = await loadGazetteer(KNOWLEDGE_DIR);
   // Opt-outs, the sent-SMS ledger and report counters live in their own tables in AWS; one local table
   // serves all three since their keys never collide.
   const smsTable = await dynamo.createTable('assist-sms-control');
@@ -194,7 +196,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const handlers: Record<string, LocalTaskHandler> = {
     [STATE_NAMES.startTranscription]: wrap(STATE_NAMES.startTranscription, (p) => handleStartTranscription(p, { store, transcriber, clock })),
     [STATE_NAMES.redact]: wrap(STATE_NAMES.redact, (p) => handleRedact(p, { store, redactor: analysis.redactor, clock })),
-    [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store: unrestricted, classifier: analysis.classifier, clock })),
+    [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store: unrestricted, classifier: analysis.classifier, clock, gazetteer })),
     [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store: unrestricted, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
     [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
     [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),

@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { BedrockTopicClassifier, TieredTopicClassifier } from '#adapters/aws/bedrock-topic-classifier.ts';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
 import { S3TopicModelStore } from '#adapters/aws/s3-retraining-stores.ts';
-import { LocalTopicClassifier } from '#adapters/local/local-topic-classifier.ts';
+import { loadGazetteer, LocalTopicClassifier } from '#adapters/local/local-topic-classifier.ts';
 import { loadConfig, required } from '#config';
 import { withMiddleware } from '#middleware/stack.ts';
 import { logger } from '#powertools';
@@ -36,6 +36,8 @@ const deps = {
   store: new DynamoEnquiryStore(new DynamoDBClient({}), required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
   classifier: new TieredTopicClassifier(local, bedrock),
   clock: systemClock,
+  // Read and validated once per container, like the model.
+  gazetteer: await loadGazetteer(config.KNOWLEDGE_DIR),
 };
 
 export const handler = withMiddleware((event: unknown) => handleClassify(event, deps));

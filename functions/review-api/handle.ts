@@ -53,6 +53,8 @@ export function summaryOf(enquiry: Enquiry, now: Date) {
     department: enquiry.topic?.department ?? null,
     urgency: enquiry.topic?.urgency ?? null,
     confidence: enquiry.topic?.confidence ?? null,
+    /** Where the enquiry is about: district (or the candidates when ambiguous) and the gazetteer's place; null before classification. */
+    location: enquiry.location ?? null,
     /** The topic and department as the agent confirmed or corrected them (decision, else a redraft); null until then. */
     agentTopic: enquiry.decision?.topic?.topic ?? enquiry.agentTopic?.topic ?? null,
     agentDepartment: enquiry.decision?.topic?.department ?? enquiry.agentTopic?.department ?? null,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IntakeMessage } from '../../events/intake.ts';
 import type { Language } from './language.ts';
+import type { EnquiryLocation } from '../vocabulary/districts.ts';
 
 /** Lifecycle of an enquiry (DESIGN.md §4). Terminal: sms_sent, closed, needs_manual stays open for agents. */
 export const ENQUIRY_STATUSES = [
@@ -48,6 +49,8 @@ export interface Enquiry {
   /** Where personal data was found (type and offsets into the raw text; never the values). */
   redactedEntities?: { type: string; start: number; end: number; verified?: boolean }[];
   topic?: TopicResultRecord;
+  /** Where the enquiry is about (district and gazetteer place, never flat or floor), found by the classify step. */
+  location?: EnquiryLocation;
   draft?: DraftRecord;
   /** The agent's decision once made (audit: who, when, what changed). */
   decision?: AgentDecision;

@@ -6,6 +6,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAnalysisAdapters } from '../../local/analysis-adapters.ts';
+import { loadGazetteer } from '../../shared/adapters/local/local-topic-classifier.ts';
 import { KNOWLEDGE_DIR, type LocalStack } from '../../local/stack.ts';
 import { TaskTokenError } from '../../local/workflow-runtime.ts';
 import { handleAwaitReview } from '../../functions/await-review/handle.ts';
@@ -323,12 +324,13 @@ describe('step payloads (Lambda handlers invoked directly)', () => {
   let steps: Record<string, (payload: unknown) => Promise<unknown>>;
   beforeAll(async () => {
     const analysis = await localAnalysisAdapters(KNOWLEDGE_DIR);
+    const gazetteer = await loadGazetteer(KNOWLEDGE_DIR);
     const { store, counters } = stack;
     const clock = afternoon;
     steps = {
       StartTranscription: (p) => handleStartTranscription(p, { store, transcriber: new ScriptedTranscriber({}), clock }),
       RedactPersonalData: (p) => handleRedact(p, { store, redactor: analysis.redactor, clock }),
-      ClassifyTopic: (p) => handleClassify(p, { store, classifier: analysis.classifier, clock }),
+      ClassifyTopic: (p) => handleClassify(p, { store, classifier: analysis.classifier, clock, gazetteer }),
       DraftReply: (p) => handleDraft(p, { store, drafter: analysis.drafter, clock, composeSms: () => 'sms' }),
       AwaitAgentReview: (p) => handleAwaitReview(p, { store, clock }),
       QueueSms: (p) => handleQueueSms(p, { store, outbox: { enqueue: () => Promise.resolve() }, clock }),

@@ -59,6 +59,19 @@ describe('review API', () => {
     expect(JSON.stringify(body)).not.toMatch(/taskToken|local:AwaitAgentReview/);
   });
 
+  it('shows where each enquiry is about: district and the gazetteer\'s place from the redacted text, never a flat or floor', async () => {
+    const { body } = await call('GET /enquiries', { groups: ['agent'] });
+    const items = body['items'] as { enquiryId: string; location: { status: string; district?: string; place?: { en: string; zh: string; kind: string } } | null }[];
+    expect(items.every((item) => item.location !== null)).toBe(true);
+    const byDistrict = Object.fromEntries(items.filter((item) => item.location?.status === 'found').map((item) => [item.location?.district, item.location?.place?.en]));
+    // The written samples name Sai Yeung Choi Street South, Hing Fong Road (Kwai Chung), 屯门公园 and 石硤尾邨.
+    expect(byDistrict).toEqual({ 'yau-tsim-mong': 'Sai Yeung Choi Street South', 'kwai-tsing': 'Hing Fong Road', 'tuen-mun': 'Tuen Mun Park', 'sham-shui-po': 'Shek Kip Mei Estate' });
+    expect(items.filter((item) => item.location?.status === 'unknown').length).toBe(3);
+    expect(JSON.stringify(items.map((item) => item.location))).not.toMatch(/\d|flat|floor|樓|室/i);
+    const detail = await call('GET /enquiries/{id}', { id: items.find((item) => item.location?.district === 'sham-shui-po')!.enquiryId, groups: ['agent'] });
+    expect(detail.body['location']).toEqual({ status: 'found', district: 'sham-shui-po', place: { en: 'Shek Kip Mei Estate', zh: '石硤尾邨', kind: 'estate' } });
+  });
+
   it('answers 404 for an unknown enquiry and 400 for a malformed id', async () => {
     expect((await call('GET /enquiries/{id}', { id: 'ENQ-20261124-AAAAAAAAAAAA', groups: ['agent'] })).status).toBe(404);
     expect((await call('GET /enquiries/{id}', { id: 'nope', groups: ['agent'] })).status).toBe(400);

@@ -4,7 +4,7 @@
  * the topic the agent confirmed once decided.
  */
 import type { EnquiryDetail } from '../../api.ts';
-import { departmentName, formatTime, percent, topicName } from '../../format.ts';
+import { departmentName, districtLabel, formatTime, percent, placeName, topicName } from '../../format.ts';
 import { isMessageKey, locale, t } from '../../i18n.ts';
 import { DegradedBadge, Meter, UrgencyBadge } from '../components.tsx';
 import { isOpen, type DetailActions, type DetailState } from './state.ts';
@@ -49,6 +49,10 @@ function AiAnswer({ detail }: { detail: EnquiryDetail }) {
         <dd id="case-type">{caseTypeLabel(ai.caseType)}</dd>
         <dt>{t('department')}</dt>
         <dd id="ai-department">{departmentName(ai.department)}</dd>
+        <dt>{t('colDistrict')}</dt>
+        <dd id="enquiry-district">{districtLabel(detail.location)}</dd>
+        <dt>{t('locationPlace')}</dt>
+        <dd id="enquiry-place">{placeName(detail.location)}</dd>
         <dt>{t('topicConfidence')}</dt>
         <dd id="ai-confidence">
           <Meter value={ai.confidence} label={t('topicConfidence')} />

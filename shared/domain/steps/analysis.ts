@@ -9,6 +9,10 @@ import { ValidationError } from '../errors.ts';
 import { FIRST_DRAFT_ID } from '../drafting/draft-ids.ts';
 import { isCaseType, type TopicId, type DepartmentId, type Urgency } from '../topics.ts';
 import type { Language } from '../language.ts';
+import type { GazetteerPlace } from '../location/gazetteer.ts';
+import { locatePlace } from '../location/locate.ts';
+import { EnquiryLocationSchema } from '../location/location-schema.ts';
+import { parseOrThrow } from '../validation.ts';
 
 async function load(store: EnquiryStore, enquiryId: string): Promise<Enquiry> {
   const enquiry = await store.get(enquiryId);
@@ -51,22 +55,26 @@ export interface ClassifyDeps {
   store: EnquiryStore;
   classifier: TopicClassifier;
   clock: Clock;
+  /** The places the enquiry's district is found from (layers/knowledge/glossary/places-hk.tsv). */
+  gazetteer: readonly GazetteerPlace[];
 }
 
-export async function classifyEnquiry(input: StepInput, deps: ClassifyDeps): Promise<{ topic: string }> {
+/** Classifies the topic and finds where the enquiry is about (district and place), both from the redacted text. */
+export async function classifyEnquiry(input: StepInput, deps: ClassifyDeps): Promise<{ topic: string; location: string; district?: string }> {
   const enquiry = await load(deps.store, input.enquiryId);
   if (enquiry.redactedText === undefined) throw new ValidationError([{ field: 'redactedText', problem: 'enquiry has not been redacted' }]);
   const language = enquiry.language ?? enquiry.languageHint;
   const result = await deps.classifier.classify({ text: enquiry.redactedText, ...(language ? { language } : {}) });
+  const location = parseOrThrow(EnquiryLocationSchema, locatePlace(enquiry.redactedText, deps.gazetteer));
   await deps.store.changeStatus({
     enquiryId: input.enquiryId,
     expectedStatus: accepts(['redacted'], 'classified'),
     to: 'classified',
     actor: 'workflow',
     at: deps.clock.now().toISOString(),
-    patch: { topic: result, language: result.language, ...(result.degraded ? { degraded: true } : {}) },
+    patch: { topic: result, location, language: result.language, ...(result.degraded ? { degraded: true } : {}) },
   });
-  return { topic: result.topic };
+  return { topic: result.topic, location: location.status, ...(location.district ? { district: location.district } : {}) };
 }
 
 export interface DraftDeps {
