@@ -2,6 +2,8 @@ import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.
 import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
 import { TemplateReplyDrafter } from '../shared/adapters/local/template-reply-drafter.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
+import { loadGazetteer } from '../shared/adapters/local/gazetteer-file.ts';
+import { publicPlaceNames } from '../shared/domain/location/gazetteer.ts';
 import type { PersonalDataRedactor } from '../shared/ports/personal-data-redactor.ts';
 import type { ReplyDrafter } from '../shared/ports/reply-drafter.ts';
 import type { TopicClassifier } from '../shared/ports/topic-classifier.ts';
@@ -15,9 +17,13 @@ export async function localAnalysisAdapters(
   knowledgeDir: string,
   options: { models?: TopicModelStore } = {},
 ): Promise<{ redactor: PersonalDataRedactor; classifier: TopicClassifier; drafter: ReplyDrafter }> {
-  const [knowledgeBase, classifier] = await Promise.all([FileKnowledgeBase.load(knowledgeDir), LocalTopicClassifier.load(knowledgeDir, options.models ? { models: options.models } : {})]);
+  const [knowledgeBase, classifier, gazetteer] = await Promise.all([
+    FileKnowledgeBase.load(knowledgeDir),
+    LocalTopicClassifier.load(knowledgeDir, options.models ? { models: options.models } : {}),
+    loadGazetteer(knowledgeDir),
+  ]);
   return {
-    redactor: createRedactor({ publicNumbers: knowledgeBase.publicContactNumbers() }),
+    redactor: createRedactor({ publicNumbers: knowledgeBase.publicContactNumbers(), publicPlaces: publicPlaceNames(gazetteer) }),
     classifier,
     drafter: new TemplateReplyDrafter(knowledgeBase, knowledgeBase.replyTemplates()),
   };

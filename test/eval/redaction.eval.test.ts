@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
+import { loadGazetteer } from '../../shared/adapters/local/gazetteer-file.ts';
+import { publicPlaceNames } from '../../shared/domain/location/gazetteer.ts';
+import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 import type { RedactedEntity, RedactedEntityType } from '../../shared/ports/personal-data-redactor.ts';
 
 /**
@@ -48,7 +51,8 @@ function matches(predicted: RedactedEntity, labelled: LabelledSpan): boolean {
   return predicted.type === labelled.type && predicted.start < labelled.end && labelled.start < predicted.end;
 }
 
-const redactor = createRedactor({ publicNumbers: PUBLIC_NUMBERS });
+// As the redact function runs: estates, streets and areas at the edge of a home address are kept (public-places.ts).
+const redactor = createRedactor({ publicNumbers: PUBLIC_NUMBERS, publicPlaces: publicPlaceNames(await loadGazetteer(KNOWLEDGE_DIR)) });
 const results = corpus.map((testCase) => ({
   testCase,
   labelled: labelledSpans(testCase),
@@ -94,6 +98,21 @@ describe('redaction corpus', () => {
     if (falseAlarms.length > 0) console.log(`false alarms:\n  ${falseAlarms.join('\n  ')}`);
     expect(recall).toBeGreaterThanOrEqual(0.99);
     expect(precision).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('keeps of a home address at most the gazetteer places it starts or ends with: never a number, flat, floor or block', () => {
+    const kept = results.flatMap(({ testCase, labelled, redaction }) =>
+      labelled
+        .filter((label) => label.type === 'ADDRESS')
+        .map((label) => {
+          let left = '';
+          for (let i = label.start; i < label.end; i++) if (!redaction.entities.some((e) => e.start <= i && i < e.end)) left += testCase.text.charAt(i);
+          return { id: testCase.id, left: left.replace(/[\s,，、]+/g, ' ').trim() };
+        })
+        .filter(({ left }) => left !== ''),
+    );
+    console.log(`addresses with a public place kept: ${kept.length}${kept.length ? `\n  ${kept.map((k) => `${k.id} "${k.left}"`).join('\n  ')}` : ''}`);
+    expect(kept.filter(({ left }) => /\d|[樓楼室座層层]|\b(?:flat|room|floor|block|tower|unit)\b/i.test(left))).toEqual([]);
   });
 
   it('leaves no labelled value in the redacted text', () => {

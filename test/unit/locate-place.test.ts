@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DISTRICT_IDS } from '../../shared/vocabulary/districts.ts';
 import { PLACES_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
-import { gazetteerFromTsv } from '../../shared/domain/location/gazetteer.ts';
+import { gazetteerFromTsv, publicPlaceNames } from '../../shared/domain/location/gazetteer.ts';
 import { locatePlace } from '../../shared/domain/location/locate.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
@@ -86,6 +86,22 @@ describe('locatePlace', () => {
       const output = JSON.stringify(location);
       expect(output).not.toMatch(/\d|樓|室|座|flat|floor|block/i);
       if (location.place) expect(places.some((place) => place.zh === location.place?.zh && place.en === location.place.en)).toBe(true);
+    }
+  });
+
+  it('finds the estate or street a home address names when redaction keeps it, and still never the flat or floor', () => {
+    const redactor = createRedactor({ publicPlaces: publicPlaceNames(places) });
+    const cases: [string, string, string][] = [
+      ['樂富邨樂信樓12樓1203室漏水', '樂富邨[ADDRESS]漏水', 'wong-tai-sin'],
+      ['Flat 3A, 12/F, Block 2, Lok Fu Estate, water leak', '[ADDRESS], Lok Fu Estate, water leak', 'wong-tai-sin'],
+      ['我住觀塘道23號5樓B室', '我住觀塘道[ADDRESS]', 'kwun-tong'],
+      ['我住乐富村乐信楼12楼1203室', '我住[ADDRESS]', ''],
+    ];
+    for (const [raw, redacted, district] of cases) {
+      expect(redactor.redact(raw).text).toBe(redacted);
+      const location = locatePlace(redacted, places);
+      expect(location.district ?? '', raw).toBe(district);
+      expect(JSON.stringify(location)).not.toMatch(/\d|室|座|flat|floor|block/i);
     }
   });
 });

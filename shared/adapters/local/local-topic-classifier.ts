@@ -10,7 +10,7 @@ import type { ClassifierOptions } from '../../domain/classification/classifier.t
 import { parseRoutingJsonl, type RoutingExample } from '../../domain/classification/evaluate.ts';
 import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
 import { placeNamesFromTsv } from '../../domain/classification/places.ts';
-import { gazetteerFromTsv, type GazetteerPlace } from '../../domain/location/gazetteer.ts';
+import { PLACES_FILE } from './gazetteer-file.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
 import { parseTaxonomy, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { ValidationError } from '../../domain/errors.ts';
@@ -62,13 +62,9 @@ export async function loadGlossary(dir: string): Promise<Glossary> {
 }
 
 export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
-export const PLACES_FILE = 'glossary/places-hk.tsv';
+export { loadGazetteer, PLACES_FILE } from './gazetteer-file.ts';
 export const TOPIC_MODEL_FILE = 'model/topic-model.bin';
 
-/** The gazetteer shipped in the layer: the places classification masks and the classify step locates. */
-export async function loadGazetteer(dir: string): Promise<GazetteerPlace[]> {
-  return gazetteerFromTsv(await readFile(join(dir, PLACES_FILE), 'utf8'), PLACES_FILE);
-}
 /**
  * The frozen gold set retraining judges candidates on: test/eval/data/holdout-by-writer.jsonl (enquiries by a
  * writer who never saw the training examples), copied into the layer so the retrain function can read it. Never

@@ -64,6 +64,23 @@ export function gazetteerFromTsv(tsv: string, source = 'places'): GazetteerPlace
   return places;
 }
 
+/**
+ * Names that say where, not who (estates, streets, areas, stations, landmarks; not buildings, which may be small),
+ * with 村 for 邨: what redaction may keep of a home address. Traditional only: Simplified forms would need the
+ * script converter in the redact function's bundle, so a Simplified home address is still redacted whole.
+ */
+export function publicPlaceNames(places: readonly GazetteerPlace[]): string[] {
+  const names = new Set<string>();
+  for (const place of places) {
+    if (place.kind === 'building') continue;
+    for (const name of [place.zh, place.en, ...place.aliases]) {
+      names.add(name);
+      names.add(name.replaceAll('邨', '村'));
+    }
+  }
+  return [...names];
+}
+
 /** Every spelling of every place, both scripts: what classification masks. */
 export function gazetteerNames(places: readonly GazetteerPlace[]): string[] {
   return places.flatMap((place) => [place.zh, place.en, ...place.aliases]);

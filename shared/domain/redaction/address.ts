@@ -1,10 +1,12 @@
+import { withoutPublicPlaces, type PublicPlaceIndex } from './public-places.ts';
 import type { Candidate, TextRange } from './spans.ts';
 
 /**
  * Hong Kong addresses are redacted only when they point at a home or unit: a flat/room or floor must be
  * present ("Flat 3A, 12/F, Wing Fat Building", "華豐大廈12樓A室", "禾輋邨豐和樓1234室"). A bare street
  * number ("23 Nathan Road", "彌敦道123號") or an estate name alone says where a problem is, not who the
- * caller is, and departments need it, so it stays.
+ * caller is, and departments need it, so it stays. With the gazetteer's public place names, an estate, street
+ * or area at the start or end of a home address stays too ("樂富邨[ADDRESS]"; see public-places.ts).
  */
 
 type ComponentKind = 'flat' | 'floor' | 'block' | 'building' | 'street';
@@ -192,6 +194,9 @@ function findChineseAddresses(text: string): TextRange[] {
   return found;
 }
 
-export function findAddresses(text: string): Candidate[] {
-  return [...findEnglishAddresses(text), ...findChineseAddresses(text)].map((range) => ({ type: 'ADDRESS', ...range }));
+export function findAddresses(text: string, publicPlaces?: PublicPlaceIndex): Candidate[] {
+  return [...findEnglishAddresses(text), ...findChineseAddresses(text)].map((range) => ({
+    type: 'ADDRESS',
+    ...(publicPlaces ? withoutPublicPlaces(text, range, publicPlaces) : range),
+  }));
 }

@@ -4,6 +4,7 @@ import type {
   RedactionResult,
 } from '../../ports/personal-data-redactor.ts';
 import { findAddresses } from './address.ts';
+import { publicPlaceIndex, type PublicPlaceIndex } from './public-places.ts';
 import { resolveOverlaps } from './combine.ts';
 import { findEmails } from './email.ts';
 import { findHkids } from './hkid.ts';
@@ -22,17 +23,24 @@ export interface RedactorOptions {
    * replies may quote, so they are never redacted. Compared digit by digit, with or without 852.
    */
   publicNumbers?: string[];
+  /**
+   * Gazetteer names of estates, streets, areas, stations and landmarks (publicPlaceNames): kept when a home
+   * address starts or ends with one, so where the problem is survives while flat, floor and block do not.
+   */
+  publicPlaces?: readonly string[];
 }
 
-const DETECTORS: ReadonlyArray<(text: string) => Candidate[]> = [
-  findHkids,
-  findWrittenPhoneNumbers,
-  findSpokenPhoneNumbers,
-  findEmails,
-  findPaymentCards,
-  findAddresses,
-  findSelfIntroducedNames,
-];
+function detectorsWith(publicPlaces: PublicPlaceIndex | undefined): ReadonlyArray<(text: string) => Candidate[]> {
+  return [
+    findHkids,
+    findWrittenPhoneNumbers,
+    findSpokenPhoneNumbers,
+    findEmails,
+    findPaymentCards,
+    (text) => findAddresses(text, publicPlaces),
+    findSelfIntroducedNames,
+  ];
+}
 
 /** Findings that are really a public hotline number, or sit on a case/reference number or money amount. */
 function isNotPersonal(candidate: Candidate, keptRanges: TextRange[], publicNumbers: ReadonlySet<string>): boolean {
@@ -58,12 +66,13 @@ function applyPlaceholders(text: string, entities: RedactedEntity[]): string {
 
 export function createRedactor(options: RedactorOptions = {}): PersonalDataRedactor {
   const publicNumbers = new Set((options.publicNumbers ?? []).map((number) => withoutCountryCode(digitsOf(toHalfWidth(number)))));
+  const detectors = detectorsWith(options.publicPlaces ? publicPlaceIndex(options.publicPlaces) : undefined);
   return {
     redact(text: string): RedactionResult {
       // Same length as `text`, so offsets found here are offsets into the original.
       const normalised = toHalfWidth(text);
       const keptRanges = findKeptRanges(normalised);
-      const candidates = DETECTORS.flatMap((detect) => detect(normalised)).filter(
+      const candidates = detectors.flatMap((detect) => detect(normalised)).filter(
         (candidate) => !isNotPersonal(candidate, keptRanges, publicNumbers),
       );
       const entities = resolveOverlaps(candidates).map(toEntity);
