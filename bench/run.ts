@@ -15,6 +15,7 @@ import { benchCounters } from './counters.ts';
 import { benchIntent } from './intent.ts';
 import { markdownTable, runBench, type BenchOptions, type BenchResult, type Table } from './lib.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchPlaces } from './places.ts';
 import { benchReports } from './reports.ts';
 
 export const BENCHES: Record<string, (options: BenchOptions) => Promise<{ tables: Table[]; data: unknown }>> = {
@@ -25,6 +26,7 @@ export const BENCHES: Record<string, (options: BenchOptions) => Promise<{ tables
   reports: benchReports,
   counters: benchCounters,
   cost: benchCost,
+  places: benchPlaces,
 };
 
 function optionsFromArgs(): { options: BenchOptions; only: string[] } {

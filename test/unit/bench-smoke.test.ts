@@ -7,6 +7,7 @@ import { benchCounters, itemBytes } from '../../bench/counters.ts';
 import { benchIntent } from '../../bench/intent.ts';
 import { markdownTable, percentile, runBench, type BenchOptions, type BenchResult } from '../../bench/lib.ts';
 import { benchPipeline } from '../../bench/pipeline.ts';
+import { benchPlaces } from '../../bench/places.ts';
 import { benchReports } from '../../bench/reports.ts';
 import { approximateTokens } from '../../bench/tokens.ts';
 import { statesOnPath } from '../../bench/workflow-path.ts';
@@ -25,6 +26,13 @@ function expectUsable(result: BenchResult): void {
 }
 
 describe('benchmarks at tiny scale', () => {
+  it('times building the gazetteer index and locating an enquiry against masking it', async () => {
+    const result = await runBench('places', () => benchPlaces(tiny));
+    expectUsable(result);
+    expect(result.data?.places).toBeGreaterThan(1_000);
+    expect(result.data?.locateP50Us).toBeGreaterThan(0);
+  }, 60_000);
+
   it('bundles a handler like CDK and times its cold import against an empty handler', async () => {
     const result = await runBench('bundles', () => benchBundles(tiny));
     expectUsable(result);

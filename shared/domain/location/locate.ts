@@ -96,13 +96,11 @@ function withinOneEdit(a: string, b: string): boolean {
 
 /** Chinese and Latin spellings of every place: names, aliases and the variants callers write. */
 function spellings(places: readonly GazetteerPlace[]): { han: Map<string, GazetteerPlace>; latin: Map<string, GazetteerPlace> } {
-  const han = new Map<string, GazetteerPlace>();
+  const hanSpellings: [string, GazetteerPlace][] = [];
   const latin = new Map<string, GazetteerPlace>();
   const add = (text: string, place: GazetteerPlace) => {
-    if (/\p{Script=Han}/u.test(text)) {
-      const canonical = canonicalChineseScript(text);
-      if (!han.has(canonical)) han.set(canonical, place);
-    } else if (!latin.has(text)) latin.set(text, place);
+    if (/\p{Script=Han}/u.test(text)) hanSpellings.push([text, place]);
+    else if (!latin.has(text)) latin.set(text, place);
   };
   for (const place of places) for (const name of [place.zh, place.en, ...place.aliases]) add(name, place);
   // An alias of a name is an alias inside every longer name too: 尖沙嘴 for 尖沙咀 gives 尖沙嘴鐘樓.
@@ -126,6 +124,13 @@ function spellings(places: readonly GazetteerPlace[]): { han: Map<string, Gazett
       for (const variant of [`${enBase} Station`, `${enBase} MTR Station`, `${enBase} MTR`, `MTR ${enBase} Station`]) add(variant, place);
     }
   }
+  // One script conversion for all the names rather than one per name.
+  const canonical = canonicalChineseScript(hanSpellings.map(([text]) => text).join('\n')).split('\n');
+  const han = new Map<string, GazetteerPlace>();
+  hanSpellings.forEach(([text, place], i) => {
+    const name = canonical.length === hanSpellings.length ? (canonical[i] as string) : canonicalChineseScript(text);
+    if (!han.has(name)) han.set(name, place);
+  });
   return { han, latin };
 }
 
