@@ -60,6 +60,10 @@ describe('review console in headless Chromium', () => {
     const oldest = byAge[0]!;
     expect(listed[0]).toBe(oldest.enquiryId);
     expect(oldest.smsConsent).toBe(true);
+    // Each row shows where the enquiry is about: the sample in 石硤尾邨 is in Sham Shui Po.
+    const districts = await page.locator('#queue-table tbody').textContent();
+    expect(districts).toContain('Sham Shui Po');
+    expect(districts).toContain('Shek Kip Mei Estate');
     await screenshot(page, 'agent-queue');
 
     await rows.first().getByRole('link').click();

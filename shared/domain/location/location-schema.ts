@@ -26,5 +26,5 @@ export const EnquiryLocationSchema = z
     z.refine((location) => location.status !== 'unknown' || location.place === undefined, { message: 'an unknown location names no place', path: ['place'] }),
   );
 
-// The schema and the shared type describe the same thing.
-export type CheckedEnquiryLocation = z.infer<typeof EnquiryLocationSchema> & EnquiryLocation;
+// The schema describes the shared type: a checked location is an EnquiryLocation (fails to compile otherwise).
+const _sameShape: (checked: z.infer<typeof EnquiryLocationSchema>) => EnquiryLocation = (checked) => checked;
