@@ -48,7 +48,7 @@ export class AssistStack extends Stack {
     });
     allowServiceToPublish(this.alarmTopic, this.data.operationsKey, 'cloudwatch.amazonaws.com', `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`);
     this.intake = new Intake(this, 'Intake', { key: this.data.key, data: this.data });
-    this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn, quietHours: context.smsQuietHours });
     const reports = new Reports(this, 'Reports', { data: this.data });
     const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounting: reports });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {
