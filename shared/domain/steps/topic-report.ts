@@ -6,8 +6,10 @@ import { addDays, daysBetween, hongKongDay, weekStartOf } from '../reports/count
 import { reportToCsv, type TopicNames } from '../reports/csv.ts';
 import { reportToHtml } from '../reports/html.ts';
 import { buildTopicReport, type TopicReport } from '../reports/report.ts';
+import { DEFAULT_SPIKE_OPTIONS } from '../reports/spikes.ts';
 
-export const BASELINE_DAYS = 28;
+/** Days of spike baseline a report reads before its period (the spike test's own default). */
+export const BASELINE_DAYS = DEFAULT_SPIKE_OPTIONS.baselineDays;
 
 /** Yesterday (daily) or last Monday–Sunday (weekly), in Hong Kong dates. */
 export function scheduledPeriod(schedule: 'daily' | 'weekly', now: Date): { from: string; to: string; granularity: 'day' | 'week' } {
