@@ -19,7 +19,7 @@ import { loadConfig } from '../shared/config.ts';
 import { DEFAULT_DRAFTER_SETTINGS, draftConverseInput } from '../shared/adapters/aws/bedrock-reply-drafter.ts';
 import { groundingFor } from '../shared/domain/drafting/grounding.ts';
 import { analyseSms } from '../shared/domain/sms/encoding.ts';
-import type { DepartmentId, TopicId, Urgency } from '../shared/domain/topics.ts';
+import type { DepartmentId, TopicId, Urgency } from '../shared/vocabulary/topics.ts';
 import type { DraftRequest } from '../shared/ports/reply-drafter.ts';
 import { heldOutPredictions } from './classifier.ts';
 import { errorMessage, round, sig, type BenchOptions, type Cell, type Scale, type Table } from './lib.ts';

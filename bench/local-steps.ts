@@ -12,9 +12,9 @@ import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.
 import { TemplateReplyDrafter } from '../shared/adapters/local/template-reply-drafter.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
 import type { TopicResultRecord, WorkflowInput } from '../shared/domain/enquiry.ts';
-import type { Language } from '../shared/domain/language.ts';
+import type { Language } from '../shared/vocabulary/languages.ts';
 import { systemClock } from '../shared/ports/clock.ts';
-import { TOPIC_DEPARTMENT } from '../shared/domain/topics.ts';
+import { TOPIC_DEPARTMENT } from '../shared/vocabulary/topics.ts';
 import type { EnquiryStore } from '../shared/ports/enquiry-store.ts';
 import type { KnowledgeBase } from '../shared/ports/knowledge-base.ts';
 import type { PersonalDataRedactor } from '../shared/ports/personal-data-redactor.ts';

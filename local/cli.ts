@@ -28,7 +28,7 @@
  *                     (found through the keyed-hash index; JSON or the readable HTML summary), erase the raw contact data
  *                     of its settled enquiries, or delete what DynamoDB TTL would have deleted by --at (default now).
  *                     Every export and erasure is audited (actor cli:<NAME or the OS user>, time, the number's hash)
- *   gen-taxonomy      regenerates shared/domain/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
+ *   gen-taxonomy      regenerates shared/vocabulary/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
  *   gen-script-phrases regenerates shared/domain/drafting/st-phrases.generated.ts (the Simplified→Traditional phrase rules kept)
  *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
@@ -53,7 +53,7 @@ import {
 } from '../shared/adapters/local/local-topic-classifier.ts';
 import { buildGlossary, glossaryFile } from './build-glossary.ts';
 import { evaluateClassifier, evaluateRouting, formatCalibration, parseLabelledJsonl, parseRoutingJsonl } from '../shared/domain/classification/evaluate.ts';
-import { TOPIC_DEPARTMENT, type TopicId } from '../shared/domain/topics.ts';
+import { TOPIC_DEPARTMENT, type TopicId } from '../shared/vocabulary/topics.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
 import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';

@@ -12,7 +12,7 @@ import { pickerTaxonomy } from '#domain/topic-confirmation.ts';
 import { parseJsonOrThrow, parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 import type { EnquiryStore } from '#ports/enquiry-store.ts';
-import { staffGroupsOf, type StaffGroup } from '#domain/staff-groups.ts';
+import { staffGroupsOf, type StaffGroup } from '#vocabulary/staff-groups.ts';
 
 export type Group = StaffGroup;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IntakeMessage } from '../../events/intake.ts';
-import type { Language } from './language.ts';
+import type { Language } from '../vocabulary/languages.ts';
 
 /** Lifecycle of an enquiry (DESIGN.md §4). Terminal: sms_sent, closed, needs_manual stays open for agents. */
 export const ENQUIRY_STATUSES = [

@@ -6,7 +6,7 @@ import { evaluateRouting, formatCalibration, parseRoutingJsonl, type RoutingRepo
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
-import { TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../../shared/domain/topics.ts';
+import { TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../../shared/vocabulary/topics.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../../local/paths.ts';
 
 /**

@@ -9,7 +9,7 @@ import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { formatComparison } from '../../shared/domain/retraining/promotion-gate.ts';
 import { promoteVersion, rollbackVersion } from '../../shared/domain/steps/model-versions.ts';
 import { retrainTopicModel, type RetrainResult, type TopicModelTrainer } from '../../shared/domain/steps/retrain.ts';
-import type { Language } from '../../shared/domain/language.ts';
+import type { Language } from '../../shared/vocabulary/languages.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
 
 /*

@@ -6,8 +6,8 @@ import { phoneNumbersIn, validateDraft } from '../../shared/domain/drafting/draf
 import { profileScript, toSimplified } from '../../shared/domain/drafting/script.ts';
 import { parseReplyTemplates, renderSmsText } from '../../shared/domain/drafting/templates.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import { LANGUAGES, type Language } from '../../shared/domain/language.ts';
-import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../shared/domain/topics.ts';
+import { LANGUAGES, type Language } from '../../shared/vocabulary/languages.ts';
+import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../shared/vocabulary/topics.ts';
 import type { DraftRequest } from '../../shared/ports/reply-drafter.ts';
 
 let knowledge: FileKnowledgeBase;

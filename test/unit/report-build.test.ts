@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import type { Language } from '../../shared/domain/language.ts';
+import type { Language } from '../../shared/vocabulary/languages.ts';
 import {
   DECISION_HISTOGRAM_BUCKETS,
   addDays,
@@ -16,7 +16,7 @@ import {
 } from '../../shared/domain/reports/counters.ts';
 import { buildTopicReport, medianMinutesFromHistogram } from '../../shared/domain/reports/report.ts';
 import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
-import type { DepartmentId, TopicId } from '../../shared/domain/topics.ts';
+import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 function counter(
   day: string,

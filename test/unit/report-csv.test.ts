@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, emptyCounterValues, type TopicCounterRow } from '../../shared/domain/reports/counters.ts';
 import { REPORT_CSV_HEADER, UTF8_BOM, csvField, reportToCsv, toCsv, type TopicNames } from '../../shared/domain/reports/csv.ts';
 import { buildTopicReport } from '../../shared/domain/reports/report.ts';
-import type { DepartmentId, TopicId } from '../../shared/domain/topics.ts';
+import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 /** A strict RFC 4180 reader (BOM, CRLF records, quoted fields), to check that what we write reads back. */
 function parseCsv(text: string): string[][] {

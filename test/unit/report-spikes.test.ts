@@ -8,7 +8,7 @@ import {
   poissonUpperTail,
 } from '../../shared/domain/reports/spikes.ts';
 import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
-import type { DepartmentId, TopicId } from '../../shared/domain/topics.ts';
+import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 /** One counter row with `received` calls (all zh-HK, all approved): enough for spike detection. */
 function row(day: string, topic: TopicId, received: number, department: DepartmentId = 'FEHD'): TopicCounterRow {

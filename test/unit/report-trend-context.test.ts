@@ -3,7 +3,7 @@ import { addDays, emptyCounterValues, type TopicCounterRow } from '../../shared/
 import { reportToHtml } from '../../shared/domain/reports/html.ts';
 import { buildTopicReport } from '../../shared/domain/reports/report.ts';
 import { expectedBand, poissonQuantile } from '../../shared/domain/reports/trend-context.ts';
-import type { TopicId } from '../../shared/domain/topics.ts';
+import type { TopicId } from '../../shared/vocabulary/topics.ts';
 
 const REPORT_DAY = '2026-11-24';
 

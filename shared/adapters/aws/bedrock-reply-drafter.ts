@@ -11,7 +11,7 @@ import {
 } from '../../domain/drafting/drafting-prompt.ts';
 import { groundingFor } from '../../domain/drafting/grounding.ts';
 import type { KnowledgeArticle } from '../../domain/drafting/knowledge-article.ts';
-import { replyScriptFor } from '../../domain/language.ts';
+import { replyScriptFor } from '../../vocabulary/languages.ts';
 import { check } from '../../domain/validation.ts';
 import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
 import type { DraftRequest, ReplyDrafter } from '../../ports/reply-drafter.ts';

@@ -14,7 +14,7 @@ import {
 } from '../../domain/reports/counters.ts';
 import { countingPlanFor, outcomeEventOf } from '../../domain/reports/counting.ts';
 import type { OutcomeRecorder } from '../../domain/steps/outcome.ts';
-import { TOPIC_IDS } from '../../domain/topics.ts';
+import { TOPIC_IDS } from '../../vocabulary/topics.ts';
 import type { CounterSource } from '../../ports/reports.ts';
 import { COUNTER_TABLE_KEYS } from './counter-table.ts';
 

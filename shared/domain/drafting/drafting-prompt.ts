@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import type { DraftRequest } from '../../ports/reply-drafter.ts';
-import { replyScriptFor, type Script } from '../language.ts';
+import { replyScriptFor, type Script } from '../../vocabulary/languages.ts';
 import { enquiryDataBlock } from '../enquiry-data-block.ts';
-import type { CaseType } from '../topics.ts';
+import type { CaseType } from '../../vocabulary/topics.ts';
 import { DEFAULT_MAX_CHARS } from './draft-validator.ts';
 import { textIn, type KnowledgeArticle } from './knowledge-article.ts';
 

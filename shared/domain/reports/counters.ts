@@ -1,5 +1,5 @@
-import type { Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
 
 /**
  * The aggregate model behind supervisors' reports. `RecordOutcome` adds one enquiry's increments to one

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Enquiry } from '../enquiry.ts';
-import type { Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
 import { counterIncrementsFor, type Outcome, type OutcomeEvent, type TopicCounterRow } from './counters.ts';
 
 /**

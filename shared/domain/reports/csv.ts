@@ -1,5 +1,5 @@
 import { stringify, type Options } from 'csv-stringify/sync';
-import { LANGUAGES } from '../language.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
 import type { TopicReport, TopicRow } from './report.ts';
 import type { Spike } from './spikes.ts';
 

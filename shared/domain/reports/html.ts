@@ -1,4 +1,4 @@
-import { LANGUAGES, type Language } from '../language.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
 import type { TopicNames } from './csv.ts';
 import type { TopicReport, TopicRow } from './report.ts';
 import type { SpikeOptions } from './spikes.ts';

@@ -1,6 +1,6 @@
 import { ValidationError, type FieldProblem } from '../errors.ts';
-import { LANGUAGES, type Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
 import {
   DECISION_MINUTE_BOUNDS,
   addCounterValuesInto,

@@ -1,4 +1,4 @@
-import type { DepartmentId, TopicId } from '../topics.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
 import { addDays, daysBetween, type HongKongDay, type TopicCounterRow } from './counters.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { seededRandom } from '../random.ts';
-import { LANGUAGES, type Language } from '../language.ts';
-import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../topics.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
+import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../../vocabulary/topics.ts';
 import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from './counters.ts';
 import { logFactorial } from './spikes.ts';
 

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { E164PhoneSchema } from '../../../events/intake.ts';
 import { MAX_DEFERRAL_SECONDS } from '../../ports/message-deferral.ts';
-import type { Urgency } from '../topics.ts';
+import type { Urgency } from '../../vocabulary/topics.ts';
 import { check } from '../validation.ts';
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import type { TopicClassifier } from '../../ports/topic-classifier.ts';
 import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
 import { ValidationError } from '../errors.ts';
 import { FIRST_DRAFT_ID } from '../drafting/draft-ids.ts';
-import { isCaseType, type TopicId, type DepartmentId, type Urgency } from '../topics.ts';
-import type { Language } from '../language.ts';
+import { isCaseType, type TopicId, type DepartmentId, type Urgency } from '../../vocabulary/topics.ts';
+import type { Language } from '../../vocabulary/languages.ts';
 
 async function load(store: EnquiryStore, enquiryId: string): Promise<Enquiry> {
   const enquiry = await store.get(enquiryId);
