@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ENQUIRY_STATUSES } from '../shared/domain/enquiry.ts';
+import { ENQUIRY_STATUSES } from '../shared/vocabulary/enquiry-statuses.ts';
 import { LANGUAGES } from '../shared/vocabulary/languages.ts';
 import { DEPARTMENT_IDS, TOPIC_IDS } from '../shared/vocabulary/topics.ts';
 
