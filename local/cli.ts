@@ -40,7 +40,7 @@ import { ReportQuerySchema } from '../events/reports.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
 import { buildReport, renderReport } from '../shared/domain/steps/topic-report.ts';
 import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
-import { topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
+import { topicNamesFrom } from '../shared/adapters/in-process/knowledge-views.ts';
 import { startLocalDynamo } from './dynamo.ts';
 import {
   GLOSSARY_FILE,
@@ -50,20 +50,20 @@ import {
   shippedModelFile,
   TOPIC_MODEL_FILE,
   trainTopicModel,
-} from '../shared/adapters/local/local-topic-classifier.ts';
+} from '../shared/adapters/in-process/local-topic-classifier.ts';
 import { buildGlossary, glossaryFile } from './build-glossary.ts';
 import { evaluateClassifier, evaluateRouting, formatCalibration, parseLabelledJsonl, parseRoutingJsonl } from '../shared/domain/classification/evaluate.ts';
 import { TOPIC_DEPARTMENT, type TopicId } from '../shared/vocabulary/topics.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
-import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '../shared/adapters/in-process/file-knowledge-base.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
 import { departmentsAllowedFor } from '../shared/domain/classification/taxonomy.ts';
 import { writePhrasesModule } from './gen-script-phrases.ts';
 import { writeTaxonomyModule } from './gen-taxonomy.ts';
 import { DynamoEnquiryStore } from '../shared/adapters/aws/dynamo-enquiry-store.ts';
-import { FileLabelledExampleStore, FileTopicModelStore } from '../shared/adapters/local/file-retraining-stores.ts';
-import { layerTrainer, loadGoldSet } from '../shared/adapters/local/local-topic-classifier.ts';
+import { FileLabelledExampleStore, FileTopicModelStore } from './stand-ins/file-retraining-stores.ts';
+import { layerTrainer, loadGoldSet } from '../shared/adapters/in-process/local-topic-classifier.ts';
 import { retrainTopicModel } from '../shared/domain/steps/retrain.ts';
 import { listVersions, promoteVersion, rollbackVersion } from '../shared/domain/steps/model-versions.ts';
 import { formatComparison } from '../shared/domain/retraining/promotion-gate.ts';
@@ -72,7 +72,7 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { DataAccessRequestSchema, ErasureRequestSchema } from '../events/privacy.ts';
 import { DynamoPrivacyRecords } from '../shared/adapters/aws/dynamo-privacy-records.ts';
-import { LOCAL_CALLER_HASH_KEY_FILE, LocalCallerHasher } from '../shared/adapters/local/local-caller-hasher.ts';
+import { LOCAL_CALLER_HASH_KEY_FILE, LocalCallerHasher } from './stand-ins/local-caller-hasher.ts';
 import { renderExportHtml } from '../shared/domain/privacy/export-html.ts';
 import { eraseCallerContactData, exportCallerData, type PrivacyDeps } from '../shared/domain/privacy/requests.ts';
 import { sweepExpired } from './retention-sweeper.ts';

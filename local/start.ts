@@ -25,9 +25,9 @@ const { enquiryIdFor } = await import('../shared/domain/enquiry.ts');
 const { IntakeMessageSchema } = await import('../events/intake.ts');
 const { seedDemoHistory } = await import('./demo-history.ts');
 const { publishTopicReport, scheduledPeriod } = await import('../shared/domain/steps/topic-report.ts');
-const { FileReportStore, InMemorySpikeNotifier } = await import('../shared/adapters/local/local-report-outputs.ts');
-const { topicNamesFrom } = await import('../shared/adapters/local/knowledge-views.ts');
-const { FileKnowledgeBase } = await import('../shared/adapters/local/file-knowledge-base.ts');
+const { FileReportStore, InMemorySpikeNotifier } = await import('./stand-ins/local-report-outputs.ts');
+const { topicNamesFrom } = await import('../shared/adapters/in-process/knowledge-views.ts');
+const { FileKnowledgeBase } = await import('../shared/adapters/in-process/file-knowledge-base.ts');
 const { startConsoleServer } = await import('./server.ts');
 const { KNOWLEDGE_DIR, REPO_ROOT } = await import('./paths.ts');
 const { join } = await import('node:path');
@@ -52,9 +52,9 @@ const dataDir = join(REPO_ROOT, '.local-data', 'dynamo');
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 // Models retrained from agents' corrections (`npm run assist -- retrain`) live next to it; the promoted one classifies.
-const { FileTopicModelStore } = await import('../shared/adapters/local/file-retraining-stores.ts');
+const { FileTopicModelStore } = await import('./stand-ins/file-retraining-stores.ts');
 // The local stand-in of the KMS HMAC key: kept beside the store so `npm run assist -- privacy …` finds the same hashes.
-const { LocalCallerHasher, LOCAL_CALLER_HASH_KEY_FILE } = await import('../shared/adapters/local/local-caller-hasher.ts');
+const { LocalCallerHasher, LOCAL_CALLER_HASH_KEY_FILE } = await import('./stand-ins/local-caller-hasher.ts');
 const stack = await startLocalStack({
   dataDir,
   callerHasher: LocalCallerHasher.fromFile(join(REPO_ROOT, LOCAL_CALLER_HASH_KEY_FILE)),

@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { BedrockTopicClassifier, TieredTopicClassifier } from '#adapters/aws/bedrock-topic-classifier.ts';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
 import { S3TopicModelStore } from '#adapters/aws/s3-retraining-stores.ts';
-import { LocalTopicClassifier } from '#adapters/local/local-topic-classifier.ts';
+import { LocalTopicClassifier } from '#adapters/in-process/local-topic-classifier.ts';
 import { loadConfig, required } from '#config';
 import { withMiddleware } from '#middleware/stack.ts';
 import { logger } from '#powertools';

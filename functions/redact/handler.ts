@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
-import { readPublicContactNumbers } from '#adapters/local/public-hotlines.ts';
+import { readPublicContactNumbers } from '#adapters/in-process/public-hotlines.ts';
 import { loadConfig, required } from '#config';
 import { createRedactor } from '#domain/redaction/index.ts';
 import { withMiddleware } from '#middleware/stack.ts';

@@ -4,15 +4,15 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
 import { StepFunctionsCallbacks } from '#adapters/aws/step-functions.ts';
-import { FileKnowledgeBase } from '#adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '#adapters/in-process/file-knowledge-base.ts';
 import { loadConfig, required } from '#config';
 import { analyseSms } from '#domain/sms/encoding.ts';
 import { reviewApiOpenApi } from '#events/openapi.ts';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
 import { handleReviewApi, type ReviewApiDeps } from './handle.ts';
-import { describeArticleFrom, smsComposerFrom, topicNamesFrom } from '#adapters/local/knowledge-views.ts';
-import { TemplateReplyDrafter } from '#adapters/local/template-reply-drafter.ts';
+import { describeArticleFrom, smsComposerFrom, topicNamesFrom } from '#adapters/in-process/knowledge-views.ts';
+import { TemplateReplyDrafter } from '#adapters/in-process/template-reply-drafter.ts';
 import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
 import { topicReportResponder } from '#domain/steps/topic-report.ts';
 

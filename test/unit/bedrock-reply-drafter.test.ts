@@ -10,8 +10,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BedrockReplyDrafter, type DrafterEvent } from '../../shared/adapters/aws/bedrock-reply-drafter.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
-import { TemplateReplyDrafter } from '../../shared/adapters/local/template-reply-drafter.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
+import { TemplateReplyDrafter } from '../../shared/adapters/in-process/template-reply-drafter.ts';
 import { validateDraft } from '../../shared/domain/drafting/draft-validator.ts';
 import type { DraftRequest } from '../../shared/ports/reply-drafter.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
-import { TemplateReplyDrafter } from '../../shared/adapters/local/template-reply-drafter.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
+import { TemplateReplyDrafter } from '../../shared/adapters/in-process/template-reply-drafter.ts';
 import { DraftReplySchema } from '../../shared/domain/drafting/draft-reply.ts';
 import { phoneNumbersIn, validateDraft } from '../../shared/domain/drafting/draft-validator.ts';
 import { profileScript, toSimplified } from '../../shared/domain/drafting/script.ts';

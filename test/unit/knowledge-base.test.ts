@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
 import { TOPIC_IDS, type TopicId } from '../../shared/vocabulary/topics.ts';
 import { scratchDir } from '../scratch-dir.ts';

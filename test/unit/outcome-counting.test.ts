@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoOutcomeCounters } from '../../shared/adapters/aws/dynamo-outcome-counters.ts';
-import { InMemoryOutcomeCounters } from '../../shared/adapters/local/in-memory-outcome-counters.ts';
+import { InMemoryOutcomeCounters } from '../../local/stand-ins/in-memory-outcome-counters.ts';
 import type { Enquiry } from '../../shared/domain/enquiry.ts';
 import { TransientError } from '../../shared/domain/errors.ts';
 import { COUNTED_MARKER_RETENTION_DAYS, COUNTER_SHARDS, countedMarkerOf, countingPlanFor, outcomeEventOf } from '../../shared/domain/reports/counting.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import type { AgentDecision, Enquiry, EnquiryContact } from '../../shared/domain/enquiry.ts';
 import { prepareDecision, sameDecision, staleDraftConflict } from '../../shared/domain/review.ts';
