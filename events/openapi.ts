@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review.ts';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review-api.ts';
 import { DataAccessRequestSchema, ErasureRequestSchema } from './privacy.ts';
 
 const schema = (s: z.core.$ZodType) => {

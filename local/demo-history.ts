@@ -1,6 +1,6 @@
 import { addDays, hongKongDay } from '../shared/domain/reports/counters.ts';
-import { generateSyntheticHistory, type InjectedSpike } from '../shared/domain/reports/synthetic-history.ts';
-import { BASELINE_DAYS } from '../shared/domain/steps/topic-report.ts';
+import { generateSyntheticHistory, type InjectedSpike } from './synthetic-history.ts';
+import { BASELINE_DAYS } from '../shared/domain/reports/produce-report.ts';
 import type { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
 
 /**

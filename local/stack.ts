@@ -30,7 +30,7 @@ import { handleReviewApi, type ReviewApiDeps } from '../functions/review-api/han
 import { describeArticleFrom, smsComposerFrom, topicNamesFrom } from '../shared/adapters/in-process/knowledge-views.ts';
 import { handleSendSmsBatch } from '../functions/send-sms/handle.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
-import { topicReportResponder } from '../shared/domain/steps/topic-report.ts';
+import { topicReportResponder } from '../shared/domain/reports/produce-report.ts';
 import { analyseSms } from '../shared/domain/sms/encoding.ts';
 import { FileKnowledgeBase } from '../shared/adapters/in-process/file-knowledge-base.ts';
 import { FileSmsOutboxSender } from './stand-ins/file-sms-outbox-sender.ts';

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema, type Problem } from '#events/review.ts';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema, type Problem } from '#events/review-api.ts';
 import { EnquiryIdSchema } from '#events/workflow.ts';
 import type { Enquiry } from '#domain/enquiry.ts';
 import { ValidationError } from '#domain/errors.ts';
-import { redraftForTopic, type RedraftDeps } from '#domain/steps/redraft.ts';
-import { decideEnquiry, type DecideDeps } from '#domain/steps/review.ts';
+import { redraftForTopic, type RedraftDeps } from '#domain/review/redraft-for-topic.ts';
+import { decideEnquiry, type DecideDeps } from '#domain/review/decide-enquiry.ts';
 import { draftIdOf } from '#domain/drafting/draft-ids.ts';
 import { pickerTaxonomy } from '#domain/topic-confirmation.ts';
 import { parseJsonOrThrow, parseOrThrow } from '#domain/validation.ts';

@@ -14,7 +14,7 @@ import { handleReviewApi, type ReviewApiDeps } from './handle.ts';
 import { describeArticleFrom, smsComposerFrom, topicNamesFrom } from '#adapters/in-process/knowledge-views.ts';
 import { TemplateReplyDrafter } from '#adapters/in-process/template-reply-drafter.ts';
 import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
-import { topicReportResponder } from '#domain/steps/topic-report.ts';
+import { topicReportResponder } from '#domain/reports/produce-report.ts';
 
 const config = loadConfig();
 const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ReportQuerySchema, ScheduledReportEventSchema } from '#events/reports.ts';
-import { publishTopicReport, scheduledPeriod, type PublishReportDeps } from '#domain/steps/topic-report.ts';
+import { publishTopicReport, scheduledPeriod, type PublishReportDeps } from '#domain/reports/produce-report.ts';
 import { parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 

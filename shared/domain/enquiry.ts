@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IntakeMessage } from '../../events/intake.ts';
+import type { IntakeMessage } from '../../events/intake-message.ts';
 import type { EnquiryStatus } from '../vocabulary/enquiry-statuses.ts';
 import type { Language } from '../vocabulary/languages.ts';
 
@@ -40,7 +40,7 @@ export interface Enquiry {
   taskToken?: string;
   /**
    * Set while a recorded decision has not yet resumed the workflow: the task token is kept until
-   * SendTaskSuccess succeeded, so the same decision can be retried (see shared/domain/steps/review.ts).
+   * SendTaskSuccess succeeded, so the same decision can be retried (see shared/domain/review/decide-enquiry.ts).
    */
   resumePending?: { decisionId: string; since: string };
   /** Optimistic-concurrency version, bumped by every write of the enquiry item (absent on items never rewritten). */

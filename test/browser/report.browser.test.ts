@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { reportToHtml } from '../../shared/domain/reports/html.ts';
 import { buildTopicReport } from '../../shared/domain/reports/report.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 import { launchChromium, screenshot, watchPageErrors } from './console-harness.ts';
 
 let browser: Browser;

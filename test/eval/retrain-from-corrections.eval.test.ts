@@ -7,8 +7,8 @@ import { FileLabelledExampleStore, FileTopicModelStore } from '../../local/stand
 import { layerTrainer, loadGoldSet, LocalTopicClassifier } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { formatComparison } from '../../shared/domain/retraining/promotion-gate.ts';
-import { promoteVersion, rollbackVersion } from '../../shared/domain/steps/model-versions.ts';
-import { retrainTopicModel, type RetrainResult, type TopicModelTrainer } from '../../shared/domain/steps/retrain.ts';
+import { promoteVersion, rollbackVersion } from '../../shared/domain/retraining/model-versions.ts';
+import { retrainTopicModel, type RetrainResult, type TopicModelTrainer } from '../../shared/domain/retraining/retrain-topic-model.ts';
 import type { Language } from '../../shared/vocabulary/languages.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
 

@@ -15,7 +15,7 @@ import {
   type TopicCounterRow,
 } from '../../shared/domain/reports/counters.ts';
 import { buildTopicReport, medianMinutesFromHistogram } from '../../shared/domain/reports/report.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 function counter(

@@ -7,7 +7,7 @@ import {
   logPoissonUpperTail,
   poissonUpperTail,
 } from '../../shared/domain/reports/spikes.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 /** One counter row with `received` calls (all zh-HK, all approved): enough for spike detection. */

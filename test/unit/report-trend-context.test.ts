@@ -162,7 +162,7 @@ describe('hourly surges: a surge within a day that the day total hides', () => {
 
 describe('hourly surges on quiet synthetic history', () => {
   it('raises none over 20 report days of 4 000 calls a day counted by the hour (weekly seasonality included)', async () => {
-    const { generateSyntheticHistory } = await import('../../shared/domain/reports/synthetic-history.ts');
+    const { generateSyntheticHistory } = await import('../../local/synthetic-history.ts');
     const history = generateSyntheticHistory({ seed: 11, days: 60, startDay: '2026-09-01', dailyEnquiries: 4000, hourlyFrom: '2026-09-01' });
     const surges = [];
     for (let d = 40; d < 60; d++) {

@@ -8,7 +8,7 @@ import { layerTrainer, loadGoldSet, LocalTopicClassifier, TOPIC_MODEL_FILE } fro
 import { seededRandom } from '../../shared/domain/random.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { EMPTY_POINTER, promote, type ModelCard } from '../../shared/domain/retraining/model-registry.ts';
-import { collectLabelledExamples, retrainTopicModel, type RetrainDeps } from '../../shared/domain/steps/retrain.ts';
+import { collectLabelledExamples, retrainTopicModel, type RetrainDeps } from '../../shared/domain/retraining/retrain-topic-model.ts';
 import { TOPIC_IDS } from '../../shared/vocabulary/topics.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
 import type { TopicModelStore } from '../../shared/ports/topic-models.ts';

@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { S3ReportStore, SnsSpikeNotifier } from '../../shared/adapters/aws/report-outputs.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 import { handleTopicReport } from '../../functions/topic-report/handle.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

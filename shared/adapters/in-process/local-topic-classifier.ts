@@ -19,8 +19,8 @@ import { check } from '../../domain/validation.ts';
 import type { TopicClassifier, TopicResult } from '../../ports/topic-classifier.ts';
 import type { TopicModelStore } from '../../ports/topic-models.ts';
 import type { StoredModel } from '../../domain/retraining/model-registry.ts';
-import { servingModel } from '../../domain/steps/model-versions.ts';
-import type { TopicModelTrainer } from '../../domain/steps/retrain.ts';
+import { servingModel } from '../../domain/retraining/model-versions.ts';
+import type { TopicModelTrainer } from '../../domain/retraining/retrain-topic-model.ts';
 import { TOPIC_DEPARTMENT, type TopicId } from '../../vocabulary/topics.ts';
 
 /** How an example is written; calibration and evaluation group by who wrote it (`source`). */

@@ -1,4 +1,4 @@
-import type { DecisionRequest } from '../../../events/review.ts';
+import type { DecisionRequest } from '../../../events/review-api.ts';
 import type { DraftRecord } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
 import type { Language } from '../../vocabulary/languages.ts';

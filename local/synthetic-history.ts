@@ -1,8 +1,8 @@
-import { seededRandom } from '../random.ts';
-import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
-import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../../vocabulary/topics.ts';
-import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from './counters.ts';
-import { logFactorial } from './spikes.ts';
+import { seededRandom } from '../shared/domain/random.ts';
+import { LANGUAGES, type Language } from '../shared/vocabulary/languages.ts';
+import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../shared/vocabulary/topics.ts';
+import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from '../shared/domain/reports/counters.ts';
+import { logFactorial } from '../shared/domain/reports/spikes.ts';
 
 /**
  * Realistic synthetic history for demos, tests and benchmarks, generated directly as counter rows (never

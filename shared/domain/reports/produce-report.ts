@@ -2,11 +2,11 @@ import { ReportQuerySchema, type ReportFormat, type ReportQuery } from '../../..
 import { parseOrThrow } from '../validation.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { CounterSource, ReportStore, SpikeNotifier } from '../../ports/reports.ts';
-import { addDays, daysBetween, hongKongDay, weekStartOf } from '../reports/counters.ts';
-import { reportToCsv, type TopicNames } from '../reports/csv.ts';
-import { reportToHtml } from '../reports/html.ts';
-import { buildTopicReport, type TopicReport } from '../reports/report.ts';
-import { DEFAULT_SPIKE_OPTIONS } from '../reports/spikes.ts';
+import { addDays, daysBetween, hongKongDay, weekStartOf } from './counters.ts';
+import { reportToCsv, type TopicNames } from './csv.ts';
+import { reportToHtml } from './html.ts';
+import { buildTopicReport, type TopicReport } from './report.ts';
+import { DEFAULT_SPIKE_OPTIONS } from './spikes.ts';
 
 /** Days of spike baseline a report reads before its period (the spike test's own default). */
 export const BASELINE_DAYS = DEFAULT_SPIKE_OPTIONS.baselineDays;
