@@ -88,7 +88,7 @@ console.log(`\n${samples.length} samples, ${samples.length - unexpected} as expe
 for (const message of dlq) console.log(`  DLQ: ${message.attributes['validationError']}`);
 
 // Supervisors' view: today's daily report (yesterday's enquiries) over 60 days of seeded synthetic history.
-const history = await seedDemoHistory(stack.counters, new Date());
+const history = await seedDemoHistory({ client: stack.dynamo.client, tableName: stack.countersTableName }, new Date());
 const reportsDir = join(REPO_ROOT, '.local-data');
 const spikes = new InMemorySpikeNotifier();
 const daily = await publishTopicReport(scheduledPeriod('daily', new Date()), {

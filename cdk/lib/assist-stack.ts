@@ -15,7 +15,7 @@ import { Retraining } from './retraining.ts';
 import { AssistFunction } from './assist-function.ts';
 import { allowServiceToPublish } from './keys.ts';
 import { LOCAL_CONSOLE_ORIGIN, readDeploymentContext } from './deployment-context.ts';
-import { logoutUriFor, redirectUriFor } from '../../console/auth.ts';
+import { logoutUriFor, redirectUriFor } from '../../shared/vocabulary/console-sign-in.ts';
 import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 export interface AssistStackProps extends StackProps {

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/domain/retention.ts';
 import { AssistFunction } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
-import { encryptedQueueWithDlq } from './intake.ts';
+import { encryptedQueueWithDlq } from './queues.ts';
 import { allowServiceToPublish } from './keys.ts';
 
 export interface SmsProps {

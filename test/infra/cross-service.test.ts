@@ -4,7 +4,7 @@
  * reading it would.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logoutUriFor, redirectUriFor } from '../../console/auth.ts';
+import { logoutUriFor, redirectUriFor } from '../../shared/vocabulary/console-sign-in.ts';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, logGroupPrefix } from '../../cdk/lib/keys.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { DEFAULT_QUIET_HOURS } from '../../shared/domain/sms/policy.ts';

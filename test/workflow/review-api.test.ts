@@ -185,7 +185,9 @@ describe('agents\' edits are held to the cited articles', () => {
 
 describe('supervisor reports over the API', () => {
   it('serves the topic report as JSON and as CSV with a BOM to supervisors', async () => {
-    await stack.counters.seedRows(
+    const { seedCounterRows } = await import('../../local/demo-history.ts');
+    await seedCounterRows(
+      { client: stack.dynamo.client, tableName: stack.countersTableName },
       (await import('../../local/synthetic-history.ts')).generateSyntheticHistory({ seed: 3, days: 40, startDay: '2026-10-16', dailyEnquiries: 300 }).rows,
     );
     const json = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-18', to: '2026-11-24', granularity: 'week' } }));

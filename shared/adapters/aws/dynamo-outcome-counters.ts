@@ -1,5 +1,5 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enquiry } from '../../domain/enquiry.ts';
 import { TransientError } from '../../domain/errors.ts';
 import {
@@ -135,33 +135,6 @@ export class DynamoOutcomeCounters implements OutcomeRecorder, CounterSource {
     }
   }
 
-  /**
-   * Writes whole counter rows (demo and benchmark history from the synthetic generator). Not for live
-   * outcomes: those go through `record`, which is idempotent per enquiry.
-   */
-  async seedRows(rows: readonly TopicCounterRow[]): Promise<void> {
-    const items = rows.map((row) => ({
-      pk: partitionOf(row.day),
-      sk: sortKeyOf(row, undefined),
-      day: row.day,
-      ...(row.hour === undefined ? {} : { hour: row.hour }),
-      ...Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, row[dimension]])),
-      ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
-      ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
-      ...Object.fromEntries(Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count])),
-    }));
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-      };
-      // BatchWrite may leave items unprocessed under load; resend them until none remain.
-      while (pending && Object.keys(pending).length > 0) {
-        const result: BatchWriteCommandOutput = await this.documents.send(new BatchWriteCommand({ RequestItems: pending }));
-        pending = result.UnprocessedItems as typeof pending;
-      }
-    }
-  }
-
   /** Counter rows for the Hong Kong days `from`..`to` inclusive, shards summed (never reads enquiries). */
   async rows(from: string, to: string): Promise<TopicCounterRow[]> {
     const rows: TopicCounterRow[] = [];
@@ -185,6 +158,23 @@ export class DynamoOutcomeCounters implements OutcomeRecorder, CounterSource {
     }
     return aggregateCounters(rows);
   }
+}
+
+/**
+ * The stored item of a whole counter row: the layout `record` builds up with ADDs and `rows` reads back.
+ * For writing history that was never counted live (the local demo's synthetic history, local/demo-history.ts).
+ */
+export function counterItemOf(row: TopicCounterRow): Record<string, unknown> {
+  return {
+    pk: partitionOf(row.day),
+    sk: sortKeyOf(row, undefined),
+    day: row.day,
+    ...(row.hour === undefined ? {} : { hour: row.hour }),
+    ...Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, row[dimension]])),
+    ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
+    ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
+    ...Object.fromEntries(Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count])),
+  };
 }
 
 function rowFromItem(item: Record<string, unknown>): TopicCounterRow {
