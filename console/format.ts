@@ -1,6 +1,7 @@
 /** How dates, ages, topics, departments, languages and statuses read in the current locale. */
 import { h } from './dom.ts';
 import { isMessageKey, locale, t } from './i18n.ts';
+import { DISTRICTS, isDistrictId } from '../shared/vocabulary/districts.ts';
 
 type LocalisedName = { en: string; 'zh-Hant': string };
 /** Filled in at build time from layers/knowledge (see build.ts). */
@@ -32,6 +33,11 @@ export function percent(value: number | null | undefined): string {
 export function topicName(topic: string | null | undefined): string {
   if (!topic) return t('noTopic');
   return TOPIC_NAMES[topic]?.[locale()] ?? topic.replaceAll('_', ' ');
+}
+
+/** A district id in the current locale (the one list of districts); `unknown` and anything else as "District not known". */
+export function districtName(district: string): string {
+  return isDistrictId(district) ? DISTRICTS[district][locale()] : t('districtUnknown');
 }
 
 export function departmentName(department: string | null | undefined): string {

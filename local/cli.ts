@@ -10,7 +10,7 @@
  *   eval --test TEST.jsonl [--json] [--model shipped|promoted]
  *                     the hotline's shipped model on labelled enquiries it never saw: topic, department and
  *                     case-type accuracy, calibration, confident-wrong routing
- *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
+ *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html|district-csv] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.bin)
  *   retrain [--dry-run] [--since ISO] [--json] [--data-dir DIR] [--knowledge DIR]
@@ -208,7 +208,7 @@ async function main(): Promise<number> {
       return 0;
     case 'help':
       console.log(
-        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
+        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html|district-csv] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
       );
       return 0;
     default:

@@ -27,6 +27,7 @@ const { seedDemoHistory } = await import('./demo-history.ts');
 const { publishTopicReport, scheduledPeriod } = await import('../shared/domain/reports/produce-report.ts');
 const { FileReportStore, InMemorySpikeNotifier } = await import('./stand-ins/local-report-outputs.ts');
 const { topicNamesFrom } = await import('../shared/adapters/in-process/knowledge-views.ts');
+const { districtLabel, spikeSubject } = await import('../shared/domain/reports/spike-text.ts');
 const { FileKnowledgeBase } = await import('../shared/adapters/in-process/file-knowledge-base.ts');
 const { startConsoleServer } = await import('./server.ts');
 const { KNOWLEDGE_DIR, REPO_ROOT } = await import('./paths.ts');
@@ -91,12 +92,13 @@ for (const message of dlq) console.log(`  DLQ: ${message.attributes['validationE
 const history = await seedDemoHistory({ client: stack.dynamo.client, tableName: stack.countersTableName }, new Date());
 const reportsDir = join(REPO_ROOT, '.local-data');
 const spikes = new InMemorySpikeNotifier();
+const topicNames = topicNamesFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR));
 const daily = await publishTopicReport(scheduledPeriod('daily', new Date()), {
   counters: stack.counters,
   store: new FileReportStore(reportsDir),
   notifier: spikes,
   clock: { now: () => new Date() },
-  topicNames: topicNamesFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR)),
+  topicNames,
 });
 const { report } = daily;
 console.log(`\nToday's topic report (${report.period.from}, SYNTHETIC history ${history.from}..${history.to} plus local outcomes)`);
@@ -104,6 +106,14 @@ console.log(`  ${report.totals.count} enquiries (${report.totals.changePct === n
 for (const row of report.byTopic.slice(0, 5)) console.log(`  ${row.topic.padEnd(28)} ${String(row.count).padStart(5)}  (prev ${row.previousCount})`);
 for (const spike of report.spikes) {
   console.log(`  SPIKE ${spike.topic}: ${spike.count} vs ${spike.expected.toFixed(1)} expected, p=${spike.pValue.toExponential(1)}`);
+}
+const busiestDistricts = report.districts.byDistrict.filter((row) => row.district !== 'unknown').sort((a, b) => b.count - a.count).slice(0, 3);
+console.log(
+  `  by district: ${busiestDistricts.map((row) => `${districtLabel(row.district)} ${row.count}`).join(', ')}; ` +
+    `${((report.districts.locatedShare ?? 0) * 100).toFixed(0)}% with a known district`,
+);
+for (const spike of report.districtSpikes) {
+  console.log(`  DISTRICT SPIKE ${spikeSubject(spike, topicNames)}: ${spike.count} vs ${spike.expected.toFixed(1)} expected, p=${spike.pValue.toExponential(1)}`);
 }
 const { corrections } = report;
 if (corrections.decided > 0) {

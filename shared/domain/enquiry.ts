@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IntakeMessage } from '../../events/intake-message.ts';
 import type { EnquiryStatus } from '../vocabulary/enquiry-statuses.ts';
 import type { Language } from '../vocabulary/languages.ts';
+import type { EnquiryLocation } from '../vocabulary/districts.ts';
 
 export type EnquiryChannel = 'voicemail' | 'web' | 'email' | 'app';
 
@@ -29,6 +30,8 @@ export interface Enquiry {
   /** Where personal data was found (type and offsets into the raw text; never the values). */
   redactedEntities?: { type: string; start: number; end: number; verified?: boolean }[];
   topic?: TopicResultRecord;
+  /** Where the enquiry is about (district from the redacted text), set by the classify step. */
+  location?: EnquiryLocation;
   draft?: DraftRecord;
   /** The agent's decision once made (audit: who, when, what changed). */
   decision?: AgentDecision;

@@ -149,7 +149,7 @@ describe('DynamoDB counting under transaction conflicts', () => {
     expect(put?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(Object.keys(put?.Put?.Item ?? {}).sort()).toEqual(['expiresAt', 'pk', 'sk']);
     expect(JSON.stringify(put)).not.toContain(enquiry.enquiryId);
-    expect(update?.Update?.Key).toEqual({ pk: 'COUNTERS#2026-11', sk: `2026-11-24#21#blocked_drain_flooding#DSD#zh-HK#s${countedMarkerOf(enquiry.enquiryId).shard}` });
+    expect(update?.Update?.Key).toEqual({ pk: 'COUNTERS#2026-11', sk: `2026-11-24#21#blocked_drain_flooding#DSD#zh-HK#unknown#s${countedMarkerOf(enquiry.enquiryId).shard}` });
     expect(update?.Update?.UpdateExpression).toMatch(/ADD /);
   });
 });

@@ -10,6 +10,7 @@ import {
   hongKongDay,
   hongKongHour,
   weekdayOf,
+  type CounterDistrict,
   type CounterValues,
   type OutcomeEvent,
   type TopicCounterRow,
@@ -22,13 +23,13 @@ function counter(
   day: string,
   topic: TopicId,
   values: Partial<CounterValues>,
-  where: { language?: Language; department?: DepartmentId } = {},
+  where: { language?: Language; department?: DepartmentId; district?: CounterDistrict } = {},
 ): TopicCounterRow {
-  return { day, topic, department: where.department ?? 'FEHD', language: where.language ?? 'zh-HK', ...emptyCounterValues(), ...values };
+  return { day, topic, department: where.department ?? 'FEHD', language: where.language ?? 'zh-HK', district: where.district ?? 'unknown', ...emptyCounterValues(), ...values };
 }
 
 /** Just calls received (all approved), for tests about counts. */
-function calls(day: string, topic: TopicId, received: number, where: { language?: Language; department?: DepartmentId } = {}): TopicCounterRow {
+function calls(day: string, topic: TopicId, received: number, where: { language?: Language; department?: DepartmentId; district?: CounterDistrict } = {}): TopicCounterRow {
   return counter(day, topic, { received, approved: received }, where);
 }
 
@@ -43,6 +44,7 @@ describe('counter increments', () => {
     topic: 'pest_rodent',
     department: 'FEHD',
     language: 'zh-HK',
+    district: 'kwun-tong',
     outcome: 'edited',
     degraded: false,
     smsSent: true,
@@ -70,6 +72,7 @@ describe('counter increments', () => {
       topic: 'pest_rodent',
       department: 'FEHD',
       language: 'zh-HK',
+      district: 'kwun-tong',
       received: 1,
       approved: 0,
       edited: 1,
@@ -219,6 +222,7 @@ describe('topic report', () => {
         topic: 'pest_rodent',
         department: 'FEHD',
         language: 'zh-HK',
+        district: 'unknown',
         outcome: 'approved',
         degraded: false,
         smsSent: false,

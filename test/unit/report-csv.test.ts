@@ -89,7 +89,7 @@ describe('CSV fields (RFC 4180)', () => {
 
 describe('report CSV', () => {
   function calls(day: string, topic: TopicId, received: number, department: DepartmentId = 'FEHD', language: TopicCounterRow['language'] = 'zh-HK'): TopicCounterRow {
-    return { day, topic, department, language, ...emptyCounterValues(), received, approved: received - 2, edited: 1, rejected: 1 };
+    return { day, topic, department, language, district: 'unknown', ...emptyCounterValues(), received, approved: received - 2, edited: 1, rejected: 1 };
   }
   const counters = [
     ...Array.from({ length: 35 }, (_, i) => calls(addDays('2025-05-01', i), 'blocked_drain_flooding', 4, 'DSD')),
@@ -135,7 +135,7 @@ describe('report CSV', () => {
   it('adds each topic\'s correction figures, and a row for an AI topic agents moved everything out of', () => {
     const day = '2025-06-05';
     const corrected: TopicCounterRow[] = [
-      { day, topic: 'road_damage', department: 'HyD', language: 'en-US', ...emptyCounterValues(), received: 2, approved: 2, corrected: 1, crossDepartmental: 1, aiTopics: { hawker_obstruction: 1, road_damage: 1 } },
+      { day, topic: 'road_damage', department: 'HyD', language: 'en-US', district: 'unknown', ...emptyCounterValues(), received: 2, approved: 2, corrected: 1, crossDepartmental: 1, aiTopics: { hawker_obstruction: 1, road_damage: 1 } },
     ];
     const records = parseCsv(reportToCsv(buildTopicReport({ counters: corrected, from: day, to: day, granularity: 'day' })));
     const row = (topic: string): Record<string, string> => {

@@ -8,7 +8,7 @@ import type { TopicId } from '../../shared/vocabulary/topics.ts';
 const REPORT_DAY = '2026-11-24';
 
 function hourRow(day: string, hour: number, topic: TopicId, received: number): TopicCounterRow {
-  return { day, hour, topic, department: topic === 'blocked_drain_flooding' ? 'DSD' : 'FEHD', language: 'zh-HK', ...emptyCounterValues(), received };
+  return { day, hour, topic, department: topic === 'blocked_drain_flooding' ? 'DSD' : 'FEHD', language: 'zh-HK', district: 'unknown', ...emptyCounterValues(), received };
 }
 
 /**

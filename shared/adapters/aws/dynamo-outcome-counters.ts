@@ -5,6 +5,7 @@ import { TransientError } from '../../domain/errors.ts';
 import {
   aggregateCounters,
   COUNTER_DIMENSIONS,
+  counterDistrictFrom,
   DECISION_HISTOGRAM_BUCKETS,
   emptyCounterValues,
   hourKeyPart,
@@ -47,9 +48,10 @@ const PROJECTED_FIELDS = [
 /** Counter rows are grouped by month so a month's report is one paged Query, sorted by day. */
 const partitionOf = (day: string) => `COUNTERS#${day.slice(0, 7)}`;
 /**
- * `2026-11-24#07#pest_rodent#FEHD#zh-HK#s3`: day, hour, the dimensions, the shard. Items written before
- * hourly counting have `day#topic#department#language`; they sort in the same day range and read as
- * whole-day rows (no `hour` attribute).
+ * `2026-11-24#07#pest_rodent#FEHD#zh-HK#kwun-tong#s3`: day, hour, the dimensions, the shard. Items written
+ * before hourly counting have `day#topic#department#language`, and before district counting
+ * `day#hour#topic#department#language#shard`; they sort in the same day range and read as whole-day
+ * rows (no `hour` attribute) or as district `unknown` (no `district` attribute).
  */
 const sortKeyOf = (key: CounterKey, shard: number | undefined) =>
   [key.day, hourKeyPart(key.hour), ...COUNTER_DIMENSIONS.map((dimension) => key[dimension]), ...(shard === undefined ? [] : [`s${shard}`])].join('#');
@@ -187,6 +189,8 @@ function rowFromItem(item: Record<string, unknown>): TopicCounterRow {
   }
   // Dimension values were validated (zod, taxonomy) before they were counted; stored as written.
   const dimensions = Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, String(item[dimension])])) as unknown as CounterDimensions;
+  // Items written before districts were counted have no district attribute: they count as unknown.
+  dimensions.district = counterDistrictFrom(item['district']);
   return {
     day: String(item['day']),
     ...(item['hour'] === undefined ? {} : { hour: Number(item['hour']) }),
