@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../local/paths.ts';
-import { loadTaxonomyAndExamples, TOPIC_MODEL_FILE, trainingDigest } from '../shared/adapters/local/local-topic-classifier.ts';
+import { loadTaxonomyAndExamples, TOPIC_MODEL_FILE, trainingDigest } from '../shared/adapters/in-process/local-topic-classifier.ts';
 import { shippedModelDigest } from '../shared/domain/classification/model-binary.ts';
 import { localStepTimings, type LocalStepTimings } from './local-steps.ts';
 import { errorMessage, freshNodeJson, median, round, sig, type BenchOptions, type Scale, type Table } from './lib.ts';

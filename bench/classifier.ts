@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../local/paths.ts';
-import { GLOSSARY_FILE, loadTaxonomyAndExamples, TOPIC_MODEL_FILE, type ClassifierKnowledge } from '../shared/adapters/local/local-topic-classifier.ts';
+import { GLOSSARY_FILE, loadTaxonomyAndExamples, TOPIC_MODEL_FILE, type ClassifierKnowledge } from '../shared/adapters/in-process/local-topic-classifier.ts';
 import { trainClassifier, type ClassifierOptions } from '../shared/domain/classification/classifier.ts';
 import { evaluateClassifier } from '../shared/domain/classification/evaluate.ts';
 import { keywordGroupsOf } from '../shared/domain/classification/taxonomy.ts';
@@ -263,7 +263,7 @@ export async function measureColdInit(scale: Scale): Promise<ClassifierData['col
   const scratch = mkdtempSync(join(tmpdir(), 'assist-bench-cold-init-'));
   try {
     const bundle = join(scratch, 'adapter.mjs');
-    const entry = `export { LocalTopicClassifier } from './shared/adapters/local/local-topic-classifier.ts';`;
+    const entry = `export { LocalTopicClassifier } from './shared/adapters/in-process/local-topic-classifier.ts';`;
     await build({ ...CDK_LIKE, stdin: { contents: entry, loader: 'ts', resolveDir: REPO_ROOT }, absWorkingDir: REPO_ROOT, outfile: bundle });
     const modelDir = join(KNOWLEDGE_DIR, 'model');
     const untrained = join(scratch, 'knowledge');

@@ -7,18 +7,19 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
 import { MB_PER_VCPU, memoryFor } from '../cdk/lib/function-sizing.ts';
 import { KNOWLEDGE_DIR, SAMPLES_DIR } from '../local/paths.ts';
 import { loadSamples } from '../local/samples.ts';
-import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
-import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
-import { smsComposerFrom } from '../shared/adapters/local/knowledge-views.ts';
+import { FileKnowledgeBase } from '../shared/adapters/in-process/file-knowledge-base.ts';
+import { LocalTopicClassifier } from '../shared/adapters/in-process/local-topic-classifier.ts';
+import { smsComposerFrom } from '../shared/adapters/in-process/knowledge-views.ts';
 import { loadConfig } from '../shared/config.ts';
-import { DRAFT_TOOL_NAME, draftingSystemPrompt, draftingUserMessage, draftToolJsonSchema } from '../shared/domain/drafting/drafting-prompt.ts';
+import { DEFAULT_DRAFTER_SETTINGS, draftConverseInput } from '../shared/adapters/aws/bedrock-reply-drafter.ts';
 import { groundingFor } from '../shared/domain/drafting/grounding.ts';
 import { analyseSms } from '../shared/domain/sms/encoding.ts';
-import type { DepartmentId, TopicId, Urgency } from '../shared/domain/topics.ts';
+import type { DepartmentId, TopicId, Urgency } from '../shared/vocabulary/topics.ts';
 import type { DraftRequest } from '../shared/ports/reply-drafter.ts';
 import { heldOutPredictions } from './classifier.ts';
 import { errorMessage, round, sig, type BenchOptions, type Cell, type Scale, type Table } from './lib.ts';
@@ -100,6 +101,14 @@ async function classificationPrompts(): Promise<ClassificationPrompts | string> 
   }
 }
 
+/** The text a Converse request spends input tokens on: system prompt, messages and tool definitions. */
+function converseText(input: ConverseCommandInput): string {
+  const system = (input.system ?? []).map((block) => block.text ?? '').join('\n');
+  const messages = (input.messages ?? []).flatMap((message) => message.content ?? []).map((block) => block.text ?? '').join('\n');
+  const tools = (input.toolConfig?.tools ?? []).map((tool) => JSON.stringify({ name: tool.toolSpec?.name, description: tool.toolSpec?.description, inputSchema: tool.toolSpec?.inputSchema?.json }));
+  return [system, messages, ...tools].join('\n');
+}
+
 const words = (n: number) => Array.from({ length: n }, () => 'word').join(' ');
 
 async function promptTokens(sample: SampleText, analysis: Analysis, prompts: ClassificationPrompts | string, prices: Prices, threshold: number): Promise<PromptTokens> {
@@ -114,10 +123,9 @@ async function promptTokens(sample: SampleText, analysis: Analysis, prompts: Cla
     urgency: topic.urgency as Urgency,
     language: topic.language,
   };
-  // BedrockReplyDrafter's defaults: 3 grounding articles, the submit_draft tool schema sent with every call.
-  const grounding = groundingFor(knowledgeBase, request, 3);
-  const tool = JSON.stringify({ name: DRAFT_TOOL_NAME, inputSchema: draftToolJsonSchema() });
-  const draftInput = approximateTokens(draftingSystemPrompt(grounding, request) + draftingUserMessage(request) + tool);
+  // The first attempt's Converse request as BedrockReplyDrafter builds it with its default settings.
+  const grounding = groundingFor(knowledgeBase, request, DEFAULT_DRAFTER_SETTINGS.groundingLimit);
+  const draftInput = approximateTokens(converseText(draftConverseInput(request, grounding, [], { modelId: prices.bedrock.modelId })));
   // The model's reply is sized like the local drafter's reply to the same enquiry, as submit_draft input.
   const draft = await analysis.drafter.draft(request);
   const draftOutput = approximateTokens(JSON.stringify({ text: draft.text, citedArticleIds: draft.citedArticleIds }));

@@ -12,7 +12,7 @@
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamo } from '../local/dynamo.ts';
 import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
-import { InMemoryOutcomeCounters } from '../shared/adapters/local/in-memory-outcome-counters.ts';
+import { InMemoryOutcomeCounters } from '../local/stand-ins/in-memory-outcome-counters.ts';
 import type { Enquiry } from '../shared/domain/enquiry.ts';
 import { COUNTER_SHARDS, countedMarkerOf, COUNTED_MARKER_RETENTION_DAYS } from '../shared/domain/reports/counting.ts';
 import type { OutcomeRecorder } from '../shared/domain/steps/outcome.ts';

@@ -11,7 +11,7 @@
  */
 import { loadavg } from 'node:os';
 import { KNOWLEDGE_DIR } from '../local/paths.ts';
-import { loadTaxonomyAndExamples } from '../shared/adapters/local/local-topic-classifier.ts';
+import { loadTaxonomyAndExamples } from '../shared/adapters/in-process/local-topic-classifier.ts';
 import { trainClassifier, type ClassifierOptions } from '../shared/domain/classification/classifier.ts';
 import { DEFAULT_EVAL_REJECT_BELOW, scoreClassifier } from '../shared/domain/classification/evaluate.ts';
 import { productionTraining, readJsonl, stratifiedSplit, type Labelled } from './classifier.ts';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadGazetteer } from '../shared/adapters/local/gazetteer-file.ts';
+import { loadGazetteer } from '../shared/adapters/in-process/gazetteer-file.ts';
 import { normaliseEnquiryText } from '../shared/domain/classification/normalise.ts';
 import { maskPlaces } from '../shared/domain/classification/places.ts';
 import { gazetteerFromTsv, gazetteerNames, publicPlaceNames } from '../shared/domain/location/gazetteer.ts';

@@ -7,7 +7,7 @@ import { addDays } from '../shared/domain/reports/counters.ts';
 import { reportToCsv } from '../shared/domain/reports/csv.ts';
 import { reportToHtml } from '../shared/domain/reports/html.ts';
 import { buildTopicReport } from '../shared/domain/reports/report.ts';
-import { generateSyntheticHistory } from '../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../local/synthetic-history.ts';
 import { median, round, sig, timed, type BenchOptions, type Scale, type Table } from './lib.ts';
 
 export interface HistorySize {

@@ -1,11 +1,11 @@
 /** The console's view of the review API and the local dev endpoints: JSON in, typed errors out. */
-import type { summaryOf } from '../functions/review-api/handle.ts';
+import type { EnquirySummary as ApiEnquirySummary } from '../shared/domain/review/enquiry-summary.ts';
 import type { AgentTopicChoice, DraftRecord, FieldChange, TopicConfirmation } from '../shared/domain/enquiry.ts';
 import type { PickerTaxonomy } from '../shared/domain/topic-confirmation.ts';
 import { t } from './i18n.ts';
 
 
-export type EnquirySummary = Omit<ReturnType<typeof summaryOf>, 'status'> & { status: string };
+export type EnquirySummary = Omit<ApiEnquirySummary, 'status'> & { status: string };
 
 export interface Problem {
   type?: string;

@@ -9,6 +9,9 @@
  * to offer.
  */
 import type { UserManagerSettings } from 'oidc-client-ts';
+import { CALLBACK_PATH, logoutUriFor, redirectUriFor } from '../shared/vocabulary/console-sign-in.ts';
+
+export { CALLBACK_PATH, logoutUriFor, redirectUriFor };
 
 /** config.json as console-hosting.ts deploys it next to index.html. */
 export interface CognitoConfig {
@@ -26,7 +29,6 @@ export interface CognitoConfig {
 export type Role = 'agent' | 'supervisor';
 
 export const SCOPES = ['openid', 'email', 'profile'] as const;
-export const CALLBACK_PATH = '/callback';
 /** Refresh this long before the tokens expire (Cognito issues them for an hour). */
 export const REFRESH_MARGIN_SECONDS = 5 * 60;
 /** A sign-in left half-way (hosted UI abandoned) is not resumed after this long. */
@@ -76,16 +78,6 @@ export function parseConsoleConfig(value: unknown): CognitoConfig | undefined {
     authDomain: baseUrl(raw['authDomain'], 'authDomain'),
     issuer: baseUrl(raw['issuer'], 'issuer'),
   };
-}
-
-/** `<origin>/callback`: the redirect URI registered on the user pool client. */
-export function redirectUriFor(origin: string): string {
-  return `${origin}${CALLBACK_PATH}`;
-}
-
-/** `<origin>/`: the sign-out URL registered on the user pool client. */
-export function logoutUriFor(origin: string): string {
-  return `${origin}/`;
 }
 
 /** True on the callback page, whichever way the host serves it (`/callback`, `/callback/`, `/callback/index.html`). */

@@ -1,11 +1,14 @@
 /**
  * Supervisor dashboard: the topic report (GET /reports/topics?format=json) as KPIs, an inline SVG trend
- * chart, spikes and acceptance per topic, plus the needs-manual backlog and links to the CSV/HTML files.
+ * chart, spikes and acceptance per topic, the district view (tile map of the 18 districts, district ×
+ * topic table, district spikes), plus the needs-manual backlog and links to the CSV/HTML files.
  */
+import { DARK_HEAT_LEVELS, DISTRICT_MAP_GRID, DISTRICT_TILES, HEAT_COLOURS, heatLevel } from '../shared/domain/reports/district-map.ts';
 import type { TopicReport } from '../shared/domain/reports/report.ts';
+import { DISTRICTS, isDistrictId } from '../shared/vocabulary/districts.ts';
 import { api, apiHref, ApiError, bearerMode, download, isRecord } from './api.ts';
 import { append, byId, h, heading, replaceChildren, s, type Child, type View } from './dom.ts';
-import { percent, topicName } from './format.ts';
+import { districtName, percent, topicName } from './format.ts';
 import { t, type MessageKey } from './i18n.ts';
 
 const PALETTE = ['#0b5cad', '#c0392b', '#2e7d32', '#7b3fa0', '#a65400', '#00707a'];
@@ -17,7 +20,8 @@ export function asTopicReport(raw: unknown): TopicReport | undefined {
   const series = report['series'];
   if (!Array.isArray(series['buckets']) || !Array.isArray(series['topics'])) return undefined;
   const corrections = { decided: 0, corrected: 0, correctionRate: null, crossDepartmental: 0, crossDepartmentalShare: null, byAiTopic: [], topConfusions: [] };
-  return { spikes: [], acceptance: [], corrections, ...report } as unknown as TopicReport;
+  const districts = { byDistrict: [], cells: [], locatedShare: null };
+  return { spikes: [], acceptance: [], corrections, districts, districtSpikes: [], districtHourlySurges: [], ...report } as unknown as TopicReport;
 }
 
 function trendChart(report: TopicReport | undefined, caption: string): Element {
@@ -111,6 +115,129 @@ function correctionsPanel(report: TopicReport | undefined): Element {
   );
 }
 
+const TILE = { width: 128, height: 58, gap: 6 } as const;
+/** Topic columns of the district × topic table: the period's busiest. */
+const DISTRICT_GRID_TOPICS = 6;
+
+/** The 18 districts as tiles (shared layout with the HTML report), coloured by the period's count; each names itself in both scripts. */
+function districtMap(report: TopicReport, caption: string): Element {
+  const rows = report.districts.byDistrict.filter((row) => isDistrictId(row.district));
+  const max = Math.max(0, ...rows.map((row) => row.count));
+  const spiking = new Set(report.districtSpikes.map((spike) => spike.district));
+  const width = DISTRICT_MAP_GRID.cols * (TILE.width + TILE.gap);
+  const height = DISTRICT_MAP_GRID.rows * (TILE.height + TILE.gap);
+  const svg = s('svg', { class: 'chart district-map', id: 'district-map', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'district-map-title' }, s('title', { id: 'district-map-title' }, caption));
+  for (const row of rows) {
+    if (!isDistrictId(row.district)) continue;
+    const { col, row: line } = DISTRICT_TILES[row.district];
+    const x = col * (TILE.width + TILE.gap);
+    const y = line * (TILE.height + TILE.gap);
+    const level = heatLevel(row.count, max);
+    const names = DISTRICTS[row.district];
+    const topics = row.topTopics.map((topic) => `${topicName(topic.topic)} (${topic.count})`).join(', ') || '–';
+    append(svg, [
+      s(
+        'g',
+        { class: `district-tile level-${level}${level >= DARK_HEAT_LEVELS ? ' dark' : ''}${spiking.has(row.district) ? ' spiking' : ''}`, 'data-district': row.district, 'data-count': row.count },
+        s('title', {}, t('districtTileTitle', { district: districtName(row.district), count: row.count, topics })),
+        s('rect', { x, y, width: TILE.width, height: TILE.height, rx: 4, fill: HEAT_COLOURS[level] }),
+        s('text', { class: 'district-en', x: x + 6, y: y + 15 }, names.en),
+        s('text', { class: 'district-zh', x: x + 6, y: y + 32, lang: 'zh-Hant' }, names['zh-Hant']),
+        s('text', { class: 'district-count', x: x + TILE.width - 6, y: y + TILE.height - 7, 'text-anchor': 'end' }, row.count),
+      ),
+    ]);
+  }
+  return svg;
+}
+
+/** District view: the tile map, district spikes, each district's top topics and the district × topic table. */
+function districtPanel(report: TopicReport | undefined, period: { from: string; to: string }): Element {
+  const rows = report?.districts.byDistrict ?? [];
+  const topics = (report?.byTopic ?? []).filter((row) => row.count > 0).slice(0, DISTRICT_GRID_TOPICS).map((row) => row.topic);
+  const counts = new Map<string, number>();
+  const others = new Map<string, number>();
+  for (const cell of report?.districts.cells ?? []) {
+    if (topics.includes(cell.topic)) counts.set(`${cell.district}#${cell.topic}`, cell.count);
+    else others.set(cell.district, (others.get(cell.district) ?? 0) + cell.count);
+  }
+  // Shaded against the busiest known district × topic: the unknown row (no place named) is shown, not shaded.
+  const max = Math.max(0, ...[...counts].filter(([key]) => !key.startsWith('unknown#')).map(([, count]) => count));
+  const numeric = { class: 'numeric' };
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'districts-title', id: 'districts' },
+    h('h2', { id: 'districts-title' }, t('districtTitle')),
+    report && rows.length > 0 ? h('p', { class: 'muted', id: 'district-located' }, t('districtLocated', { share: percent(report.districts.locatedShare) })) : null,
+    report && rows.length > 0 ? h('figure', { class: 'district-map-figure' }, districtMap(report, t('districtMapLabel', period))) : h('p', { class: 'muted' }, t('trendEmpty')),
+    h('h3', { id: 'district-spikes-title' }, t('districtSpikesTitle')),
+    (report?.districtSpikes.length ?? 0) === 0
+      ? h('p', { class: 'muted', id: 'district-spikes-none' }, t('districtSpikesNone'))
+      : h(
+          'ul',
+          { class: 'spikes', id: 'district-spikes', 'aria-labelledby': 'district-spikes-title' },
+          ...(report?.districtSpikes ?? []).map((spike) =>
+            h(
+              'li',
+              { 'data-district': spike.district ?? 'unknown', 'data-topic': spike.topic },
+              t('districtSpikeLine', { district: districtName(spike.district ?? 'unknown'), topic: topicName(spike.topic), count: spike.count, baseline: spike.expected.toFixed(1), p: spike.pValue.toPrecision(2) }),
+            ),
+          ),
+        ),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { id: 'district-table' },
+        h('caption', {}, t('districtTableTitle')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('colDistrict')), h('th', { scope: 'col', class: 'numeric' }, t('colCount')), h('th', { scope: 'col', class: 'numeric' }, t('colChange')), h('th', { scope: 'col' }, t('colTopTopics')))),
+        h(
+          'tbody',
+          {},
+          ...rows.map((row) =>
+            h(
+              'tr',
+              { 'data-district': row.district },
+              h('th', { scope: 'row' }, districtName(row.district)),
+              h('td', numeric, row.count),
+              h('td', numeric, changeText(row.changePct, row.count)),
+              h('td', {}, row.topTopics.map((topic) => `${topicName(topic.topic)} (${topic.count})`).join(', ') || '–'),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { id: 'district-topic-table', class: 'heat-grid' },
+        h('caption', {}, t('districtTopicsTitle')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('colDistrict')), ...topics.map((topic) => h('th', { scope: 'col', class: 'numeric' }, topicName(topic))), h('th', { scope: 'col', class: 'numeric' }, t('colOtherTopics')))),
+        h(
+          'tbody',
+          {},
+          ...rows.map((row) =>
+            h(
+              'tr',
+              { 'data-district': row.district },
+              h('th', { scope: 'row' }, districtName(row.district)),
+              ...topics.map((topic) => {
+                const count = counts.get(`${row.district}#${topic}`) ?? 0;
+                if (!isDistrictId(row.district)) return h('td', { class: 'numeric', 'data-topic': topic }, count);
+                const level = heatLevel(count, max);
+                return h('td', { class: `numeric heat level-${level}${level >= DARK_HEAT_LEVELS ? ' dark' : ''}`, 'data-topic': topic, style: `background:${HEAT_COLOURS[level]}` }, count);
+              }),
+              h('td', numeric, others.get(row.district) ?? 0),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 export interface DashboardContext {
   role: 'agent' | 'supervisor' | undefined;
   navigate(hash: string): void;
@@ -147,13 +274,15 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
     if (!disposed) view.render();
   };
 
-  const downloadPath = (format: 'csv' | 'html') => `/api/reports/topics?${new URLSearchParams({ ...params, format })}`;
-  const downloadHref = (format: 'csv' | 'html') => apiHref(downloadPath(format));
+  type Download = 'csv' | 'html' | 'district-csv';
+  const fileName = (format: Download) => `topic-report-${params.from}-${params.to}${format === 'district-csv' ? '.districts.csv' : `.${format}`}`;
+  const downloadPath = (format: Download) => `/api/reports/topics?${new URLSearchParams({ ...params, format })}`;
+  const downloadHref = (format: Download) => apiHref(downloadPath(format));
   /** Deployed, a link cannot carry the Bearer token: fetch the report and save it instead. */
-  const downloadWithToken = (format: 'csv' | 'html') => (event: Event) => {
+  const downloadWithToken = (format: Download) => (event: Event) => {
     if (!bearerMode()) return;
     event.preventDefault();
-    void download(downloadPath(format), `topic-report-${params.from}-${params.to}.${format}`).catch((e: unknown) => {
+    void download(downloadPath(format), fileName(format)).catch((e: unknown) => {
       error = e;
       if (!disposed) view.render();
     });
@@ -216,6 +345,7 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
           kpi('kpiAcceptance', percent(report?.totals.acceptance.acceptanceRate), 'kpi-acceptance'),
           kpi('kpiUnchanged', percent(report?.totals.acceptance.unchangedRate), 'kpi-unchanged'),
           kpi('kpiSpikes', report ? String(report.spikes.length) : '–', 'kpi-spikes'),
+          kpi('kpiDistrictSpikes', report ? String(report.districtSpikes.length) : '–', 'kpi-district-spikes'),
           kpi('kpiCorrectionRate', percent(report?.corrections.correctionRate), 'kpi-correction-rate'),
           kpi('kpiCrossDepartmental', percent(report?.corrections.crossDepartmentalShare), 'kpi-cross-departmental'),
         ),
@@ -249,7 +379,8 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
             h(
               'ul',
               {},
-              h('li', {}, h('a', { href: downloadHref('csv'), download: `topic-report-${params.from}-${params.to}.csv`, id: 'download-csv', onclick: downloadWithToken('csv') }, t('downloadCsv'))),
+              h('li', {}, h('a', { href: downloadHref('csv'), download: fileName('csv'), id: 'download-csv', onclick: downloadWithToken('csv') }, t('downloadCsv'))),
+              h('li', {}, h('a', { href: downloadHref('district-csv'), download: fileName('district-csv'), id: 'download-district-csv', onclick: downloadWithToken('district-csv') }, t('downloadDistrictCsv'))),
               h('li', {}, h('a', { href: downloadHref('html'), target: '_blank', rel: 'noopener', id: 'download-html', onclick: downloadWithToken('html') }, t('downloadHtml'))),
             ),
           ),
@@ -289,6 +420,7 @@ export function dashboardView(query: URLSearchParams, context: DashboardContext)
             ),
           ),
         ),
+        loaded ? districtPanel(report, { from: params.from, to: params.to }) : null,
         correctionsPanel(report),
       ];
       replaceChildren(byId('main'), heading(t('dashboardTitle')), form, ...content);

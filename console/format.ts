@@ -35,6 +35,11 @@ export function topicName(topic: string | null | undefined): string {
   return TOPIC_NAMES[topic]?.[locale()] ?? topic.replaceAll('_', ' ');
 }
 
+/** A district id in the current locale (the one list of districts); `unknown` and anything else as "District not known". */
+export function districtName(district: string): string {
+  return isDistrictId(district) ? DISTRICTS[district][locale()] : t('districtUnknown');
+}
+
 export function departmentName(department: string | null | undefined): string {
   if (!department) return '–';
   return DEPARTMENT_NAMES[department]?.[locale()] ?? department;
@@ -44,10 +49,6 @@ export function languageName(language: string | null | undefined): string {
   if (!language) return '–';
   const key = `lang-${language}`;
   return isMessageKey(key) ? t(key) : language;
-}
-
-export function districtName(district: string): string {
-  return isDistrictId(district) ? DISTRICTS[district][locale()] : district;
 }
 
 /** The enquiry's district (or its candidates when ambiguous); '–' before classification. */

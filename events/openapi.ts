@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review.ts';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review-api.ts';
 import { DataAccessRequestSchema, ErasureRequestSchema } from './privacy.ts';
+import { ReportQuerySchema } from './reports.ts';
 
 const schema = (s: z.core.$ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -103,8 +104,12 @@ export function reviewApiOpenApi(): Record<string, unknown> {
       '/reports/topics': {
         get: {
           summary: 'Topic trend report (supervisor group)',
-          parameters: ['from', 'to', 'granularity', 'format'].map((name) => ({ name, in: 'query', required: name === 'from' || name === 'to', schema: { type: 'string' } })),
-          responses: { '200': { description: 'The report as JSON, CSV or HTML' }, '400': problemResponse('Invalid query'), ...common },
+          description:
+            'Topics over time with spikes, and where: counts by the 18 districts and by district × topic, each district\'s top topics, ' +
+            'and district × topic spikes (district ids and names only, never a place or an address). format=csv is the topic table, ' +
+            'format=district-csv the district × topic counts, format=html the self-contained report with the district tile map.',
+          parameters: reportQueryParameters(),
+          responses: { '200': { description: 'The report as JSON, CSV (topics or districts) or HTML' }, '400': problemResponse('Invalid query'), ...common },
         },
       },
       '/privacy/exports': {
@@ -130,4 +135,15 @@ export function reviewApiOpenApi(): Record<string, unknown> {
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' }, ...common } } },
     },
   };
+}
+
+/** The report query's parameters, from its zod schema (types, enums and defaults), so the two cannot drift. */
+function reportQueryParameters() {
+  const schema = z.toJSONSchema(ReportQuerySchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: (schema.required ?? []).includes(name),
+    schema: property,
+  }));
 }

@@ -8,7 +8,8 @@ const DaySchema = z.string().check(
     return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
   }, 'must be a real calendar date'),
 );
-export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
+/** `csv` is the topic table; `district-csv` the district × topic counts. */
+export const REPORT_FORMATS = ['json', 'csv', 'html', 'district-csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Longest period one report may cover: a quarter, so a request cannot ask for years of rows. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { LANGUAGES } from '../shared/domain/language.ts';
+import { LANGUAGES } from '../shared/vocabulary/languages.ts';
 
 /** Amazon Transcribe batch output (the subset we read). Transcribe writes numbers as strings. */
 const NumericString = z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a number written as a string'));

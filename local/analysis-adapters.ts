@@ -1,8 +1,8 @@
-import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
-import { LocalTopicClassifier } from '../shared/adapters/local/local-topic-classifier.ts';
-import { TemplateReplyDrafter } from '../shared/adapters/local/template-reply-drafter.ts';
+import { FileKnowledgeBase } from '../shared/adapters/in-process/file-knowledge-base.ts';
+import { LocalTopicClassifier } from '../shared/adapters/in-process/local-topic-classifier.ts';
+import { TemplateReplyDrafter } from '../shared/adapters/in-process/template-reply-drafter.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
-import { loadGazetteer } from '../shared/adapters/local/gazetteer-file.ts';
+import { loadGazetteer } from '../shared/adapters/in-process/gazetteer-file.ts';
 import { publicPlaceNames } from '../shared/domain/location/gazetteer.ts';
 import type { PersonalDataRedactor } from '../shared/ports/personal-data-redactor.ts';
 import type { ReplyDrafter } from '../shared/ports/reply-drafter.ts';

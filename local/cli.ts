@@ -14,7 +14,7 @@
  *   eval-places [--json] [--errors]
  *                     place → district on test/eval/data/place-mentions.jsonl (redacted first, as the workflow does):
  *                     accuracy on found places, precision/recall of ambiguous and unknown; --errors lists the misses
- *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html] [--out FILE]
+ *   report --from YYYY-MM-DD --to YYYY-MM-DD [--granularity day|week] [--format json|csv|html|district-csv] [--out FILE]
  *                     the topic report from the local store `npm start` leaves in .local-data
  *   train-model       trains the local topic model and writes it into the knowledge layer (model/topic-model.bin)
  *   retrain [--dry-run] [--since ISO] [--json] [--data-dir DIR] [--knowledge DIR]
@@ -32,7 +32,7 @@
  *                     (found through the keyed-hash index; JSON or the readable HTML summary), erase the raw contact data
  *                     of its settled enquiries, or delete what DynamoDB TTL would have deleted by --at (default now).
  *                     Every export and erasure is audited (actor cli:<NAME or the OS user>, time, the number's hash)
- *   gen-taxonomy      regenerates shared/domain/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
+ *   gen-taxonomy      regenerates shared/vocabulary/taxonomy.generated.ts (topic/department ids, routes) from taxonomy.json
  *   gen-script-phrases regenerates shared/domain/drafting/st-phrases.generated.ts (the Simplified→Traditional phrase rules kept)
  *   build-glossary    rebuilds the layer's glossary/zh-en.tsv from CC-CEDICT and glossary/cantonese-hk.tsv
  *   openapi           the review API's OpenAPI 3.1 document (committed as events/openapi.json)
@@ -42,9 +42,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportQuerySchema } from '../events/reports.ts';
 import { parseOrThrow } from '../shared/domain/validation.ts';
-import { buildReport, renderReport } from '../shared/domain/steps/topic-report.ts';
+import { buildReport, renderReport } from '../shared/domain/reports/produce-report.ts';
 import { DynamoOutcomeCounters } from '../shared/adapters/aws/dynamo-outcome-counters.ts';
-import { topicNamesFrom } from '../shared/adapters/local/knowledge-views.ts';
+import { topicNamesFrom } from '../shared/adapters/in-process/knowledge-views.ts';
 import { startLocalDynamo } from './dynamo.ts';
 import {
   GLOSSARY_FILE,
@@ -55,29 +55,29 @@ import {
   shippedModelFile,
   TOPIC_MODEL_FILE,
   trainTopicModel,
-} from '../shared/adapters/local/local-topic-classifier.ts';
+} from '../shared/adapters/in-process/local-topic-classifier.ts';
 import { buildGlossary, glossaryFile } from './build-glossary.ts';
 import { evaluateClassifier, evaluateRouting, formatCalibration, parseLabelledJsonl, parseRoutingJsonl } from '../shared/domain/classification/evaluate.ts';
-import { TOPIC_DEPARTMENT, type TopicId } from '../shared/domain/topics.ts';
+import { TOPIC_DEPARTMENT, type TopicId } from '../shared/vocabulary/topics.ts';
 import { createRedactor } from '../shared/domain/redaction/index.ts';
-import { FileKnowledgeBase } from '../shared/adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '../shared/adapters/in-process/file-knowledge-base.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from './paths.ts';
 import { reviewApiOpenApi } from '../events/openapi.ts';
 import { departmentsAllowedFor } from '../shared/domain/classification/taxonomy.ts';
 import { writePhrasesModule } from './gen-script-phrases.ts';
 import { writeTaxonomyModule } from './gen-taxonomy.ts';
 import { DynamoEnquiryStore } from '../shared/adapters/aws/dynamo-enquiry-store.ts';
-import { FileLabelledExampleStore, FileTopicModelStore } from '../shared/adapters/local/file-retraining-stores.ts';
-import { layerTrainer, loadGoldSet } from '../shared/adapters/local/local-topic-classifier.ts';
-import { retrainTopicModel } from '../shared/domain/steps/retrain.ts';
-import { listVersions, promoteVersion, rollbackVersion } from '../shared/domain/steps/model-versions.ts';
+import { FileLabelledExampleStore, FileTopicModelStore } from './stand-ins/file-retraining-stores.ts';
+import { layerTrainer, loadGoldSet } from '../shared/adapters/in-process/local-topic-classifier.ts';
+import { retrainTopicModel } from '../shared/domain/retraining/retrain-topic-model.ts';
+import { listVersions, promoteVersion, rollbackVersion } from '../shared/domain/retraining/model-versions.ts';
 import { formatComparison } from '../shared/domain/retraining/promotion-gate.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { DataAccessRequestSchema, ErasureRequestSchema } from '../events/privacy.ts';
 import { DynamoPrivacyRecords } from '../shared/adapters/aws/dynamo-privacy-records.ts';
-import { LOCAL_CALLER_HASH_KEY_FILE, LocalCallerHasher } from '../shared/adapters/local/local-caller-hasher.ts';
+import { LOCAL_CALLER_HASH_KEY_FILE, LocalCallerHasher } from './stand-ins/local-caller-hasher.ts';
 import { renderExportHtml } from '../shared/domain/privacy/export-html.ts';
 import { eraseCallerContactData, exportCallerData, type PrivacyDeps } from '../shared/domain/privacy/requests.ts';
 import { sweepExpired } from './retention-sweeper.ts';
@@ -227,7 +227,7 @@ async function main(): Promise<number> {
       return 0;
     case 'help':
       console.log(
-        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | eval-places [--json] [--errors] | report --from D --to D [--granularity day|week] [--format json|csv|html] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
+        'usage: npm run assist -- <redact [--json] | classify | eval [--train T] --test T [--oos-label L] [--json] | report --from D --to D [--granularity day|week] [--format json|csv|html|district-csv] [--out FILE] | train-model | retrain [--dry-run] [--since ISO] [--json] | model list|promote <version>|rollback [--reason TEXT] | gen-taxonomy | gen-script-phrases | build-glossary | openapi | help>',
       );
       return 0;
     default:

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadGazetteer } from '../shared/adapters/local/gazetteer-file.ts';
+import { loadGazetteer } from '../shared/adapters/in-process/gazetteer-file.ts';
 import { publicPlaceNames } from '../shared/domain/location/gazetteer.ts';
 import { evaluatePlaceMentions, formatPlaceEvaluation, parsePlaceMentions, type PlaceEvaluation } from '../shared/domain/location/evaluate.ts';
 import { locatePlace } from '../shared/domain/location/locate.ts';

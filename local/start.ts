@@ -22,12 +22,13 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { startLocalStack } = await import('./stack.ts');
 const { loadSamples, restampSamples } = await import('./samples.ts');
 const { enquiryIdFor } = await import('../shared/domain/enquiry.ts');
-const { IntakeMessageSchema } = await import('../events/intake.ts');
+const { IntakeMessageSchema } = await import('../events/intake-message.ts');
 const { seedDemoHistory } = await import('./demo-history.ts');
-const { publishTopicReport, scheduledPeriod } = await import('../shared/domain/steps/topic-report.ts');
-const { FileReportStore, InMemorySpikeNotifier } = await import('../shared/adapters/local/local-report-outputs.ts');
-const { topicNamesFrom } = await import('../shared/adapters/local/knowledge-views.ts');
-const { FileKnowledgeBase } = await import('../shared/adapters/local/file-knowledge-base.ts');
+const { publishTopicReport, scheduledPeriod } = await import('../shared/domain/reports/produce-report.ts');
+const { FileReportStore, InMemorySpikeNotifier } = await import('./stand-ins/local-report-outputs.ts');
+const { topicNamesFrom } = await import('../shared/adapters/in-process/knowledge-views.ts');
+const { districtLabel, spikeSubject } = await import('../shared/domain/reports/spike-text.ts');
+const { FileKnowledgeBase } = await import('../shared/adapters/in-process/file-knowledge-base.ts');
 const { startConsoleServer } = await import('./server.ts');
 const { KNOWLEDGE_DIR, REPO_ROOT } = await import('./paths.ts');
 const { join } = await import('node:path');
@@ -52,9 +53,9 @@ const dataDir = join(REPO_ROOT, '.local-data', 'dynamo');
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 // Models retrained from agents' corrections (`npm run assist -- retrain`) live next to it; the promoted one classifies.
-const { FileTopicModelStore } = await import('../shared/adapters/local/file-retraining-stores.ts');
+const { FileTopicModelStore } = await import('./stand-ins/file-retraining-stores.ts');
 // The local stand-in of the KMS HMAC key: kept beside the store so `npm run assist -- privacy …` finds the same hashes.
-const { LocalCallerHasher, LOCAL_CALLER_HASH_KEY_FILE } = await import('../shared/adapters/local/local-caller-hasher.ts');
+const { LocalCallerHasher, LOCAL_CALLER_HASH_KEY_FILE } = await import('./stand-ins/local-caller-hasher.ts');
 const stack = await startLocalStack({
   dataDir,
   callerHasher: LocalCallerHasher.fromFile(join(REPO_ROOT, LOCAL_CALLER_HASH_KEY_FILE)),
@@ -88,15 +89,16 @@ console.log(`\n${samples.length} samples, ${samples.length - unexpected} as expe
 for (const message of dlq) console.log(`  DLQ: ${message.attributes['validationError']}`);
 
 // Supervisors' view: today's daily report (yesterday's enquiries) over 60 days of seeded synthetic history.
-const history = await seedDemoHistory(stack.counters, new Date());
+const history = await seedDemoHistory({ client: stack.dynamo.client, tableName: stack.countersTableName }, new Date());
 const reportsDir = join(REPO_ROOT, '.local-data');
 const spikes = new InMemorySpikeNotifier();
+const topicNames = topicNamesFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR));
 const daily = await publishTopicReport(scheduledPeriod('daily', new Date()), {
   counters: stack.counters,
   store: new FileReportStore(reportsDir),
   notifier: spikes,
   clock: { now: () => new Date() },
-  topicNames: topicNamesFrom(await FileKnowledgeBase.load(KNOWLEDGE_DIR)),
+  topicNames,
 });
 const { report } = daily;
 console.log(`\nToday's topic report (${report.period.from}, SYNTHETIC history ${history.from}..${history.to} plus local outcomes)`);
@@ -104,6 +106,14 @@ console.log(`  ${report.totals.count} enquiries (${report.totals.changePct === n
 for (const row of report.byTopic.slice(0, 5)) console.log(`  ${row.topic.padEnd(28)} ${String(row.count).padStart(5)}  (prev ${row.previousCount})`);
 for (const spike of report.spikes) {
   console.log(`  SPIKE ${spike.topic}: ${spike.count} vs ${spike.expected.toFixed(1)} expected, p=${spike.pValue.toExponential(1)}`);
+}
+const busiestDistricts = report.districts.byDistrict.filter((row) => row.district !== 'unknown').sort((a, b) => b.count - a.count).slice(0, 3);
+console.log(
+  `  by district: ${busiestDistricts.map((row) => `${districtLabel(row.district)} ${row.count}`).join(', ')}; ` +
+    `${((report.districts.locatedShare ?? 0) * 100).toFixed(0)}% with a known district`,
+);
+for (const spike of report.districtSpikes) {
+  console.log(`  DISTRICT SPIKE ${spikeSubject(spike, topicNames)}: ${spike.count} vs ${spike.expected.toFixed(1)} expected, p=${spike.pValue.toExponential(1)}`);
 }
 const { corrections } = report;
 if (corrections.decided > 0) {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { QuietHoursSchema } from './domain/sms/policy.ts';
 import { check } from './domain/validation.ts';
 
 /**
@@ -24,6 +25,8 @@ const ConfigSchema = z.object({
   SMS_TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
   SMS_ORIGINATION_IDENTITY: z.optional(z.string()),
   SMS_MAX_SEGMENTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10)), 4),
+  /** Quiet hours, "HH:MM-HH:MM" Hong Kong time, at most 12 hours (one SQS deferral); unset = 22:00-08:00. */
+  SMS_QUIET_HOURS: z.optional(QuietHoursSchema),
   REPORT_COUNTERS_TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
   REPORTS_BUCKET: z.optional(z.string()),
   REPORTS_KEY_ARN: z.optional(z.string()),

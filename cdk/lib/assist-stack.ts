@@ -15,7 +15,7 @@ import { Retraining } from './retraining.ts';
 import { AssistFunction } from './assist-function.ts';
 import { allowServiceToPublish } from './keys.ts';
 import { LOCAL_CONSOLE_ORIGIN, readDeploymentContext } from './deployment-context.ts';
-import { logoutUriFor, redirectUriFor } from '../../console/auth.ts';
+import { logoutUriFor, redirectUriFor } from '../../shared/vocabulary/console-sign-in.ts';
 import { TRANSCRIBE_JOB_PREFIX } from '../../shared/domain/transcription.ts';
 
 export interface AssistStackProps extends StackProps {
@@ -48,7 +48,7 @@ export class AssistStack extends Stack {
     });
     allowServiceToPublish(this.alarmTopic, this.data.operationsKey, 'cloudwatch.amazonaws.com', `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`);
     this.intake = new Intake(this, 'Intake', { key: this.data.key, data: this.data });
-    this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn });
+    this.sms = new Sms(this, 'Sms', { key: this.data.key, data: this.data, originationIdentityArn: context.smsOriginationIdentityArn, quietHours: context.smsQuietHours });
     const reports = new Reports(this, 'Reports', { data: this.data });
     const steps = new PipelineSteps(this, 'Steps', { data: this.data, smsOutbox: this.sms.outbox, reportCounting: reports });
     this.workflow = new EnquiryWorkflow(this, 'Workflow', {

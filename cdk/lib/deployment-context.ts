@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { DEFAULT_QUIET_HOURS, parseQuietHours } from '../../shared/domain/sms/policy.ts';
 
 /** Where `npm start` serves the console; trusted by the user pool and the API only with `-c allowLocalConsole=true`. */
 export const LOCAL_CONSOLE_ORIGIN = 'http://localhost:3000';
@@ -17,6 +18,8 @@ export interface DeploymentContext {
   allowLocalConsole: boolean;
   /** Custom domain of the console (and the API behind it) with an ACM certificate in us-east-1: enforces TLS 1.2+. */
   consoleDomain: { domainName: string; certificateArn: string } | undefined;
+  /** SMS quiet hours, "HH:MM-HH:MM" Hong Kong time (send-sms's SMS_QUIET_HOURS); checked here so a bad window fails synth. */
+  smsQuietHours: string;
 }
 
 const text = (node: Node, name: string): string | undefined => {
@@ -51,9 +54,12 @@ export function readDeploymentContext(node: Node): DeploymentContext {
   if (certificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/\S+$/.test(certificateArn)) {
     throw new Error('context consoleCertificateArn must be an ACM certificate ARN in us-east-1 (CloudFront uses certificates from there only)');
   }
+  const smsQuietHours = text(node, 'smsQuietHours') ?? DEFAULT_QUIET_HOURS;
+  parseQuietHours(smsQuietHours, 'context smsQuietHours');
   return {
     stage,
     smsOriginationIdentityArn,
+    smsQuietHours,
     cognitoDomainPrefix: text(node, 'cognitoDomainPrefix') ?? 'assist-1823-console',
     allowLocalConsole,
     consoleDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,

@@ -12,7 +12,7 @@ import { RETENTION } from '../../shared/domain/retention.ts';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
-import { LANGUAGES } from '../../shared/domain/language.ts';
+import { LANGUAGES } from '../../shared/vocabulary/languages.ts';
 import { AssistFunction, REPO_ROOT } from './assist-function.ts';
 import type { DataPlane, EnquiryAccess } from './data-plane.ts';
 import type { WorkflowSteps } from './workflow.ts';

@@ -22,7 +22,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AssistFunction } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
-import { STAFF_GROUPS } from '../../shared/domain/staff-groups.ts';
+import { STAFF_GROUPS } from '../../shared/vocabulary/staff-groups.ts';
 
 export interface ReviewApiProps {
   key: IKey;

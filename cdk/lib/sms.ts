@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/domain/retention.ts';
 import { AssistFunction } from './assist-function.ts';
 import type { DataPlane } from './data-plane.ts';
-import { encryptedQueueWithDlq } from './intake.ts';
+import { encryptedQueueWithDlq } from './queues.ts';
 import { allowServiceToPublish } from './keys.ts';
 
 export interface SmsProps {
@@ -18,6 +18,8 @@ export interface SmsProps {
   data: DataPlane;
   /** The sending phone number or pool; without it (development only) sending is scoped to this account's identities. */
   originationIdentityArn: string | undefined;
+  /** "HH:MM-HH:MM" Hong Kong time, validated by readDeploymentContext (and again by send-sms at cold start). */
+  quietHours: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export class Sms extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // Visibility exceeds the function timeout; quiet-hours deferral extends it per message (max 12 h).
+    // Visibility exceeds the function timeout; quiet-hours deferral extends it per message (max 12 h, SMS_QUIET_HOURS).
     const queues = encryptedQueueWithDlq(this, 'SmsOutbox', props.key, Duration.minutes(3));
     this.outbox = queues.queue;
     this.outboxDlq = queues.deadLetterQueue;
@@ -62,6 +64,7 @@ export class Sms extends Construct {
         SMS_ORIGINATION_IDENTITY: originationIdentity,
         SMS_MAX_SEGMENTS: '4',
         SMS_OUTBOX_URL: this.outbox.queueUrl,
+        SMS_QUIET_HOURS: props.quietHours,
       },
     });
     this.sendFunction.addEventSource(new SqsEventSource(this.outbox, { batchSize: 5, reportBatchItemFailures: true }));

@@ -119,7 +119,7 @@ export class EnquiryWorkflow extends Construct {
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: TaskInput.fromObject({ ...ids, taskToken: JsonPath.taskToken }),
       taskTimeout: Timeout.duration(props.reviewTimeout ?? Duration.hours(72)),
-      // The review API resumes with { action, decisionId, sendSms } (events/review.ts ReviewOutcomeSchema).
+      // The review API resumes with { action, decisionId, sendSms } (events/review-api.ts ReviewOutcomeSchema).
       resultPath: '$.review',
     });
     this.guarded(awaitReview, needsManual);

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { acceptIntakeMessage, type IntakeDeps } from '#domain/intake.ts';
+import { acceptIntakeMessage, type IntakeDeps } from '#domain/accept-intake-message.ts';
 import { logger, metrics } from '#powertools';
 
 /** Correlation id: set by the producer as a message attribute, else the SQS message id. */

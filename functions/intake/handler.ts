@@ -8,7 +8,7 @@ import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
 import { SqsDeadLetterSink } from '#adapters/aws/sqs-dead-letters.ts';
 import { StepFunctionsWorkflowStarter } from '#adapters/aws/step-functions.ts';
 import { loadConfig, required } from '#config';
-import type { IntakeDeps } from '#domain/intake.ts';
+import type { IntakeDeps } from '#domain/accept-intake-message.ts';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
 import { handleIntakeBatch } from './handle.ts';

@@ -3,7 +3,7 @@ import { DataAccessRequestSchema, ErasureRequestSchema } from '#events/privacy.t
 import { ValidationError } from '#domain/errors.ts';
 import { renderExportHtml } from '#domain/privacy/export-html.ts';
 import { eraseCallerContactData, exportCallerData, type PrivacyDeps } from '#domain/privacy/requests.ts';
-import { staffGroupsOf } from '#domain/staff-groups.ts';
+import { staffGroupsOf } from '#vocabulary/staff-groups.ts';
 import { parseJsonOrThrow } from '#domain/validation.ts';
 import { logger } from '#powertools';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
-import { readPublicContactNumbers } from '#adapters/local/public-hotlines.ts';
-import { loadGazetteer } from '#adapters/local/gazetteer-file.ts';
+import { readPublicContactNumbers } from '#adapters/in-process/public-hotlines.ts';
+import { loadGazetteer } from '#adapters/in-process/gazetteer-file.ts';
 import { publicPlaceNames } from '#domain/location/gazetteer.ts';
 import { loadConfig, required } from '#config';
 import { createRedactor } from '#domain/redaction/index.ts';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { RetrainEventSchema } from '#events/retrain.ts';
-import { retrainTopicModel, type RetrainDeps } from '#domain/steps/retrain.ts';
+import { retrainTopicModel, type RetrainDeps } from '#domain/retraining/retrain-topic-model.ts';
 import { parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 

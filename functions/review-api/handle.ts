@@ -1,18 +1,19 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema, type Problem } from '#events/review.ts';
+import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema, type Problem } from '#events/review-api.ts';
 import { EnquiryIdSchema } from '#events/workflow.ts';
 import type { Enquiry } from '#domain/enquiry.ts';
 import { ValidationError } from '#domain/errors.ts';
-import { redraftForTopic, type RedraftDeps } from '#domain/steps/redraft.ts';
-import { decideEnquiry, type DecideDeps } from '#domain/steps/review.ts';
+import { redraftForTopic, type RedraftDeps } from '#domain/review/redraft-for-topic.ts';
+import { decideEnquiry, type DecideDeps } from '#domain/review/decide-enquiry.ts';
 import { draftIdOf } from '#domain/drafting/draft-ids.ts';
 import { pickerTaxonomy } from '#domain/topic-confirmation.ts';
 import { parseJsonOrThrow, parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 import type { EnquiryStore } from '#ports/enquiry-store.ts';
-import { staffGroupsOf, type StaffGroup } from '#domain/staff-groups.ts';
+import { staffGroupsOf, type StaffGroup } from '#vocabulary/staff-groups.ts';
+import { summaryOf } from '#domain/review/enquiry-summary.ts';
 
 export type Group = StaffGroup;
 
@@ -40,32 +41,6 @@ const problem = (status: number, title: string, extra: Partial<Problem> = {}): R
 /** Groups from the Cognito access/ID token, as the HTTP API JWT authorizer passes them. */
 export function groupsOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Group[] {
   return staffGroupsOf(event.requestContext.authorizer?.jwt?.claims?.['cognito:groups']);
-}
-
-/** Summary for the agents' queue: no text at all, so a list can never leak anything. */
-export function summaryOf(enquiry: Enquiry, now: Date) {
-  return {
-    enquiryId: enquiry.enquiryId,
-    status: enquiry.status,
-    channel: enquiry.channel,
-    language: enquiry.language ?? enquiry.languageHint ?? null,
-    topic: enquiry.topic?.topic ?? null,
-    department: enquiry.topic?.department ?? null,
-    urgency: enquiry.topic?.urgency ?? null,
-    confidence: enquiry.topic?.confidence ?? null,
-    /** Where the enquiry is about: district (or the candidates when ambiguous) and the gazetteer's place; null before classification. */
-    location: enquiry.location ?? null,
-    /** The topic and department as the agent confirmed or corrected them (decision, else a redraft); null until then. */
-    agentTopic: enquiry.decision?.topic?.topic ?? enquiry.agentTopic?.topic ?? null,
-    agentDepartment: enquiry.decision?.topic?.department ?? enquiry.agentTopic?.department ?? null,
-    crossDepartmental: enquiry.decision?.topic?.crossDepartmental ?? enquiry.agentTopic?.crossDepartmental ?? false,
-    /** A decision is recorded but has not resumed the workflow yet: retry the same decision. */
-    resumePending: enquiry.resumePending !== undefined,
-    degraded: enquiry.degraded ?? false,
-    receivedAt: enquiry.receivedAt,
-    ageMinutes: Math.max(0, Math.round((now.getTime() - Date.parse(enquiry.receivedAt)) / 60_000)),
-    manualReason: enquiry.manualReason ?? null,
-  };
 }
 
 async function detailOf(enquiry: Enquiry, deps: ReviewApiDeps, now: Date) {

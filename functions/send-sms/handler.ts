@@ -28,6 +28,7 @@ const deps: SendSmsDeps = {
   deferral: new SqsMessageDeferral(new SQSClient({}), required(config.SMS_OUTBOX_URL, 'SMS_OUTBOX_URL')),
   clock: systemClock,
   maxSegments: config.SMS_MAX_SEGMENTS,
+  ...(config.SMS_QUIET_HOURS ? { quietHours: config.SMS_QUIET_HOURS } : {}),
 };
 
 export const handler = withMiddleware((event: SQSEvent, context: Context) => handleSendSmsBatch(event, context, deps));

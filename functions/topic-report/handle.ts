@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ReportQuerySchema, ScheduledReportEventSchema } from '#events/reports.ts';
-import { publishTopicReport, scheduledPeriod, type PublishReportDeps } from '#domain/steps/topic-report.ts';
+import { publishTopicReport, scheduledPeriod, type PublishReportDeps } from '#domain/reports/produce-report.ts';
 import { parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 
@@ -9,7 +9,8 @@ export async function handleTopicReport(event: unknown, deps: PublishReportDeps)
   const scheduled = ScheduledReportEventSchema.safeParse(event);
   const query = scheduled.success ? scheduledPeriod(scheduled.data.schedule, deps.clock.now()) : parseOrThrow(ReportQuerySchema, event);
   const result = await publishTopicReport(query, deps);
-  logger.info('topic report published', { period: `${query.from}..${query.to}`, keys: result.keys, spikes: result.spikes });
+  logger.info('topic report published', { period: `${query.from}..${query.to}`, keys: result.keys, spikes: result.spikes, districtSpikes: result.districtSpikes });
   metrics.addMetric('TopicSpikes', MetricUnit.Count, result.spikes);
-  return { keys: result.keys, spikes: result.spikes };
+  metrics.addMetric('DistrictSpikes', MetricUnit.Count, result.districtSpikes);
+  return { keys: result.keys, spikes: result.spikes, districtSpikes: result.districtSpikes };
 }

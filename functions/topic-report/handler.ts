@@ -3,8 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
 import { S3ReportStore, SnsSpikeNotifier } from '#adapters/aws/report-outputs.ts';
-import { FileKnowledgeBase } from '#adapters/local/file-knowledge-base.ts';
-import { topicNamesFrom } from '#adapters/local/knowledge-views.ts';
+import { FileKnowledgeBase } from '#adapters/in-process/file-knowledge-base.ts';
+import { topicNamesFrom } from '#adapters/in-process/knowledge-views.ts';
 import { loadConfig, required } from '#config';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
@@ -12,12 +12,13 @@ import { handleTopicReport } from './handle.ts';
 
 const config = loadConfig();
 const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
+const topicNames = topicNamesFrom(knowledgeBase);
 const deps = {
   counters: new DynamoOutcomeCounters(new DynamoDBClient({}), required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),
   store: new S3ReportStore(new S3Client({}), required(config.REPORTS_BUCKET, 'REPORTS_BUCKET'), config.REPORTS_KEY_ARN),
-  notifier: new SnsSpikeNotifier(new SNSClient({}), required(config.SPIKE_TOPIC_ARN, 'SPIKE_TOPIC_ARN')),
+  notifier: new SnsSpikeNotifier(new SNSClient({}), required(config.SPIKE_TOPIC_ARN, 'SPIKE_TOPIC_ARN'), topicNames),
   clock: systemClock,
-  topicNames: topicNamesFrom(knowledgeBase),
+  topicNames,
 };
 
 export const handler = withMiddleware((event: unknown) => handleTopicReport(event, deps));

@@ -1,27 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { IntakeMessage } from '../../events/intake.ts';
-import type { Language } from './language.ts';
+import type { IntakeMessage } from '../../events/intake-message.ts';
+import type { EnquiryStatus } from '../vocabulary/enquiry-statuses.ts';
+import type { Language } from '../vocabulary/languages.ts';
 import type { EnquiryLocation } from '../vocabulary/districts.ts';
-
-/** Lifecycle of an enquiry (DESIGN.md §4). Terminal: sms_sent, closed, needs_manual stays open for agents. */
-export const ENQUIRY_STATUSES = [
-  'received',
-  'transcribing',
-  'transcribed',
-  'redacted',
-  'classified',
-  'drafted',
-  'awaiting_review',
-  'approved',
-  'edited',
-  'rejected',
-  'sms_queued',
-  'sms_sent',
-  'sms_failed',
-  'closed',
-  'needs_manual',
-] as const;
-export type EnquiryStatus = (typeof ENQUIRY_STATUSES)[number];
 
 export type EnquiryChannel = 'voicemail' | 'web' | 'email' | 'app';
 
@@ -49,7 +30,7 @@ export interface Enquiry {
   /** Where personal data was found (type and offsets into the raw text; never the values). */
   redactedEntities?: { type: string; start: number; end: number; verified?: boolean }[];
   topic?: TopicResultRecord;
-  /** Where the enquiry is about (district and gazetteer place, never flat or floor), found by the classify step. */
+  /** Where the enquiry is about (district and gazetteer place, never flat or floor), set by the classify step. */
   location?: EnquiryLocation;
   draft?: DraftRecord;
   /** The agent's decision once made (audit: who, when, what changed). */
@@ -62,7 +43,7 @@ export interface Enquiry {
   taskToken?: string;
   /**
    * Set while a recorded decision has not yet resumed the workflow: the task token is kept until
-   * SendTaskSuccess succeeded, so the same decision can be retried (see shared/domain/steps/review.ts).
+   * SendTaskSuccess succeeded, so the same decision can be retried (see shared/domain/review/decide-enquiry.ts).
    */
   resumePending?: { decisionId: string; since: string };
   /** Optimistic-concurrency version, bumped by every write of the enquiry item (absent on items never rewritten). */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { EnquiryStatus } from './enquiry.ts';
+import type { EnquiryStatus } from '../vocabulary/enquiry-statuses.ts';
 import { parseOrThrow } from './validation.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { departmentsAllowedFor, departmentOf, type Taxonomy } from './classification/taxonomy.ts';
 import type { Enquiry, FieldChange, TopicConfirmation } from './enquiry.ts';
 import type { FieldProblem } from './errors.ts';
-import type { DepartmentId, TopicId } from './topics.ts';
+import type { DepartmentId, TopicId } from '../vocabulary/topics.ts';
 
 /*
  * The agent's judgement of the topic is the source of truth: with every decision (and with a redraft) the

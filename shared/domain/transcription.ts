@@ -1,5 +1,5 @@
 import type { TranscribeOutput } from '../../events/transcribe.ts';
-import { LANGUAGES, type Language } from './language.ts';
+import { LANGUAGES, type Language } from '../vocabulary/languages.ts';
 import type { TranscriptionSummary } from './enquiry.ts';
 
 /** Below this average word confidence an agent should listen to the recording before trusting the text. */

@@ -1,4 +1,5 @@
-import type { AuditEvent, DraftRecord, Enquiry, EnquiryContact, EnquiryStatus, FieldChange } from '../domain/enquiry.ts';
+import type { AuditEvent, DraftRecord, Enquiry, EnquiryContact, FieldChange } from '../domain/enquiry.ts';
+import type { EnquiryStatus } from '../vocabulary/enquiry-statuses.ts';
 
 /** Fields a step may set alongside a status change. */
 export type EnquiryPatch = Partial<Omit<Enquiry, 'enquiryId' | 'sourceId' | 'createdAt' | 'status'>> &

@@ -1,6 +1,6 @@
 import type { KnowledgeArticle } from '../domain/drafting/knowledge-article.ts';
 import type { ScoredArticle, SearchOptions } from '../domain/drafting/retrieval.ts';
-import type { TopicId } from '../domain/topics.ts';
+import type { TopicId } from '../vocabulary/topics.ts';
 
 export type { KnowledgeArticle, ScoredArticle, SearchOptions };
 

@@ -1,6 +1,6 @@
 import type { DraftReply } from '../domain/drafting/draft-reply.ts';
-import type { Language } from '../domain/language.ts';
-import type { CaseType, DepartmentId, TopicId, Urgency } from '../domain/topics.ts';
+import type { Language } from '../vocabulary/languages.ts';
+import type { CaseType, DepartmentId, TopicId, Urgency } from '../vocabulary/topics.ts';
 
 export type { DraftReply };
 

@@ -11,7 +11,7 @@ export interface ReportStore {
   put(key: string, body: string, contentType: string): Promise<void>;
 }
 
-/** Tells supervisors about spikes (an encrypted SNS topic, or the local console). */
+/** Tells supervisors about spikes, topic and district × topic (an encrypted SNS topic, or the local console). */
 export interface SpikeNotifier {
   notify(spikes: Spike[], period: { from: string; to: string }): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { TopicCandidate, TopicResult } from '../domain/classification/topic-result.ts';
-import type { Language } from '../domain/language.ts';
+import type { Language } from '../vocabulary/languages.ts';
 
 export type { TopicResult };
 

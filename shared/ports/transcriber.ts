@@ -1,5 +1,5 @@
 import type { TranscribeOutput } from '../../events/transcribe.ts';
-import type { Language } from '../domain/language.ts';
+import type { Language } from '../vocabulary/languages.ts';
 
 export interface TranscriptionJobRequest {
   jobName: string;

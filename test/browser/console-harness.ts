@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { IntakeMessageSchema } from '../../events/intake.ts';
+import { IntakeMessageSchema } from '../../events/intake-message.ts';
 import { enquiryIdFor } from '../../shared/domain/enquiry.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { StateMachineDefinition } from '../../local/definition.ts';

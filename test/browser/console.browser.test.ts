@@ -182,6 +182,16 @@ describe('review console in headless Chromium', () => {
     const html = await page.request.get((await page.locator('#download-html').getAttribute('href'))!);
     expect(html.status()).toBe(200);
     expect(html.headers()['content-security-policy']).toContain('sandbox');
+    // The district view: a tile per district (both names), the district table with unknown, the district CSV.
+    const districtMap = page.locator('svg#district-map');
+    expect(await districtMap.getAttribute('role')).toBe('img');
+    expect(await districtMap.locator('g.district-tile').count()).toBe(18);
+    expect(await districtMap.locator('g.district-tile[data-district="kwun-tong"] text.district-zh').textContent()).toBe('觀塘區');
+    expect(await page.locator('#district-table tbody tr').count()).toBe(19);
+    expect(await page.locator('#district-table tbody tr[data-district="unknown"] th').textContent()).toBe('District not known');
+    const districtCsv = await page.request.get((await page.locator('#download-district-csv').getAttribute('href'))!);
+    expect(districtCsv.status()).toBe(200);
+    expect(await districtCsv.text()).toMatch(/^\uFEFF?district_id,district_name_en,district_name_zh_hant,topic_id,/);
     await screenshot(page, 'supervisor-dashboard');
     expect(errors).toEqual([]);
   });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTaxonomyAndExamples, LocalTopicClassifier, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { loadTaxonomyAndExamples, LocalTopicClassifier, type TopicExample } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { evaluateRouting, formatCalibration, parseRoutingJsonl, type RoutingReport } from '../../shared/domain/classification/evaluate.ts';
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
-import { TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../../shared/domain/topics.ts';
+import { TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../../shared/vocabulary/topics.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../../local/paths.ts';
 
 /**

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LocalTopicClassifier } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { LocalTopicClassifier } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { classificationSystemPrompt, classificationUserMessage } from '../../shared/domain/classification/classification-prompt.ts';
 import { departmentOf } from '../../shared/domain/classification/taxonomy.ts';
-import { LANGUAGES } from '../../shared/domain/language.ts';
-import { TOPIC_IDS, type TopicId } from '../../shared/domain/topics.ts';
+import { LANGUAGES } from '../../shared/vocabulary/languages.ts';
+import { TOPIC_IDS, type TopicId } from '../../shared/vocabulary/topics.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 
 /**

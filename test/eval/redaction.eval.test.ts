@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
-import { loadGazetteer } from '../../shared/adapters/local/gazetteer-file.ts';
+import { loadGazetteer } from '../../shared/adapters/in-process/gazetteer-file.ts';
 import { publicPlaceNames } from '../../shared/domain/location/gazetteer.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 import type { RedactedEntity, RedactedEntityType } from '../../shared/ports/personal-data-redactor.ts';

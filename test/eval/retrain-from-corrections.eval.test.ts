@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../../local/paths.ts';
-import { FileLabelledExampleStore, FileTopicModelStore } from '../../shared/adapters/local/file-retraining-stores.ts';
-import { layerTrainer, loadGoldSet, LocalTopicClassifier } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { FileLabelledExampleStore, FileTopicModelStore } from '../../local/stand-ins/file-retraining-stores.ts';
+import { layerTrainer, loadGoldSet, LocalTopicClassifier } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { formatComparison } from '../../shared/domain/retraining/promotion-gate.ts';
-import { promoteVersion, rollbackVersion } from '../../shared/domain/steps/model-versions.ts';
-import { retrainTopicModel, type RetrainResult, type TopicModelTrainer } from '../../shared/domain/steps/retrain.ts';
-import type { Language } from '../../shared/domain/language.ts';
+import { promoteVersion, rollbackVersion } from '../../shared/domain/retraining/model-versions.ts';
+import { retrainTopicModel, type RetrainResult, type TopicModelTrainer } from '../../shared/domain/retraining/retrain-topic-model.ts';
+import type { Language } from '../../shared/vocabulary/languages.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
 
 /*

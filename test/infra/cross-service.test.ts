@@ -4,8 +4,10 @@
  * reading it would.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logoutUriFor, redirectUriFor } from '../../console/auth.ts';
+import { logoutUriFor, redirectUriFor } from '../../shared/vocabulary/console-sign-in.ts';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, logGroupPrefix } from '../../cdk/lib/keys.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { DEFAULT_QUIET_HOURS } from '../../shared/domain/sms/policy.ts';
 import {
   ACCOUNT,
   REGION,
@@ -247,6 +249,17 @@ describe('deployment parameters', () => {
   it('fails synthesis when a production deployment gives no SMS sender identity', () => {
     expect(() => synthesize({ stage: 'production' })).toThrow(/smsOriginationIdentityArn/);
     expect(() => synthesize({ stage: 'production', smsOriginationIdentityArn: 'not-an-arn' })).toThrow(/smsOriginationIdentityArn/);
+  });
+
+  it('passes the SMS quiet hours to send-sms as a window its own config accepts, and refuses one SQS cannot wait out', () => {
+    const quietHoursOf = ({ resources }: Synthesized) =>
+      Object.values(resources)
+        .map((r) => (r.Properties?.['Environment'] as { Variables?: Record<string, Json> } | undefined)?.Variables)
+        .filter((variables) => variables?.['POWERTOOLS_SERVICE_NAME'] === 'send-sms')
+        .map((variables) => variables?.['SMS_QUIET_HOURS']);
+    expect(quietHoursOf(dev)).toEqual([DEFAULT_QUIET_HOURS]);
+    expect(loadConfig({ SMS_QUIET_HOURS: DEFAULT_QUIET_HOURS }).SMS_QUIET_HOURS).toBeDefined();
+    expect(() => synthesize({ smsQuietHours: '20:00-09:00' })).toThrow(/context smsQuietHours must be at most 12 hours long/);
   });
 
   it('scopes SMS sending to the given sender identity in production', () => {

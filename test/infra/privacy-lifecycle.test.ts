@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENQUIRY_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
 import { EXPIRES_AT_ATTRIBUTE, RETENTION } from '../../shared/domain/retention.ts';
-import { STAFF_GROUPS } from '../../shared/domain/staff-groups.ts';
+import { STAFF_GROUPS } from '../../shared/vocabulary/staff-groups.ts';
 import { actionsOf, allows, logicalIdIn, roleOfFunction, roleStatements, synthesize, type Json, type Resource, type Synthesized } from './template-helpers.ts';
 
 let dev: Synthesized;

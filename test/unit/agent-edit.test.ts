@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import { checkAgentEdit, type AgentEdit } from '../../shared/domain/drafting/agent-edit.ts';
 import type { KnowledgeArticle } from '../../shared/domain/drafting/knowledge-article.ts';
 

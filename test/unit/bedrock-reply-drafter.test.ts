@@ -9,10 +9,11 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BedrockReplyDrafter, type DrafterEvent } from '../../shared/adapters/aws/bedrock-reply-drafter.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
-import { TemplateReplyDrafter } from '../../shared/adapters/local/template-reply-drafter.ts';
+import { BedrockReplyDrafter, DEFAULT_DRAFTER_SETTINGS, draftConverseInput, type DrafterEvent } from '../../shared/adapters/aws/bedrock-reply-drafter.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
+import { TemplateReplyDrafter } from '../../shared/adapters/in-process/template-reply-drafter.ts';
 import { validateDraft } from '../../shared/domain/drafting/draft-validator.ts';
+import { groundingFor } from '../../shared/domain/drafting/grounding.ts';
 import type { DraftRequest } from '../../shared/ports/reply-drafter.ts';
 
 const bedrock = mockClient(BedrockRuntimeClient);
@@ -93,6 +94,14 @@ describe('Bedrock reply drafter', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(['citedArticleIds', 'text']);
     expect(schema.required.sort()).toEqual(['citedArticleIds', 'text']);
     expect(input?.inferenceConfig?.temperature).toBe(0);
+  });
+
+  it('sends exactly the request draftConverseInput builds with the default settings (what bench/cost.ts prices)', async () => {
+    bedrock.on(ConverseCommand).resolves(validReply());
+    await drafter().draft(request);
+    const grounding = groundingFor(knowledge, request, DEFAULT_DRAFTER_SETTINGS.groundingLimit);
+    expect(sentInputs()[0]).toEqual(draftConverseInput(request, grounding, [], { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' }));
+    expect(sentInputs()[0]?.inferenceConfig?.maxTokens).toBe(DEFAULT_DRAFTER_SETTINGS.maxTokens);
   });
 
   it('returns a valid model draft with its citations and token usage', async () => {

@@ -11,10 +11,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BedrockTopicClassifier } from '../../shared/adapters/aws/bedrock-topic-classifier.ts';
-import { loadTaxonomyAndExamples } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { loadTaxonomyAndExamples } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { TopicResultSchema, type TopicResult } from '../../shared/domain/classification/topic-result.ts';
-import { TOPIC_IDS } from '../../shared/domain/topics.ts';
+import { TOPIC_IDS } from '../../shared/vocabulary/topics.ts';
 import type { TopicClassifier } from '../../shared/ports/topic-classifier.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 

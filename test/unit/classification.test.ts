@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TieredTopicClassifier } from '../../shared/adapters/aws/bedrock-topic-classifier.ts';
 import type { Glossary } from '../../shared/domain/classification/glossary.ts';
-import { LocalTopicClassifier, loadTaxonomyAndExamples, type ClassifierKnowledge, type TopicExample } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { LocalTopicClassifier, loadTaxonomyAndExamples, type ClassifierKnowledge, type TopicExample } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { trainClassifier } from '../../shared/domain/classification/classifier.ts';
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';

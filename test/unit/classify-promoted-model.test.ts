@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
-import { layerTrainer, TOPIC_MODEL_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { layerTrainer, TOPIC_MODEL_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { decodeShippedModel } from '../../shared/domain/classification/model-binary.ts';
 import { EMPTY_POINTER, promote } from '../../shared/domain/retraining/model-registry.ts';
 

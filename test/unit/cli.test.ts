@@ -72,8 +72,8 @@ describe('operator CLI: retraining and model versions', () => {
 
   it('model list | promote <version> | rollback move the promoted pointer under the data dir', async () => {
     const dir = scratchDir('assist-models-cli-');
-    const { layerTrainer } = await import('../../shared/adapters/local/local-topic-classifier.ts');
-    const { FileTopicModelStore } = await import('../../shared/adapters/local/file-retraining-stores.ts');
+    const { layerTrainer } = await import('../../shared/adapters/in-process/local-topic-classifier.ts');
+    const { FileTopicModelStore } = await import('../../local/stand-ins/file-retraining-stores.ts');
     const { layerDigest } = await layerTrainer();
     const figures = { topicAccuracy: 0.94, departmentAccuracy: 0.96, confidentWrong: 0.005 };
     await new FileTopicModelStore(dir).create(

@@ -16,9 +16,9 @@ import {
   toggleAlsoInvolves,
   type TopicSelection,
 } from '../../console/views/enquiry-detail/state.ts';
-import { MAX_ALSO_INVOLVES as API_MAX_ALSO_INVOLVES } from '../../events/review.ts';
+import { MAX_ALSO_INVOLVES as API_MAX_ALSO_INVOLVES } from '../../events/review-api.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import { pickerTaxonomy } from '../../shared/domain/topic-confirmation.ts';
 
 let taxonomy: Taxonomy;

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
-import { TemplateReplyDrafter } from '../../shared/adapters/local/template-reply-drafter.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
+import { TemplateReplyDrafter } from '../../shared/adapters/in-process/template-reply-drafter.ts';
 import { DraftReplySchema } from '../../shared/domain/drafting/draft-reply.ts';
 import { phoneNumbersIn, validateDraft } from '../../shared/domain/drafting/draft-validator.ts';
 import { profileScript, toSimplified } from '../../shared/domain/drafting/script.ts';
 import { parseReplyTemplates, renderSmsText } from '../../shared/domain/drafting/templates.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import { LANGUAGES, type Language } from '../../shared/domain/language.ts';
-import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../shared/domain/topics.ts';
+import { LANGUAGES, type Language } from '../../shared/vocabulary/languages.ts';
+import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../shared/vocabulary/topics.ts';
 import type { DraftRequest } from '../../shared/ports/reply-drafter.ts';
 
 let knowledge: FileKnowledgeBase;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GLOSSARY_FILE, loadGlossary } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { GLOSSARY_FILE, loadGlossary } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { englishStems, glossaryDigest, glossaryFromTsv, glossaryToTsv, glossFeatures, stemsOfSenses, type Glossary } from '../../shared/domain/classification/glossary.ts';
 import { extractFeatures } from '../../shared/domain/classification/features.ts';
 import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';

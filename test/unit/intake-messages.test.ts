@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntakeMessageSchema } from '../../events/intake.ts';
+import { IntakeMessageSchema } from '../../events/intake-message.ts';
 import { loadSamples } from '../../local/samples.ts';
 import { enquiryIdFor, newEnquiryFrom } from '../../shared/domain/enquiry.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
-import { TOPIC_IDS, type TopicId } from '../../shared/domain/topics.ts';
+import { TOPIC_IDS, type TopicId } from '../../shared/vocabulary/topics.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
 /** A typical enquiry per topic, as callers phrase it, in English and Traditional Chinese (incl. colloquial). */

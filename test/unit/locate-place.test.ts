@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DISTRICT_IDS } from '../../shared/vocabulary/districts.ts';
-import { PLACES_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { PLACES_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { gazetteerFromTsv, publicPlaceNames } from '../../shared/domain/location/gazetteer.ts';
 import { locatePlace } from '../../shared/domain/location/locate.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoOutcomeCounters } from '../../shared/adapters/aws/dynamo-outcome-counters.ts';
-import { InMemoryOutcomeCounters } from '../../shared/adapters/local/in-memory-outcome-counters.ts';
+import { InMemoryOutcomeCounters } from '../../local/stand-ins/in-memory-outcome-counters.ts';
 import type { Enquiry } from '../../shared/domain/enquiry.ts';
 import { TransientError } from '../../shared/domain/errors.ts';
 import { COUNTED_MARKER_RETENTION_DAYS, COUNTER_SHARDS, countedMarkerOf, countingPlanFor, outcomeEventOf } from '../../shared/domain/reports/counting.ts';
@@ -149,7 +149,7 @@ describe('DynamoDB counting under transaction conflicts', () => {
     expect(put?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(Object.keys(put?.Put?.Item ?? {}).sort()).toEqual(['expiresAt', 'pk', 'sk']);
     expect(JSON.stringify(put)).not.toContain(enquiry.enquiryId);
-    expect(update?.Update?.Key).toEqual({ pk: 'COUNTERS#2026-11', sk: `2026-11-24#21#blocked_drain_flooding#DSD#zh-HK#s${countedMarkerOf(enquiry.enquiryId).shard}` });
+    expect(update?.Update?.Key).toEqual({ pk: 'COUNTERS#2026-11', sk: `2026-11-24#21#blocked_drain_flooding#DSD#zh-HK#unknown#s${countedMarkerOf(enquiry.enquiryId).shard}` });
     expect(update?.Update?.UpdateExpression).toMatch(/ADD /);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLACES_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { PLACES_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { extractFeatures, DEFAULT_FEATURE_OPTIONS } from '../../shared/domain/classification/features.ts';
 import { normaliseEnquiryText } from '../../shared/domain/classification/normalise.ts';
 import { maskPlaces, placeNamesFromTsv } from '../../shared/domain/classification/places.ts';

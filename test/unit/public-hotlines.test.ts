@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
-import { readPublicContactNumbers } from '../../shared/adapters/local/public-hotlines.ts';
+import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
+import { readPublicContactNumbers } from '../../shared/adapters/in-process/public-hotlines.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
@@ -76,7 +76,7 @@ describe('public hotline numbers for the redactor', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs).toContain('shared/adapters/local/public-hotlines.ts');
+    expect(inputs).toContain('shared/adapters/in-process/public-hotlines.ts');
     expect(inputs.filter((input) => /opencc-js|file-knowledge-base|knowledge-article|templates\.ts/.test(input))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import type { Language } from '../../shared/domain/language.ts';
+import type { Language } from '../../shared/vocabulary/languages.ts';
 import {
   DECISION_HISTOGRAM_BUCKETS,
   addDays,
@@ -10,25 +10,26 @@ import {
   hongKongDay,
   hongKongHour,
   weekdayOf,
+  type CounterDistrict,
   type CounterValues,
   type OutcomeEvent,
   type TopicCounterRow,
 } from '../../shared/domain/reports/counters.ts';
 import { buildTopicReport, medianMinutesFromHistogram } from '../../shared/domain/reports/report.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
-import type { DepartmentId, TopicId } from '../../shared/domain/topics.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
+import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 function counter(
   day: string,
   topic: TopicId,
   values: Partial<CounterValues>,
-  where: { language?: Language; department?: DepartmentId } = {},
+  where: { language?: Language; department?: DepartmentId; district?: CounterDistrict } = {},
 ): TopicCounterRow {
-  return { day, topic, department: where.department ?? 'FEHD', language: where.language ?? 'zh-HK', ...emptyCounterValues(), ...values };
+  return { day, topic, department: where.department ?? 'FEHD', language: where.language ?? 'zh-HK', district: where.district ?? 'unknown', ...emptyCounterValues(), ...values };
 }
 
 /** Just calls received (all approved), for tests about counts. */
-function calls(day: string, topic: TopicId, received: number, where: { language?: Language; department?: DepartmentId } = {}): TopicCounterRow {
+function calls(day: string, topic: TopicId, received: number, where: { language?: Language; department?: DepartmentId; district?: CounterDistrict } = {}): TopicCounterRow {
   return counter(day, topic, { received, approved: received }, where);
 }
 
@@ -43,6 +44,7 @@ describe('counter increments', () => {
     topic: 'pest_rodent',
     department: 'FEHD',
     language: 'zh-HK',
+    district: 'kwun-tong',
     outcome: 'edited',
     degraded: false,
     smsSent: true,
@@ -70,6 +72,7 @@ describe('counter increments', () => {
       topic: 'pest_rodent',
       department: 'FEHD',
       language: 'zh-HK',
+      district: 'kwun-tong',
       received: 1,
       approved: 0,
       edited: 1,
@@ -219,6 +222,7 @@ describe('topic report', () => {
         topic: 'pest_rodent',
         department: 'FEHD',
         language: 'zh-HK',
+        district: 'unknown',
         outcome: 'approved',
         degraded: false,
         smsSent: false,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, emptyCounterValues, type TopicCounterRow } from '../../shared/domain/reports/counters.ts';
 import { REPORT_CSV_HEADER, UTF8_BOM, csvField, reportToCsv, toCsv, type TopicNames } from '../../shared/domain/reports/csv.ts';
 import { buildTopicReport } from '../../shared/domain/reports/report.ts';
-import type { DepartmentId, TopicId } from '../../shared/domain/topics.ts';
+import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 /** A strict RFC 4180 reader (BOM, CRLF records, quoted fields), to check that what we write reads back. */
 function parseCsv(text: string): string[][] {
@@ -89,7 +89,7 @@ describe('CSV fields (RFC 4180)', () => {
 
 describe('report CSV', () => {
   function calls(day: string, topic: TopicId, received: number, department: DepartmentId = 'FEHD', language: TopicCounterRow['language'] = 'zh-HK'): TopicCounterRow {
-    return { day, topic, department, language, ...emptyCounterValues(), received, approved: received - 2, edited: 1, rejected: 1 };
+    return { day, topic, department, language, district: 'unknown', ...emptyCounterValues(), received, approved: received - 2, edited: 1, rejected: 1 };
   }
   const counters = [
     ...Array.from({ length: 35 }, (_, i) => calls(addDays('2025-05-01', i), 'blocked_drain_flooding', 4, 'DSD')),
@@ -135,7 +135,7 @@ describe('report CSV', () => {
   it('adds each topic\'s correction figures, and a row for an AI topic agents moved everything out of', () => {
     const day = '2025-06-05';
     const corrected: TopicCounterRow[] = [
-      { day, topic: 'road_damage', department: 'HyD', language: 'en-US', ...emptyCounterValues(), received: 2, approved: 2, corrected: 1, crossDepartmental: 1, aiTopics: { hawker_obstruction: 1, road_damage: 1 } },
+      { day, topic: 'road_damage', department: 'HyD', language: 'en-US', district: 'unknown', ...emptyCounterValues(), received: 2, approved: 2, corrected: 1, crossDepartmental: 1, aiTopics: { hawker_obstruction: 1, road_damage: 1 } },
     ];
     const records = parseCsv(reportToCsv(buildTopicReport({ counters: corrected, from: day, to: day, granularity: 'day' })));
     const row = (topic: string): Record<string, string> => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TopicNames } from '../../shared/domain/reports/csv.ts';
 import { escapeHtml, reportToHtml } from '../../shared/domain/reports/html.ts';
 import { buildTopicReport } from '../../shared/domain/reports/report.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 
 const history = generateSyntheticHistory({
   seed: 5,

@@ -7,12 +7,12 @@ import {
   logPoissonUpperTail,
   poissonUpperTail,
 } from '../../shared/domain/reports/spikes.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
-import type { DepartmentId, TopicId } from '../../shared/domain/topics.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
+import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 
 /** One counter row with `received` calls (all zh-HK, all approved): enough for spike detection. */
 function row(day: string, topic: TopicId, received: number, department: DepartmentId = 'FEHD'): TopicCounterRow {
-  return { day, topic, department, language: 'zh-HK', ...emptyCounterValues(), received, approved: received };
+  return { day, topic, department, language: 'zh-HK', district: 'unknown', ...emptyCounterValues(), received, approved: received };
 }
 
 /** A steady daily count for `days` days starting at `from`. */

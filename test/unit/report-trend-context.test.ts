@@ -3,12 +3,12 @@ import { addDays, emptyCounterValues, type TopicCounterRow } from '../../shared/
 import { reportToHtml } from '../../shared/domain/reports/html.ts';
 import { buildTopicReport } from '../../shared/domain/reports/report.ts';
 import { expectedBand, poissonQuantile } from '../../shared/domain/reports/trend-context.ts';
-import type { TopicId } from '../../shared/domain/topics.ts';
+import type { TopicId } from '../../shared/vocabulary/topics.ts';
 
 const REPORT_DAY = '2026-11-24';
 
 function hourRow(day: string, hour: number, topic: TopicId, received: number): TopicCounterRow {
-  return { day, hour, topic, department: topic === 'blocked_drain_flooding' ? 'DSD' : 'FEHD', language: 'zh-HK', ...emptyCounterValues(), received };
+  return { day, hour, topic, department: topic === 'blocked_drain_flooding' ? 'DSD' : 'FEHD', language: 'zh-HK', district: 'unknown', ...emptyCounterValues(), received };
 }
 
 /**
@@ -162,7 +162,7 @@ describe('hourly surges: a surge within a day that the day total hides', () => {
 
 describe('hourly surges on quiet synthetic history', () => {
   it('raises none over 20 report days of 4 000 calls a day counted by the hour (weekly seasonality included)', async () => {
-    const { generateSyntheticHistory } = await import('../../shared/domain/reports/synthetic-history.ts');
+    const { generateSyntheticHistory } = await import('../../local/synthetic-history.ts');
     const history = generateSyntheticHistory({ seed: 11, days: 60, startDay: '2026-09-01', dailyEnquiries: 4000, hourlyFrom: '2026-09-01' });
     const surges = [];
     for (let d = 40; d < 60; d++) {

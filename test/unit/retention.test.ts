@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { EXPIRES_AT_ATTRIBUTE, RETENTION, expiryAfter, isExpired, isSettled, parseRetention } from '../../shared/domain/retention.ts';
 import { renderExportHtml } from '../../shared/domain/privacy/export-html.ts';
-import { staffGroupsOf } from '../../shared/domain/staff-groups.ts';
+import { staffGroupsOf } from '../../shared/vocabulary/staff-groups.ts';
 
 const problemsOf = (value: unknown) => {
   try {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../../local/paths.ts';
-import { GOLD_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { GOLD_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { labelledExampleFrom, latestPerEnquiry, splitNewestHeldOut, type LabelledExample } from '../../shared/domain/retraining/labelled-example.ts';
 import { EMPTY_POINTER, nextVersion, promote, rollback, servingVersion } from '../../shared/domain/retraining/model-registry.ts';

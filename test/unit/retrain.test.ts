@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
-import { FileLabelledExampleStore, FileTopicModelStore } from '../../shared/adapters/local/file-retraining-stores.ts';
-import { layerTrainer, loadGoldSet, LocalTopicClassifier, TOPIC_MODEL_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { FileLabelledExampleStore, FileTopicModelStore } from '../../local/stand-ins/file-retraining-stores.ts';
+import { layerTrainer, loadGoldSet, LocalTopicClassifier, TOPIC_MODEL_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { seededRandom } from '../../shared/domain/random.ts';
 import { createRedactor } from '../../shared/domain/redaction/index.ts';
 import { EMPTY_POINTER, promote, type ModelCard } from '../../shared/domain/retraining/model-registry.ts';
-import { collectLabelledExamples, retrainTopicModel, type RetrainDeps } from '../../shared/domain/steps/retrain.ts';
-import { TOPIC_IDS } from '../../shared/domain/topics.ts';
+import { collectLabelledExamples, retrainTopicModel, type RetrainDeps } from '../../shared/domain/retraining/retrain-topic-model.ts';
+import { TOPIC_IDS } from '../../shared/vocabulary/topics.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
 import type { TopicModelStore } from '../../shared/ports/topic-models.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3LabelledExampleStore, S3TopicModelStore } from '../../shared/adapters/aws/s3-retraining-stores.ts';
-import { FileLabelledExampleStore, FileTopicModelStore } from '../../shared/adapters/local/file-retraining-stores.ts';
+import { FileLabelledExampleStore, FileTopicModelStore } from '../../local/stand-ins/file-retraining-stores.ts';
 import type { LabelledExample } from '../../shared/domain/retraining/labelled-example.ts';
 import { EMPTY_POINTER, promote, type ModelCard, type StoredModel } from '../../shared/domain/retraining/model-registry.ts';
 import type { LabelledExampleStore } from '../../shared/ports/labelled-examples.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntakeMessageSchema } from '../../events/intake.ts';
+import { IntakeMessageSchema } from '../../events/intake-message.ts';
 import { loadSamples, restampSamples, type SampleEvent } from '../../local/samples.ts';
 import { enquiryIdFor } from '../../shared/domain/enquiry.ts';
 

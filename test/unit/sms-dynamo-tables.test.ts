@@ -3,7 +3,7 @@ import { startLocalDynamo } from '../../local/dynamo.ts';
 import { DynamoOptOutRegistry, DynamoSentSmsLedger } from '../../shared/adapters/aws/dynamo-sms-tables.ts';
 import { sendFollowUpSms } from '../../shared/domain/sms/send.ts';
 import type { SmsSender } from '../../shared/ports/sms.ts';
-import { LocalCallerHasher } from '../../shared/adapters/local/local-caller-hasher.ts';
+import { LocalCallerHasher } from '../../local/stand-ins/local-caller-hasher.ts';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { RETENTION } from '../../shared/domain/retention.ts';

@@ -4,9 +4,12 @@ import {
   isOptInKeyword,
   isOptOutKeyword,
   keywordIntent,
+  parseQuietHours,
   quietHoursDecision,
   toE164,
 } from '../../shared/domain/sms/policy.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { MAX_DEFERRAL_SECONDS } from '../../shared/ports/message-deferral.ts';
 
 // Hong Kong is UTC+8 all year: 22:00 HKT is 14:00Z, 08:00 HKT is 00:00Z.
 const at = (iso: string) => new Date(iso);
@@ -49,8 +52,46 @@ describe('quiet hours (22:00-08:00 Hong Kong time)', () => {
 
   it('reads the hours in the configured time zone', () => {
     // 23:00 in London (GMT in November) is 07:00 HKT the next day: quiet in both, until 08:00 London time.
-    const london = { startHour: 22, endHour: 8, timeZone: 'Europe/London' };
+    const london = { ...parseQuietHours('22:00-08:00'), timeZone: 'Europe/London' };
     expect(quietHoursDecision(at('2026-11-24T23:00:00Z'), 'routine', london)).toMatchObject({ notBefore: at('2026-11-25T08:00:00Z') });
+  });
+});
+
+describe('configured quiet hours (SMS_QUIET_HOURS)', () => {
+  it('reads minutes, not only hours', () => {
+    const window = parseQuietHours('21:30-07:45');
+    expect(quietHoursDecision(at('2026-11-24T13:29:00Z'), 'routine', window)).toEqual({ sendNow: true });
+    expect(quietHoursDecision(at('2026-11-24T13:30:00Z'), 'routine', window)).toMatchObject({ notBefore: at('2026-11-24T23:45:00Z') });
+    expect(quietHoursDecision(at('2026-11-24T23:45:00Z'), 'routine', window)).toEqual({ sendNow: true });
+  });
+
+  it('accepts a window of exactly 12 hours (21:00-09:00), whose longest wait is exactly the SQS limit', () => {
+    const window = parseQuietHours('21:00-09:00');
+    // 21:00:00 HKT, the first instant of the window: the longest deferral the window can ask for.
+    expect(quietHoursDecision(at('2026-11-24T13:00:00Z'), 'routine', window)).toEqual({
+      sendNow: false,
+      notBefore: at('2026-11-25T01:00:00Z'),
+      delaySeconds: MAX_DEFERRAL_SECONDS,
+    });
+    expect(loadConfig({ SMS_QUIET_HOURS: '21:00-09:00' }).SMS_QUIET_HOURS).toEqual(window);
+  });
+
+  it.each(['20:59-09:00', '21:00-09:01', '20:00-10:00', '08:00-22:00'])('refuses %s, longer than 12 hours, naming the variable', (value) => {
+    expect(() => loadConfig({ SMS_QUIET_HOURS: value })).toThrow(/^invalid configuration: SMS_QUIET_HOURS: must be at most 12 hours long/);
+  });
+
+  it.each(['22-08', '22:00–08:00', '24:00-08:00', '22:00-08:60', ' 22:00-08:00'])('refuses %j, not two HH:MM times', (value) => {
+    expect(() => loadConfig({ SMS_QUIET_HOURS: value })).toThrow(/SMS_QUIET_HOURS: must be a window "HH:MM-HH:MM"/);
+  });
+
+  it('refuses an empty window and names the CDK context when read there', () => {
+    expect(() => loadConfig({ SMS_QUIET_HOURS: '22:00-22:00' })).toThrow(/SMS_QUIET_HOURS: must not start and end at the same time/);
+    expect(() => parseQuietHours('20:00-09:00', 'context smsQuietHours')).toThrow(/^context smsQuietHours must be at most 12 hours long/);
+  });
+
+  it('keeps the default 22:00-08:00 when unset', () => {
+    expect(loadConfig({}).SMS_QUIET_HOURS).toBeUndefined();
+    expect(quietHoursDecision(at('2026-11-24T14:00:00Z'), 'routine')).toMatchObject({ delaySeconds: 10 * 3600 });
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FileSmsOutboxSender } from '../../shared/adapters/local/file-sms-outbox-sender.ts';
+import { FileSmsOutboxSender } from '../../local/stand-ins/file-sms-outbox-sender.ts';
 import { describe, expect, it } from 'vitest';
 import { TransientError, ValidationError } from '../../shared/domain/errors.ts';
 import { SmsTooLongError } from '../../shared/domain/sms/encoding.ts';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTaxonomyAndExamples, type ClassifierKnowledge } from '../../shared/adapters/local/local-topic-classifier.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { loadTaxonomyAndExamples, type ClassifierKnowledge } from '../../shared/adapters/in-process/local-topic-classifier.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import { departmentOf, departmentsAllowedFor, parseTaxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import { taxonomyModuleSource, GENERATED_TAXONOMY_FILE } from '../../shared/domain/classification/taxonomy-module.ts';
 import { toSimplified } from '../../shared/domain/drafting/script.ts';
-import { LANGUAGES } from '../../shared/domain/language.ts';
-import { DEPARTMENT_IDS, TOPIC_IDS } from '../../shared/domain/topics.ts';
+import { LANGUAGES } from '../../shared/vocabulary/languages.ts';
+import { DEPARTMENT_IDS, TOPIC_IDS } from '../../shared/vocabulary/topics.ts';
 import { currentTaxonomyModule } from '../../local/gen-taxonomy.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../../local/paths.ts';
 

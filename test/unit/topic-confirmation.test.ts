@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import type { Taxonomy } from '../../shared/domain/classification/taxonomy.ts';
 import type { AgentDecision, Enquiry, EnquiryContact } from '../../shared/domain/enquiry.ts';
-import { prepareDecision, sameDecision, staleDraftConflict } from '../../shared/domain/review.ts';
-import { decideEnquiry, type DecideDeps } from '../../shared/domain/steps/review.ts';
+import { prepareDecision, sameDecision, staleDraftConflict } from '../../shared/domain/review/decision-rules.ts';
+import { decideEnquiry, type DecideDeps } from '../../shared/domain/review/decide-enquiry.ts';
 import { nextDraftId } from '../../shared/domain/drafting/draft-ids.ts';
 import { pickerTaxonomy, resolveTopicChoice, topicChanges } from '../../shared/domain/topic-confirmation.ts';
-import type { DecisionRequest } from '../../events/review.ts';
-import { DecisionRequestSchema, TopicCorrectionRequestSchema } from '../../events/review.ts';
+import type { DecisionRequest } from '../../events/review-api.ts';
+import { DecisionRequestSchema, TopicCorrectionRequestSchema } from '../../events/review-api.ts';
 import type { EnquiryStore, StatusChange } from '../../shared/ports/enquiry-store.ts';
 
 let taxonomy: Taxonomy;

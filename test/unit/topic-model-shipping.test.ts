@@ -10,7 +10,7 @@ import {
   TOPIC_MODEL_FILE,
   trainingDigest,
   type ClassifierKnowledge,
-} from '../../shared/adapters/local/local-topic-classifier.ts';
+} from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { decodeShippedModel, encodeShippedModel } from '../../shared/domain/classification/model-binary.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 

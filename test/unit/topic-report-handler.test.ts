@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { S3ReportStore, SnsSpikeNotifier } from '../../shared/adapters/aws/report-outputs.ts';
-import { generateSyntheticHistory } from '../../shared/domain/reports/synthetic-history.ts';
+import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 import { handleTopicReport } from '../../functions/topic-report/handle.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -29,9 +29,9 @@ describe('topic-report function', () => {
         clock: { now: () => new Date('2026-11-24T23:00:00Z') },
       },
     );
-    expect(result.keys).toEqual(['json', 'csv', 'html'].map((f) => `reports/day/2026-11-24_2026-11-24.${f}`));
+    expect(result.keys).toEqual(['json', 'csv', 'html', 'districts.csv'].map((f) => `reports/day/2026-11-24_2026-11-24.${f}`));
     const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
-    expect(puts.map((p) => p.ContentType)).toEqual(['application/json', 'text/csv; charset=utf-8', 'text/html; charset=utf-8']);
+    expect(puts.map((p) => p.ContentType)).toEqual(['application/json', 'text/csv; charset=utf-8', 'text/html; charset=utf-8', 'text/csv; charset=utf-8']);
     expect(puts.every((p) => p.ServerSideEncryption === 'aws:kms' && p.Bucket === 'reports-bucket')).toBe(true);
     const message = sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!;
     expect(message).toMatch(/blocked_drain_flooding \(DSD\): \d+ enquiries vs [\d.]+ expected .* p=/);

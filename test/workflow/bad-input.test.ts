@@ -6,7 +6,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAnalysisAdapters } from '../../local/analysis-adapters.ts';
-import { loadGazetteer } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { loadGazetteer } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 import { KNOWLEDGE_DIR, type LocalStack } from '../../local/stack.ts';
 import { TaskTokenError } from '../../local/workflow-runtime.ts';
 import { handleAwaitReview } from '../../functions/await-review/handle.ts';

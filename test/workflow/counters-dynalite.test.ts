@@ -131,6 +131,39 @@ describe('DynamoOutcomeCounters on dynalite', () => {
     expect(byHour).toEqual({ undefined: 3, [String(hongKongHour(decided(1).receivedAt))]: 1 });
     expect(JSON.stringify(rows)).not.toContain('OLD00000');
   });
+
+  it('counts a found location under its district id only (never the place), and items written before districts as unknown', async () => {
+    const districts = await dynamo.createTable('counters-districts');
+    // An hourly item from before district counting: no district attribute, no district in its sort key.
+    await dynamo.client.send(new PutItemCommand({
+      TableName: districts,
+      Item: {
+        pk: { S: 'COUNTERS#2026-11' },
+        sk: { S: '2026-11-24#09#water_main_burst#WSD#zh-HK#s1' },
+        day: { S: '2026-11-24' }, hour: { N: '9' }, topic: { S: 'water_main_burst' }, department: { S: 'WSD' }, language: { S: 'zh-HK' },
+        received: { N: '2' }, approved: { N: '2' },
+      },
+    }));
+    const counters = new DynamoOutcomeCounters(dynamo.client, districts);
+    const place = { en: 'Ngau Tau Kok Road', zh: '牛頭角道', kind: 'street' as const };
+    const about = (n: number, location: Enquiry['location']): Enquiry => ({
+      ...decided(n),
+      topic: { topic: 'water_main_burst', department: 'WSD', urgency: 'urgent', confidence: 0.95, language: 'zh-HK', rationale: 'test', source: 'local' },
+      redactedText: '牛頭角道有水管爆裂',
+      ...(location ? { location } : {}),
+    }) as Enquiry;
+    await counters.record(about(1, { status: 'found', district: 'kwun-tong', place }));
+    await counters.record(about(2, { status: 'ambiguous', candidates: ['kwun-tong', 'wong-tai-sin'], place }));
+    await counters.record(about(3, undefined));
+    const rows = await counters.rows('2026-11-24', '2026-11-24');
+    const byDistrict: Record<string, number> = {};
+    for (const row of rows) byDistrict[row.district] = (byDistrict[row.district] ?? 0) + row.received;
+    expect(byDistrict).toEqual({ 'kwun-tong': 1, unknown: 4 });
+    const items = await dynamo.client.send(new QueryCommand({ TableName: districts, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'COUNTERS#2026-11' } } }));
+    const kwunTong = (items.Items ?? []).find((item) => item['district']?.S === 'kwun-tong');
+    expect(kwunTong?.['sk']?.S).toMatch(/^2026-11-24#\d{2}#water_main_burst#WSD#zh-HK#kwun-tong#s\d$/);
+    expect(JSON.stringify(items.Items)).not.toMatch(/牛頭角|Ngau Tau Kok|水管爆裂/);
+  });
 });
 
 describe('local TransactWriteItems (dynalite has none)', () => {

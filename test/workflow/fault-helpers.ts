@@ -2,7 +2,8 @@ import type { TranscribeJobStateChange, TranscribeOutput } from '../../events/tr
 import { loadSamples } from '../../local/samples.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import type { LocalTaskHandler } from '../../local/workflow-runtime.ts';
-import type { Enquiry, EnquiryStatus } from '../../shared/domain/enquiry.ts';
+import type { Enquiry } from '../../shared/domain/enquiry.ts';
+import type { EnquiryStatus } from '../../shared/vocabulary/enquiry-statuses.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { TranscriptionJobRequest, Transcriber } from '../../shared/ports/transcriber.ts';
 import { apiEvent, waitFor } from './harness.ts';

@@ -2,7 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import { synthesizeWorkflowDefinition, type StateMachineDefinition } from '../../local/definition.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { EnquiryStatus } from '../../shared/domain/enquiry.ts';
+import type { EnquiryStatus } from '../../shared/vocabulary/enquiry-statuses.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 

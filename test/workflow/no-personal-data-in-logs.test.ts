@@ -90,7 +90,7 @@ beforeAll(async () => {
   const stop = { originationNumber: '+85291234567', destinationNumber: '+85260001823', messageBody: 'STOP', inboundMessageId: 'in-1' };
   await handleInboundSmsEvent({ Records: [{ Sns: { MessageId: 'sns-1', Message: JSON.stringify(stop) } }] } as never, { optOuts: stack.optOuts, clock });
   const { handleTopicReport } = await import('../../functions/topic-report/handle.ts');
-  const { InMemorySpikeNotifier } = await import('../../shared/adapters/local/local-report-outputs.ts');
+  const { InMemorySpikeNotifier } = await import('../../local/stand-ins/local-report-outputs.ts');
   await handleTopicReport({ from: '2026-11-24', to: '2026-11-24' }, { counters: stack.counters, store: { put: async () => undefined }, notifier: new InMemorySpikeNotifier(), clock });
   const { handleBacklogMonitor } = await import('../../functions/backlog-monitor/handle.ts');
   await handleBacklogMonitor({ store: stack.store, clock });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import type { DecidedEnquiry } from '../../shared/ports/enquiry-store.ts';
-import { TOPIC_MODEL_FILE } from '../../shared/adapters/local/local-topic-classifier.ts';
+import { TOPIC_MODEL_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 
 // Log everything the retrain function can log: the assertion must hold at the most verbose level.
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
@@ -88,8 +88,8 @@ beforeAll(async () => {
     topicCorrected: true,
   }));
   const { handleRetrain } = await import('../../functions/retrain/handle.ts');
-  const { FileLabelledExampleStore, FileTopicModelStore } = await import('../../shared/adapters/local/file-retraining-stores.ts');
-  const { layerTrainer, loadGoldSet } = await import('../../shared/adapters/local/local-topic-classifier.ts');
+  const { FileLabelledExampleStore, FileTopicModelStore } = await import('../../local/stand-ins/file-retraining-stores.ts');
+  const { layerTrainer, loadGoldSet } = await import('../../shared/adapters/in-process/local-topic-classifier.ts');
   const { createRedactor } = await import('../../shared/domain/redaction/index.ts');
   const layer = await smallLayer();
   const data = join(scratch, 'data');

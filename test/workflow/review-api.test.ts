@@ -198,8 +198,10 @@ describe('agents\' edits are held to the cited articles', () => {
 
 describe('supervisor reports over the API', () => {
   it('serves the topic report as JSON and as CSV with a BOM to supervisors', async () => {
-    await stack.counters.seedRows(
-      (await import('../../shared/domain/reports/synthetic-history.ts')).generateSyntheticHistory({ seed: 3, days: 40, startDay: '2026-10-16', dailyEnquiries: 300 }).rows,
+    const { seedCounterRows } = await import('../../local/demo-history.ts');
+    await seedCounterRows(
+      { client: stack.dynamo.client, tableName: stack.countersTableName },
+      (await import('../../local/synthetic-history.ts')).generateSyntheticHistory({ seed: 3, days: 40, startDay: '2026-10-16', dailyEnquiries: 300 }).rows,
     );
     const json = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-18', to: '2026-11-24', granularity: 'week' } }));
     expect(json.statusCode).toBe(200);
@@ -209,6 +211,16 @@ describe('supervisor reports over the API', () => {
     const csv = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-18', to: '2026-11-24', format: 'csv' } }));
     expect(csv.headers?.['content-type']).toBe('text/csv; charset=utf-8');
     expect(String(csv.body).startsWith('\uFEFFtopic_id,')).toBe(true);
+    // Counts by district × topic (synthetic history by district), through the same route.
+    await seedCounterRows(
+      { client: stack.dynamo.client, tableName: stack.countersTableName },
+      (await import('../../local/synthetic-history.ts')).generateSyntheticHistory({ seed: 4, days: 3, startDay: '2026-11-22', dailyEnquiries: 300, districts: true }).rows,
+    );
+    const districtCsv = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-22', to: '2026-11-24', format: 'district-csv' } }));
+    expect(districtCsv.headers?.['content-type']).toBe('text/csv; charset=utf-8');
+    const districtLines = String(districtCsv.body).split('\r\n');
+    expect(districtLines[0]).toBe('\uFEFFdistrict_id,district_name_en,district_name_zh_hant,topic_id,topic_name_en,topic_name_zh_hant,count,previous_count,change,change_pct,spike,p_value,conditional_p_value');
+    expect(districtLines.some((line) => line.startsWith('kwun-tong,Kwun Tong,觀塘區,'))).toBe(true);
     const bad = await stack.reviewApi(apiEvent('GET /reports/topics', { groups: ['supervisor'], query: { from: '2026-11-24', to: '2026-11-01' } }));
     expect(bad.statusCode).toBe(400);
     expect(JSON.parse(String(bad.body)).problems[0]).toEqual({ field: 'to', problem: 'must not be before from' });

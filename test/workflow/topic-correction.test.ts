@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWLEDGE_DIR, type LocalStack } from '../../local/stack.ts';
-import { FileKnowledgeBase } from '../../shared/adapters/local/file-knowledge-base.ts';
-import { LocalTopicClassifier } from '../../shared/adapters/local/local-topic-classifier.ts';
-import { TemplateReplyDrafter } from '../../shared/adapters/local/template-reply-drafter.ts';
+import { FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
+import { LocalTopicClassifier } from '../../shared/adapters/in-process/local-topic-classifier.ts';
+import { TemplateReplyDrafter } from '../../shared/adapters/in-process/template-reply-drafter.ts';
 import { validateDraft } from '../../shared/domain/drafting/draft-validator.ts';
 import type { AuditEvent } from '../../shared/domain/enquiry.ts';
 import type { DraftRequest, ReplyDrafter } from '../../shared/ports/reply-drafter.ts';

@@ -13,7 +13,7 @@ export interface TopicSelection {
   alsoInvolves: string[];
 }
 
-/** Most departments "also involves" may list: MAX_ALSO_INVOLVES in events/review.ts (a unit test keeps them equal). */
+/** Most departments "also involves" may list: MAX_ALSO_INVOLVES in events/review-api.ts (a unit test keeps them equal). */
 export const MAX_ALSO_INVOLVES = 5;
 
 /** Results the topic search shows at once; the agent narrows the query for more. */

@@ -1,5 +1,5 @@
 import { BedrockUnavailable, converseWithRetry } from './bedrock-converse.ts';
-import { ConverseCommand, type BedrockRuntimeClient, type ConverseCommandOutput, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand, type BedrockRuntimeClient, type ConverseCommandInput, type ConverseCommandOutput, type ToolInputSchema } from '@aws-sdk/client-bedrock-runtime';
 import type { DraftReply, TokenUsage } from '../../domain/drafting/draft-reply.ts';
 import { hasBlockingFlag, validateDraft, type DraftValidatorOptions } from '../../domain/drafting/draft-validator.ts';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../../domain/drafting/drafting-prompt.ts';
 import { groundingFor } from '../../domain/drafting/grounding.ts';
 import type { KnowledgeArticle } from '../../domain/drafting/knowledge-article.ts';
-import { replyScriptFor } from '../../domain/language.ts';
+import { replyScriptFor } from '../../vocabulary/languages.ts';
 import { check } from '../../domain/validation.ts';
 import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
 import type { DraftRequest, ReplyDrafter } from '../../ports/reply-drafter.ts';
@@ -27,6 +27,15 @@ export interface BedrockDrafterSettings {
   backoffCapMs?: number;
   validator?: DraftValidatorOptions;
 }
+
+/** The settings a drafter runs with when not given (bench/cost.ts prices the prompt from these). */
+export const DEFAULT_DRAFTER_SETTINGS = {
+  maxTokens: 1500,
+  groundingLimit: 3,
+  maxThrottleRetries: 3,
+  backoffBaseMs: 250,
+  backoffCapMs: 4000,
+} as const satisfies Omit<BedrockDrafterSettings, 'modelId' | 'validator'>;
 
 /** What happened, for the handler's logs and metrics. Never carries enquiry or draft text. */
 export type DrafterEvent =
@@ -68,7 +77,7 @@ export class BedrockReplyDrafter implements ReplyDrafter {
   }
 
   async draft(request: DraftRequest): Promise<DraftReply> {
-    const grounding = groundingFor(this.deps.knowledgeBase, request, this.settings.groundingLimit ?? 3);
+    const grounding = groundingFor(this.deps.knowledgeBase, request, this.settings.groundingLimit ?? DEFAULT_DRAFTER_SETTINGS.groundingLimit);
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     let previousProblems: string[] = [];
     for (let attempt = 1; attempt <= MODEL_ATTEMPTS; attempt += 1) {
@@ -93,33 +102,15 @@ export class BedrockReplyDrafter implements ReplyDrafter {
   }
 
   private command(request: DraftRequest, grounding: KnowledgeArticle[], previousProblems: string[]): ConverseCommand {
-    const maxChars = this.settings.validator?.maxChars;
-    return new ConverseCommand({
-      modelId: this.settings.modelId,
-      system: [{ text: draftingSystemPrompt(grounding, request, { previousProblems, ...(maxChars ? { maxChars } : {}) }) }],
-      messages: [{ role: 'user', content: [{ text: draftingUserMessage(request) }] }],
-      toolConfig: {
-        tools: [
-          {
-            toolSpec: {
-              name: DRAFT_TOOL_NAME,
-              description: 'Submit the drafted reply and the ids of the knowledge-base articles it cites.',
-              inputSchema: { json: draftToolJsonSchema() as ToolInputSchema.JsonMember['json'] },
-            },
-          },
-        ],
-        toolChoice: { tool: { name: DRAFT_TOOL_NAME } },
-      },
-      inferenceConfig: { maxTokens: this.settings.maxTokens ?? 1500, temperature: 0 },
-    });
+    return new ConverseCommand(draftConverseInput(request, grounding, previousProblems, this.settings));
   }
 
   /** One Converse call; throttling retried with bounded jittered backoff, anything else (or exhaustion) is "unavailable". */
   private converse(command: ConverseCommand): Promise<ConverseCommandOutput> {
     return converseWithRetry(this.deps.bedrock, command, {
-      maxThrottleRetries: this.settings.maxThrottleRetries ?? 3,
-      backoffBaseMs: this.settings.backoffBaseMs ?? 250,
-      backoffCapMs: this.settings.backoffCapMs ?? 4000,
+      maxThrottleRetries: this.settings.maxThrottleRetries ?? DEFAULT_DRAFTER_SETTINGS.maxThrottleRetries,
+      backoffBaseMs: this.settings.backoffBaseMs ?? DEFAULT_DRAFTER_SETTINGS.backoffBaseMs,
+      backoffCapMs: this.settings.backoffCapMs ?? DEFAULT_DRAFTER_SETTINGS.backoffCapMs,
       random: this.random,
       sleep: this.sleep,
       onThrottled: (retry, delayMs) => this.deps.onEvent?.({ type: 'throttled', retry, delayMs }),
@@ -154,4 +145,32 @@ export class BedrockReplyDrafter implements ReplyDrafter {
     const spent = usage.inputTokens + usage.outputTokens > 0 ? { usage: { ...usage } } : {};
     return { ...draft, ...spent, ...(degraded ? { degraded: true } : {}) };
   }
+}
+
+/** The Converse request of one drafting attempt: what the model is sent (and what bench/cost.ts counts). */
+export function draftConverseInput(
+  request: DraftRequest,
+  grounding: KnowledgeArticle[],
+  previousProblems: string[],
+  settings: Pick<BedrockDrafterSettings, 'modelId' | 'maxTokens' | 'validator'>,
+): ConverseCommandInput {
+  const maxChars = settings.validator?.maxChars;
+  return {
+    modelId: settings.modelId,
+    system: [{ text: draftingSystemPrompt(grounding, request, { previousProblems, ...(maxChars ? { maxChars } : {}) }) }],
+    messages: [{ role: 'user', content: [{ text: draftingUserMessage(request) }] }],
+    toolConfig: {
+      tools: [
+        {
+          toolSpec: {
+            name: DRAFT_TOOL_NAME,
+            description: 'Submit the drafted reply and the ids of the knowledge-base articles it cites.',
+            inputSchema: { json: draftToolJsonSchema() as ToolInputSchema.JsonMember['json'] },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: DRAFT_TOOL_NAME } },
+    },
+    inferenceConfig: { maxTokens: settings.maxTokens ?? DEFAULT_DRAFTER_SETTINGS.maxTokens, temperature: 0 },
+  };
 }

@@ -7,7 +7,7 @@ import {
 } from '../../domain/classification/classification-prompt.ts';
 import { departmentOf, urgencyOf, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { TopicResultSchema, type TopicResult } from '../../domain/classification/topic-result.ts';
-import { URGENCIES, type Urgency } from '../../domain/topics.ts';
+import { URGENCIES, type Urgency } from '../../vocabulary/topics.ts';
 import { check } from '../../domain/validation.ts';
 import type { ClassifyInput, TopicClassifier } from '../../ports/topic-classifier.ts';
 import { BedrockUnavailable, converseWithRetry, type ConverseRetryOptions } from './bedrock-converse.ts';

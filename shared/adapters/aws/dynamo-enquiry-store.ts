@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../../domain/enquiry.ts';
+import type { AuditEvent, Enquiry, EnquiryContact } from '../../domain/enquiry.ts';
+import type { EnquiryStatus } from '../../vocabulary/enquiry-statuses.ts';
 import { TransientError, ValidationError } from '../../domain/errors.ts';
 import { StatusConflictError, type DecidedEnquiry, type EnquiryStore, type StatusChange } from '../../ports/enquiry-store.ts';
 import { ENQUIRY_TABLE_KEYS, contactPk, enquiryPk, statusPk, taskTokenPk } from './dynamo-table.ts';

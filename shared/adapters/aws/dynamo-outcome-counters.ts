@@ -1,10 +1,11 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enquiry } from '../../domain/enquiry.ts';
 import { TransientError } from '../../domain/errors.ts';
 import {
   aggregateCounters,
   COUNTER_DIMENSIONS,
+  counterDistrictFrom,
   DECISION_HISTOGRAM_BUCKETS,
   emptyCounterValues,
   hourKeyPart,
@@ -14,7 +15,7 @@ import {
 } from '../../domain/reports/counters.ts';
 import { countingPlanFor, outcomeEventOf } from '../../domain/reports/counting.ts';
 import type { OutcomeRecorder } from '../../domain/steps/outcome.ts';
-import { TOPIC_IDS } from '../../domain/topics.ts';
+import { TOPIC_IDS } from '../../vocabulary/topics.ts';
 import type { CounterSource } from '../../ports/reports.ts';
 import { COUNTER_TABLE_KEYS } from './counter-table.ts';
 
@@ -47,9 +48,10 @@ const PROJECTED_FIELDS = [
 /** Counter rows are grouped by month so a month's report is one paged Query, sorted by day. */
 const partitionOf = (day: string) => `COUNTERS#${day.slice(0, 7)}`;
 /**
- * `2026-11-24#07#pest_rodent#FEHD#zh-HK#s3`: day, hour, the dimensions, the shard. Items written before
- * hourly counting have `day#topic#department#language`; they sort in the same day range and read as
- * whole-day rows (no `hour` attribute).
+ * `2026-11-24#07#pest_rodent#FEHD#zh-HK#kwun-tong#s3`: day, hour, the dimensions, the shard. Items written
+ * before hourly counting have `day#topic#department#language`, and before district counting
+ * `day#hour#topic#department#language#shard`; they sort in the same day range and read as whole-day
+ * rows (no `hour` attribute) or as district `unknown` (no `district` attribute).
  */
 const sortKeyOf = (key: CounterKey, shard: number | undefined) =>
   [key.day, hourKeyPart(key.hour), ...COUNTER_DIMENSIONS.map((dimension) => key[dimension]), ...(shard === undefined ? [] : [`s${shard}`])].join('#');
@@ -135,33 +137,6 @@ export class DynamoOutcomeCounters implements OutcomeRecorder, CounterSource {
     }
   }
 
-  /**
-   * Writes whole counter rows (demo and benchmark history from the synthetic generator). Not for live
-   * outcomes: those go through `record`, which is idempotent per enquiry.
-   */
-  async seedRows(rows: readonly TopicCounterRow[]): Promise<void> {
-    const items = rows.map((row) => ({
-      pk: partitionOf(row.day),
-      sk: sortKeyOf(row, undefined),
-      day: row.day,
-      ...(row.hour === undefined ? {} : { hour: row.hour }),
-      ...Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, row[dimension]])),
-      ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
-      ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
-      ...Object.fromEntries(Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count])),
-    }));
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-      };
-      // BatchWrite may leave items unprocessed under load; resend them until none remain.
-      while (pending && Object.keys(pending).length > 0) {
-        const result: BatchWriteCommandOutput = await this.documents.send(new BatchWriteCommand({ RequestItems: pending }));
-        pending = result.UnprocessedItems as typeof pending;
-      }
-    }
-  }
-
   /** Counter rows for the Hong Kong days `from`..`to` inclusive, shards summed (never reads enquiries). */
   async rows(from: string, to: string): Promise<TopicCounterRow[]> {
     const rows: TopicCounterRow[] = [];
@@ -187,6 +162,23 @@ export class DynamoOutcomeCounters implements OutcomeRecorder, CounterSource {
   }
 }
 
+/**
+ * The stored item of a whole counter row: the layout `record` builds up with ADDs and `rows` reads back.
+ * For writing history that was never counted live (the local demo's synthetic history, local/demo-history.ts).
+ */
+export function counterItemOf(row: TopicCounterRow): Record<string, unknown> {
+  return {
+    pk: partitionOf(row.day),
+    sk: sortKeyOf(row, undefined),
+    day: row.day,
+    ...(row.hour === undefined ? {} : { hour: row.hour }),
+    ...Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, row[dimension]])),
+    ...Object.fromEntries(NUMERIC_FIELDS.map((field) => [field, row[field]])),
+    ...Object.fromEntries(row.decisionMinutesHistogram.map((count, i) => [histogramField(i), count])),
+    ...Object.fromEntries(Object.entries(row.aiTopics).map(([topic, count]) => [aiTopicField(topic), count])),
+  };
+}
+
 function rowFromItem(item: Record<string, unknown>): TopicCounterRow {
   const values = emptyCounterValues();
   for (const field of NUMERIC_FIELDS) values[field] = Number(item[field] ?? 0);
@@ -197,6 +189,8 @@ function rowFromItem(item: Record<string, unknown>): TopicCounterRow {
   }
   // Dimension values were validated (zod, taxonomy) before they were counted; stored as written.
   const dimensions = Object.fromEntries(COUNTER_DIMENSIONS.map((dimension) => [dimension, String(item[dimension])])) as unknown as CounterDimensions;
+  // Items written before districts were counted have no district attribute: they count as unknown.
+  dimensions.district = counterDistrictFrom(item['district']);
   return {
     day: String(item['day']),
     ...(item['hour'] === undefined ? {} : { hour: Number(item['hour']) }),

@@ -1,5 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { TopicNames } from '../../domain/reports/csv.ts';
+import { spikeLine } from '../../domain/reports/spike-text.ts';
 import type { Spike } from '../../domain/reports/spikes.ts';
 import type { ReportStore, SpikeNotifier } from '../../ports/reports.ts';
 
@@ -24,27 +26,32 @@ export class S3ReportStore implements ReportStore {
   }
 }
 
-/** One message per report run listing every spike: topic, count, baseline and p-value (no personal data). */
-export function spikeMessage(spikes: Spike[], period: { from: string; to: string }): { subject: string; message: string } {
-  const lines = spikes.map(
-    (s) =>
-      `${s.topic} (${s.department}): ${s.count} enquiries vs ${s.expected.toFixed(1)} expected (baseline ${s.baselineDailyMean.toFixed(1)}/day), ` +
-      `x${s.ratio.toFixed(1)}, p=${s.pValue.toExponential(2)}`,
-  );
-  return {
-    subject: `1823 Assist: ${spikes.length} topic spike(s) ${period.from}..${period.to}`.slice(0, 99),
-    message: [`Topic spikes for ${period.from} to ${period.to}:`, ...lines].join('\n'),
-  };
+/**
+ * One message per report run listing every spike: topic (and district, for district × topic spikes),
+ * count, baseline and p-value. No personal data: district ids become names from the district list,
+ * never a place or an address.
+ */
+export function spikeMessage(spikes: Spike[], period: { from: string; to: string }, topicNames?: TopicNames): { subject: string; message: string } {
+  const topicSpikes = spikes.filter((spike) => spike.district === undefined);
+  const districtSpikes = spikes.filter((spike) => spike.district !== undefined);
+  const sections = [
+    ...(topicSpikes.length > 0 ? [`Topic spikes for ${period.from} to ${period.to}:`, ...topicSpikes.map((spike) => spikeLine(spike, topicNames))] : []),
+    ...(districtSpikes.length > 0 ? [`District spikes for ${period.from} to ${period.to}:`, ...districtSpikes.map((spike) => spikeLine(spike, topicNames))] : []),
+  ];
+  const subject =
+    `1823 Assist: ${topicSpikes.length} topic spike(s)` + (districtSpikes.length > 0 ? `, ${districtSpikes.length} district spike(s)` : '') + ` ${period.from}..${period.to}`;
+  return { subject: subject.slice(0, 99), message: sections.join('\n') };
 }
 
 export class SnsSpikeNotifier implements SpikeNotifier {
   constructor(
     private readonly sns: SNSClient,
     private readonly topicArn: string,
+    private readonly topicNames?: TopicNames,
   ) {}
 
   async notify(spikes: Spike[], period: { from: string; to: string }): Promise<void> {
-    const { subject, message } = spikeMessage(spikes, period);
+    const { subject, message } = spikeMessage(spikes, period, this.topicNames);
     await this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: message }));
   }
 }

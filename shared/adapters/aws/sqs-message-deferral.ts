@@ -1,8 +1,12 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { MessageDeferral } from '../../ports/message-deferral.ts';
+import { MAX_DEFERRAL_SECONDS, type MessageDeferral } from '../../ports/message-deferral.ts';
 
-/** SQS allows hiding a received message for up to 12 hours, longer than the 10-hour quiet window. */
-const MAX_VISIBILITY_SECONDS = 12 * 3600;
+/*
+ * SQS counts the 12 hours from the receive, not from this call, and refuses more than what is left; a
+ * minute's margin covers the time since the receive. A message hidden a minute short of a 12-hour window's
+ * end is deferred again for that minute when it reappears.
+ */
+const MAX_VISIBILITY_SECONDS = MAX_DEFERRAL_SECONDS - 60;
 
 export class SqsMessageDeferral implements MessageDeferral {
   constructor(

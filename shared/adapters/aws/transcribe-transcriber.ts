@@ -1,7 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConflictException, StartTranscriptionJobCommand, type TranscribeClient } from '@aws-sdk/client-transcribe';
 import { TranscribeOutputSchema, type TranscribeOutput } from '../../../events/transcribe.ts';
-import type { Language } from '../../domain/language.ts';
+import type { Language } from '../../vocabulary/languages.ts';
 import { parseOrThrow } from '../../domain/validation.ts';
 import type { TranscriptionJobRequest, Transcriber } from '../../ports/transcriber.ts';
 

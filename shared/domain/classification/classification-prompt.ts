@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { enquiryDataBlock } from '../enquiry-data-block.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import { TopicResultSchema, type TopicCandidate } from './topic-result.ts';
 
@@ -8,11 +9,6 @@ export const CLASSIFY_TOOL_NAME = 'record_topic';
 export function classifyToolJsonSchema(): Record<string, unknown> {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(TopicResultSchema) as Record<string, unknown>;
   return schema;
-}
-
-/** Removes anything that could close or reopen our data fence from caller text. */
-export function asEnquiryData(text: string): string {
-  return text.replace(/<\/?\s*enquiry[^>]*>/gi, ' ');
 }
 
 export function classificationSystemPrompt(taxonomy: Taxonomy): string {
@@ -41,5 +37,5 @@ export function classificationUserMessage(text: string, candidates: readonly Top
   const hint = candidates.length
     ? `\nA first, statistical classifier was unsure; its most likely topics were: ${candidates.map((c) => `${c.topic} (${c.confidence.toFixed(2)})`).join(', ')}. They may all be wrong: choose from the whole taxonomy.`
     : '';
-  return `<enquiry>\n${asEnquiryData(text)}\n</enquiry>${hint}`;
+  return `${enquiryDataBlock(text)}${hint}`;
 }

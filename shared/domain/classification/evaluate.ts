@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
 import { check, type Schema } from '../validation.ts';
-import { LANGUAGES, type Language } from '../language.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
 import { trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
 import type { TopicResult } from './topic-result.ts';
 

@@ -1,5 +1,5 @@
 import { toSimplified, toTraditional } from '../drafting/script.ts';
-import type { Language } from '../language.ts';
+import type { Language } from '../../vocabulary/languages.ts';
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/gu;
 const LATIN = /[a-z]/giu;

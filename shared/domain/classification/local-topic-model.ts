@@ -1,5 +1,5 @@
-import type { Language } from '../language.ts';
-import { CASE_TYPES, TOPIC_DEPARTMENT, type CaseType, type DepartmentId, type TopicId } from '../topics.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import { CASE_TYPES, TOPIC_DEPARTMENT, type CaseType, type DepartmentId, type TopicId } from '../../vocabulary/topics.ts';
 import { loadClassifier, trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier.ts';
 import type { Glossary } from './glossary.ts';
 import { detectLanguage } from './language-detection.ts';

@@ -4,7 +4,7 @@ import { parseOrThrow } from '../validation.ts';
 /*
  * taxonomy.json is the one definition of departments, topics and each topic's route. The TypeScript
  * vocabulary (the ids other code and the zod schemas at the boundaries use, and each topic's primary
- * department) is generated from it into shared/domain/taxonomy.generated.ts by
+ * department) is generated from it into shared/vocabulary/taxonomy.generated.ts by
  * `npm run assist -- gen-taxonomy`; a unit test fails when that file is stale.
  */
 
@@ -14,7 +14,7 @@ const TaxonomyIdsSchema = z.object({
   topics: z.array(z.object({ id: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case')), department: z.string() })).check(z.minLength(1)),
 });
 
-export const GENERATED_TAXONOMY_FILE = 'shared/domain/taxonomy.generated.ts';
+export const GENERATED_TAXONOMY_FILE = 'shared/vocabulary/taxonomy.generated.ts';
 
 /** The source text of taxonomy.generated.ts for a parsed taxonomy.json. */
 export function taxonomyModuleSource(taxonomyJson: unknown): string {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
+import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../../vocabulary/topics.ts';
 import { ValidationError } from '../errors.ts';
 import { check } from '../validation.ts';
 import { normaliseEnquiryText } from './normalise.ts';

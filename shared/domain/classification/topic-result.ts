@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { LANGUAGES } from '../language.ts';
-import { CASE_TYPES, DEPARTMENT_IDS, TOPIC_IDS, URGENCIES } from '../topics.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
+import { CASE_TYPES, DEPARTMENT_IDS, TOPIC_IDS, URGENCIES } from '../../vocabulary/topics.ts';
 
 /** One of the model's most likely topics, for the agent's picker and for Bedrock's prompt. */
 export const TopicCandidateSchema = z.object({

@@ -1,7 +1,7 @@
-import type { DecisionRequest } from '../../../events/review.ts';
+import type { DecisionRequest } from '../../../events/review-api.ts';
 import type { DraftRecord } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
-import type { Language } from '../language.ts';
+import type { Language } from '../../vocabulary/languages.ts';
 import type { DraftFlagKind } from './draft-reply.ts';
 import { validateDraft } from './draft-validator.ts';
 import type { KnowledgeArticle } from './knowledge-article.ts';

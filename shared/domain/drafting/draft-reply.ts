@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { LANGUAGES } from '../language.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
 
 export const DRAFT_FLAG_KINDS = [
   'unsupported_phone',

@@ -1,5 +1,5 @@
-import type { Language, Script } from '../language.ts';
-import { replyScriptFor } from '../language.ts';
+import type { Language, Script } from '../../vocabulary/languages.ts';
+import { replyScriptFor } from '../../vocabulary/languages.ts';
 import type { DraftFlag, DraftFlagKind } from './draft-reply.ts';
 import { allArticleText, type KnowledgeArticle } from './knowledge-article.ts';
 import { profileScript } from './script.ts';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
-import type { Script } from '../language.ts';
-import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../topics.ts';
+import type { Script } from '../../vocabulary/languages.ts';
+import { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, type TopicId } from '../../vocabulary/topics.ts';
 import { check } from '../validation.ts';
 import { HotlineSchema } from './hotlines.ts';
 import { traditionalInScript } from './script.ts';

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../../ports/knowledge-base.ts';
-import type { TopicId } from '../topics.ts';
+import type { TopicId } from '../../vocabulary/topics.ts';
 import { publicContactNumbers } from './hotlines.ts';
 import { assertUniqueArticleIds, type KnowledgeArticle } from './knowledge-article.ts';
 import { buildRetrievalIndex, searchIndex, type RetrievalIndex, type ScoredArticle, type SearchOptions } from './retrieval.ts';

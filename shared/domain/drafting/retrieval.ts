@@ -1,4 +1,4 @@
-import type { TopicId } from '../topics.ts';
+import type { TopicId } from '../../vocabulary/topics.ts';
 import type { KnowledgeArticle } from './knowledge-article.ts';
 import { toSimplified } from './script.ts';
 

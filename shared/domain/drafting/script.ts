@@ -8,7 +8,7 @@ import STCharacters from 'opencc-js/dict/STCharacters';
 import STRegionalPhrases from 'opencc-js/dict/STPhrases_GeneratedFromRegionalPhrases';
 import TSCharacters from 'opencc-js/dict/TSCharacters';
 import TSPhrases from 'opencc-js/dict/TSPhrases';
-import type { Script } from '../language.ts';
+import type { Script } from '../../vocabulary/languages.ts';
 import STPhrases from './st-phrases.generated.ts';
 
 /*

@@ -1,5 +1,5 @@
 import type { DraftRequest } from '../../ports/reply-drafter.ts';
-import { replyScriptFor, type Script } from '../language.ts';
+import { replyScriptFor, type Script } from '../../vocabulary/languages.ts';
 import type { DraftReply } from './draft-reply.ts';
 import { validateDraft, type DraftValidatorOptions } from './draft-validator.ts';
 import { textIn, type KnowledgeArticle } from './knowledge-article.ts';

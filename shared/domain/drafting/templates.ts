@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
-import type { Script } from '../language.ts';
-import { DEPARTMENT_IDS, type DepartmentId } from '../topics.ts';
+import type { Script } from '../../vocabulary/languages.ts';
+import { DEPARTMENT_IDS, type DepartmentId } from '../../vocabulary/topics.ts';
 import { check, type Schema } from '../validation.ts';
 import { textIn, type AuthoredText } from './knowledge-article.ts';
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DISTRICT_IDS, type DistrictId, type EnquiryLocation } from '#vocabulary/districts.ts';
 import { ValidationError } from '../errors.ts';
-import { LANGUAGES } from '../language.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
 import { check } from '../validation.ts';
 
 /*

@@ -1,4 +1,5 @@
-import type { AuditEvent, Enquiry, EnquiryContact, EnquiryStatus } from '../enquiry.ts';
+import type { AuditEvent, Enquiry, EnquiryContact } from '../enquiry.ts';
+import type { EnquiryStatus } from '../../vocabulary/enquiry-statuses.ts';
 import { EXPIRES_AT_ATTRIBUTE, RETENTION, expiryAfter, isExpired, isSettled } from '../retention.ts';
 import type { CallerHasher } from '../../ports/caller-hasher.ts';
 import type { Clock } from '../../ports/clock.ts';

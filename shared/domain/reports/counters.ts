@@ -1,5 +1,6 @@
-import type { Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
+import { isDistrictId, type DistrictId, type EnquiryLocation } from '../../vocabulary/districts.ts';
 
 /**
  * The aggregate model behind supervisors' reports. `RecordOutcome` adds one enquiry's increments to one
@@ -21,19 +22,40 @@ export const DECISION_HISTOGRAM_BUCKETS = DECISION_MINUTE_BOUNDS.length + 1;
 /** A `YYYY-MM-DD` calendar date in Hong Kong. */
 export type HongKongDay = string;
 
+/** A counter row's district: one of the 18, or `unknown` when the enquiry named no place or one in several districts. */
+export type CounterDistrict = DistrictId | 'unknown';
+export const UNKNOWN_DISTRICT = 'unknown' as const satisfies CounterDistrict;
+
+/**
+ * The district an enquiry is counted under: its district when the location was found, else `unknown`.
+ * An ambiguous location (a road crossing a boundary) is counted as unknown rather than split or guessed,
+ * so every district count is of enquiries that are certainly about that district. Only the id is kept:
+ * place names and addresses never reach a counter.
+ */
+export function counterDistrictOf(location: EnquiryLocation | undefined): CounterDistrict {
+  const district = location?.status === 'found' ? location.district : undefined;
+  return district !== undefined && isDistrictId(district) ? district : UNKNOWN_DISTRICT;
+}
+
+/** A stored district value read back: rows written before districts were counted have none (unknown). */
+export function counterDistrictFrom(value: unknown): CounterDistrict {
+  return typeof value === 'string' && isDistrictId(value) ? value : UNKNOWN_DISTRICT;
+}
+
 /**
  * What a counter row is broken down by besides time. One definition: storage keys, aggregation and
- * reports derive from COUNTER_DIMENSIONS, so a new dimension (e.g. district) is one field here, one
- * name in the list, and the value set in `counterIncrementsFor`.
+ * reports derive from COUNTER_DIMENSIONS, so a new dimension is one field here, one name in the list,
+ * and the value set in `counterIncrementsFor`.
  */
 export interface CounterDimensions {
   topic: TopicId;
   department: DepartmentId;
   language: Language;
+  district: CounterDistrict;
 }
 
 /** The dimensions in storage-key order (after day and hour). */
-export const COUNTER_DIMENSIONS = ['topic', 'department', 'language'] as const satisfies readonly (keyof CounterDimensions)[];
+export const COUNTER_DIMENSIONS = ['topic', 'department', 'language', 'district'] as const satisfies readonly (keyof CounterDimensions)[];
 export type CounterDimension = (typeof COUNTER_DIMENSIONS)[number];
 /** Fails to compile when CounterDimensions gains a field COUNTER_DIMENSIONS does not list. */
 type EveryDimensionListed<T extends never> = T;
@@ -87,6 +109,8 @@ export interface OutcomeEvent {
   topic: TopicId;
   department: DepartmentId;
   language: Language;
+  /** The enquiry's district id (never a place name or address); `unknown` when not found or ambiguous. */
+  district: CounterDistrict;
   outcome: Outcome;
   degraded: boolean;
   smsSent: boolean;
@@ -222,7 +246,7 @@ export function hourKeyPart(hour: number | undefined): string {
   return hour === undefined ? 'day' : String(hour).padStart(2, '0');
 }
 
-/** The key of a counter row: day, hour, then each dimension in order, e.g. `2025-03-02#07#pest_rodent#FEHD#zh-HK`. */
+/** The key of a counter row: day, hour, then each dimension in order, e.g. `2025-03-02#07#pest_rodent#FEHD#zh-HK#kwun-tong`. */
 export function counterKeyOf(key: CounterKey): string {
   return [key.day, hourKeyPart(key.hour), ...COUNTER_DIMENSIONS.map((dimension) => key[dimension])].join('#');
 }
@@ -268,6 +292,7 @@ export function counterIncrementsFor(event: OutcomeEvent): TopicCounterRow {
     topic: event.topic,
     department: event.department,
     language: event.language,
+    district: event.district,
     ...values,
   };
 }

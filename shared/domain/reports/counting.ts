@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Enquiry } from '../enquiry.ts';
-import type { Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
-import { counterIncrementsFor, type Outcome, type OutcomeEvent, type TopicCounterRow } from './counters.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
+import { counterDistrictOf, counterIncrementsFor, type Outcome, type OutcomeEvent, type TopicCounterRow } from './counters.ts';
 
 /**
  * # Counting outcomes exactly once, at a cost that does not grow
@@ -70,6 +70,7 @@ export function outcomeEventOf(enquiry: Enquiry): OutcomeEvent | undefined {
     topic: (confirmed?.topic ?? enquiry.topic.topic) as TopicId,
     department: (confirmed?.department ?? enquiry.topic.department) as DepartmentId,
     language: (enquiry.language ?? enquiry.topic.language) as Language,
+    district: counterDistrictOf(enquiry.location),
     outcome,
     degraded: enquiry.degraded ?? false,
     smsSent: enquiry.decision?.sendSms ?? false,

@@ -1,5 +1,7 @@
 import { stringify, type Options } from 'csv-stringify/sync';
-import { LANGUAGES } from '../language.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
+import { DISTRICTS } from '../../vocabulary/districts.ts';
+import { UNKNOWN_DISTRICT } from './counters.ts';
 import type { TopicReport, TopicRow } from './report.ts';
 import type { Spike } from './spikes.ts';
 
@@ -150,4 +152,50 @@ function correctionCells(correction: TopicRow['correction'] | undefined): CsvCel
     fixed(correction.correctionRate, 4),
     correction.topConfusions.map((c) => `${c.agentTopic}:${c.count}`).join('; '),
   ];
+}
+
+export const DISTRICT_CSV_HEADER = [
+  'district_id',
+  'district_name_en',
+  'district_name_zh_hant',
+  'topic_id',
+  'topic_name_en',
+  'topic_name_zh_hant',
+  'count',
+  'previous_count',
+  'change',
+  'change_pct',
+  'spike',
+  'p_value',
+  'conditional_p_value',
+] as const;
+
+/**
+ * Counts by district × topic for the period, busiest first: one row per pair with enquiries in the period
+ * or the previous one, with any district spike. `unknown` is enquiries naming no place, or a place in
+ * several districts. District ids and names only: no place or address is ever in a counter.
+ */
+export function reportToDistrictCsv(report: TopicReport, options: { topicNames?: TopicNames } = {}): string {
+  const spikes = new Map(report.districtSpikes.map((spike) => [`${spike.district ?? ''}#${spike.topic}`, spike]));
+  const rows = report.districts.cells.map((cell) => {
+    const names = options.topicNames?.[cell.topic];
+    const district = cell.district === UNKNOWN_DISTRICT ? undefined : DISTRICTS[cell.district];
+    const spike = spikes.get(`${cell.district}#${cell.topic}`);
+    return [
+      cell.district,
+      district?.en ?? '',
+      district?.['zh-Hant'] ?? '',
+      cell.topic,
+      spreadsheetSafeText(names?.en ?? ''),
+      spreadsheetSafeText(names?.zhHant ?? ''),
+      cell.count,
+      cell.previousCount,
+      cell.change,
+      fixed(cell.changePct, 1),
+      spike ? 'yes' : 'no',
+      pValueText(spike?.pValue),
+      pValueText(spike?.conditionalPValue),
+    ];
+  });
+  return toCsv([DISTRICT_CSV_HEADER, ...rows]);
 }

@@ -1,7 +1,11 @@
-import { LANGUAGES, type Language } from '../language.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
+import { DISTRICTS } from '../../vocabulary/districts.ts';
+import { UNKNOWN_DISTRICT, type CounterDistrict } from './counters.ts';
 import type { TopicNames } from './csv.ts';
+import { DARK_HEAT_LEVELS, DISTRICT_MAP_GRID, DISTRICT_TILES, HEAT_COLOURS, heatLevel } from './district-map.ts';
 import type { TopicReport, TopicRow } from './report.ts';
-import type { SpikeOptions } from './spikes.ts';
+import { UNKNOWN_DISTRICT_NAME } from './spike-text.ts';
+import type { HourlySurge, Spike, SpikeOptions } from './spikes.ts';
 import type { ContextBucket, ExpectedBand } from './trend-context.ts';
 
 /**
@@ -10,7 +14,9 @@ import type { ContextBucket, ExpectedBand } from './trend-context.ts';
  * are bilingual (English and Traditional Chinese); every piece of data is HTML-escaped. Charts carry
  * role="img", an aria-label and a <title>, and stable classes / data attributes for tests:
  * svg.chart-series > polyline.series[data-topic], svg.chart-change > rect.bar[data-topic],
- * svg.chart-acceptance > rect.bar[data-topic], table.spikes > tr.spike[data-topic].
+ * svg.chart-acceptance > rect.bar[data-topic], table.spikes > tr.spike[data-topic],
+ * svg.chart-districts > g.district-tile[data-district][data-count], table.districts > tr[data-district],
+ * table.district-topics > tr[data-district] > td[data-topic], table.district-spikes > tr.district-spike[data-district][data-topic].
  */
 
 export interface HtmlReportOptions {
@@ -19,6 +25,8 @@ export interface HtmlReportOptions {
   generatedAt?: string;
   /** Topics in the change and acceptance bar charts (default 10). */
   barTopics?: number;
+  /** Topic columns of the district × topic grid: the period's busiest (default 8). */
+  districtGridTopics?: number;
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */
@@ -87,6 +95,16 @@ const LABELS = {
   movedTo: { en: 'Moved to', zh: '改為' },
   topConfusions: { en: 'Top confusions', zh: '最常見誤判' },
   crossDepartmental: { en: 'Cross-departmental', zh: '跨部門' },
+  districts: { en: 'Districts', zh: '地區' },
+  district: { en: 'District', zh: '地區' },
+  districtMap: { en: 'Enquiries by district', zh: '各區查詢' },
+  districtTopics: { en: 'District × topic', zh: '地區 × 主題' },
+  districtSpikes: { en: 'District spikes', zh: '地區異常激增' },
+  districtHourlySurges: { en: 'District hourly surges', zh: '地區每小時激增' },
+  noDistrictSpikes: { en: 'No district spikes detected', zh: '未發現地區異常激增' },
+  topTopics: { en: 'Top topics', zh: '最多查詢主題' },
+  otherTopics: { en: 'Other topics', zh: '其他主題' },
+  located: { en: 'Enquiries with a known district', zh: '已知地區的查詢' },
   noCorrections: { en: 'No decided enquiries with a recorded AI topic', zh: '沒有記錄系統判斷主題的已決定查詢' },
 } as const satisfies Record<string, Label>;
 
@@ -566,6 +584,137 @@ function correctionsSection(report: TopicReport, names?: TopicNames): string {
   );
 }
 
+const DISTRICT_TILE = { width: 132, height: 62, gap: 6, margin: 8 } as const;
+
+function districtName(district: CounterDistrict): Label {
+  const names = district === UNKNOWN_DISTRICT ? UNKNOWN_DISTRICT_NAME : DISTRICTS[district];
+  return { en: names.en, zh: names['zh-Hant'] };
+}
+
+/** The 18 districts as tiles coloured by the period's count, each with both names and the count as text. */
+export function districtMapChart(report: TopicReport, names?: TopicNames): string {
+  const rows = report.districts.byDistrict.filter((row) => row.district !== UNKNOWN_DISTRICT);
+  const max = Math.max(0, ...rows.map((row) => row.count));
+  const { width: w, height: h, gap, margin } = DISTRICT_TILE;
+  const width = margin * 2 + DISTRICT_MAP_GRID.cols * (w + gap) - gap;
+  const height = margin * 2 + DISTRICT_MAP_GRID.rows * (h + gap) - gap + 24;
+  const spiking = new Set(report.districtSpikes.map((spike) => spike.district));
+  const parts = [svgOpen('districts', width, height, `${plain(LABELS.districtMap)} ${report.period.from} – ${report.period.to}`)];
+  for (const row of rows) {
+    if (row.district === UNKNOWN_DISTRICT) continue;
+    const tile = DISTRICT_TILES[row.district];
+    const x = margin + tile.col * (w + gap);
+    const y = margin + tile.row * (h + gap);
+    const level = heatLevel(row.count, max);
+    const label = districtName(row.district);
+    const top = row.topTopics.map((t) => `${topicLabel(t.topic, names)} ${formatCount(t.count)}`).join('; ');
+    const title = `${plain(label)}: ${formatCount(row.count)} ${plain(LABELS.enquiries)}${top ? ` · ${plain(LABELS.topTopics)}: ${top}` : ''}`;
+    parts.push(
+      `<g class="district-tile level-${level}${spiking.has(row.district) ? ' spiking' : ''}${level >= DARK_HEAT_LEVELS ? ' dark' : ''}" data-district="${escapeHtml(row.district)}" data-count="${row.count}">` +
+        `<title>${escapeHtml(title)}</title>` +
+        `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${HEAT_COLOURS[level]}"/>` +
+        `<text class="district-en" x="${x + 6}" y="${y + 16}">${escapeHtml(truncate(label.en, 20))}</text>` +
+        `<text class="district-zh" x="${x + 6}" y="${y + 34}" lang="zh-Hant">${escapeHtml(label.zh)}</text>` +
+        `<text class="district-count" x="${x + w - 6}" y="${y + h - 8}" text-anchor="end">${escapeHtml(formatCount(row.count))}</text>` +
+        `</g>`,
+    );
+  }
+  // Legend: the colour steps as quarters of the busiest district's count.
+  const legendY = height - 18;
+  HEAT_COLOURS.forEach((colour, level) => {
+    const x = margin + level * 96;
+    const text = level === 0 ? '0' : `≤ ${formatCount(Math.ceil((max * level) / (HEAT_COLOURS.length - 1)))}`;
+    parts.push(`<rect class="legend" x="${x}" y="${legendY}" width="14" height="14" fill="${colour}" stroke="#999"/><text x="${x + 18}" y="${legendY + 12}">${escapeHtml(text)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** The map's table fallback: every district with its count, change, share and top topics. */
+function districtsTable(report: TopicReport, names?: TopicNames): string {
+  const body = report.districts.byDistrict.map(
+    (row) =>
+      `<tr data-district="${escapeHtml(row.district)}"><th scope="row">${bilingual(districtName(row.district))}</th>` +
+      td(formatCount(row.count), true) +
+      td(formatCount(row.previousCount), true) +
+      td(formatSignedPercent(row.changePct), true) +
+      td(formatPercent(row.share), true) +
+      td(row.topTopics.map((t) => `${topicLabel(t.topic, names)} (${formatCount(t.count)})`).join('; ') || '–') +
+      `</tr>`,
+  );
+  return (
+    `<div class="table-scroll"><table class="districts"><caption>${bilingual(LABELS.districts)}</caption><thead><tr>${th(LABELS.district)}${th(LABELS.count, true)}${th(LABELS.previous, true)}${th(LABELS.change, true)}${th(LABELS.share, true)}${th(LABELS.topTopics)}</tr></thead>` +
+    `<tbody>${body.join('')}</tbody></table></div>`
+  );
+}
+
+/** District × topic counts as a heat grid: the busiest topics as columns, the rest summed, cells shaded by count. */
+function districtTopicGrid(report: TopicReport, names: TopicNames | undefined, topicCount: number): string {
+  const topics = report.byTopic.filter((row) => row.count > 0).slice(0, topicCount).map((row) => row.topic);
+  const shown = new Set(topics);
+  const counts = new Map<string, number>();
+  const others = new Map<CounterDistrict, number>();
+  for (const cell of report.districts.cells) {
+    if (shown.has(cell.topic)) counts.set(`${cell.district}#${cell.topic}`, cell.count);
+    else others.set(cell.district, (others.get(cell.district) ?? 0) + cell.count);
+  }
+  // Shaded against the busiest known district × topic: the unknown row (no place named) is shown, not shaded.
+  const max = Math.max(0, ...[...counts].filter(([key]) => !key.startsWith(`${UNKNOWN_DISTRICT}#`)).map(([, count]) => count));
+  const cell = (count: number, topic: string, district: CounterDistrict) => {
+    if (district === UNKNOWN_DISTRICT) return `<td class="num" data-topic="${escapeHtml(topic)}">${escapeHtml(formatCount(count))}</td>`;
+    const level = heatLevel(count, max);
+    return `<td class="num heat level-${level}${level >= DARK_HEAT_LEVELS ? ' dark' : ''}" data-topic="${escapeHtml(topic)}" style="background:${HEAT_COLOURS[level]}">${escapeHtml(formatCount(count))}</td>`;
+  };
+  const head = [th(LABELS.district), ...topics.map((topic) => `<th scope="col" class="num">${escapeHtml(topicLabel(topic, names))}</th>`), th(LABELS.otherTopics, true)];
+  const body = report.districts.byDistrict.map(
+    (row) =>
+      `<tr data-district="${escapeHtml(row.district)}"><th scope="row">${bilingual(districtName(row.district))}</th>` +
+      topics.map((topic) => cell(counts.get(`${row.district}#${topic}`) ?? 0, topic, row.district)).join('') +
+      td(formatCount(others.get(row.district) ?? 0), true) +
+      `</tr>`,
+  );
+  return `<div class="table-scroll"><table class="district-topics"><caption>${bilingual(LABELS.districtTopics)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table></div>`;
+}
+
+function districtSpikeRow(spike: Spike | HourlySurge, className: string, names: TopicNames | undefined, when: string): string {
+  const district = spike.district ?? UNKNOWN_DISTRICT;
+  return (
+    `<tr class="${className}" data-district="${escapeHtml(district)}" data-topic="${escapeHtml(spike.topic)}"><th scope="row">${bilingual(districtName(district))}</th>` +
+    td(topicLabel(spike.topic, names)) +
+    td(spike.department) +
+    (when ? td(when) : '') +
+    td(formatCount(spike.count), true) +
+    td(spike.expected.toFixed(1), true) +
+    td(`${spike.ratio.toFixed(1)}×`, true) +
+    td(formatPValue(spike.pValue, spike.log10PValue), true) +
+    td(formatPValue(spike.conditionalPValue), true) +
+    `</tr>`
+  );
+}
+
+/** District × topic spikes and hourly surges, each naming its district. */
+function districtSpikesTables(report: TopicReport, names?: TopicNames): string {
+  const tail = [th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.ratio, true), th(LABELS.pValue, true), th(LABELS.conditionalPValue, true)].join('');
+  const spikes =
+    report.districtSpikes.length === 0
+      ? `<p class="no-spikes no-district-spikes">${bilingual(LABELS.noDistrictSpikes)}</p>`
+      : `<table class="district-spikes"><caption>${bilingual(LABELS.districtSpikes)}</caption><thead><tr>${th(LABELS.district)}${th(LABELS.topic)}${th(LABELS.department)}${tail}</tr></thead>` +
+        `<tbody>${report.districtSpikes.map((spike) => districtSpikeRow(spike, 'district-spike', names, '')).join('')}</tbody></table>`;
+  const surges =
+    report.districtHourlySurges.length === 0
+      ? ''
+      : `<table class="district-hourly-surges"><caption>${bilingual(LABELS.districtHourlySurges)}</caption><thead><tr>${th(LABELS.district)}${th(LABELS.topic)}${th(LABELS.department)}${th(LABELS.hour)}${tail}</tr></thead>` +
+        `<tbody>${report.districtHourlySurges
+          .map((surge) => districtSpikeRow(surge, 'district-hourly-surge', names, `${surge.day} ${String(surge.hour).padStart(2, '0')}:00–${String(surge.hour).padStart(2, '0')}:59`))
+          .join('')}</tbody></table>`;
+  return spikes + surges;
+}
+
+function districtsSection(report: TopicReport, names: TopicNames | undefined, gridTopics: number): string {
+  const summary = `<dl class="kpis">${kpi('located', LABELS.located, formatPercent(report.districts.locatedShare))}</dl>`;
+  return summary + districtMapChart(report, names) + districtSpikesTables(report, names) + districtsTable(report, names) + districtTopicGrid(report, names, gridTopics);
+}
+
 function kpi(name: string, label: Label, value: string, note?: string): string {
   return `<div class="kpi" data-kpi="${name}"><dt>${bilingual(label)}</dt><dd>${escapeHtml(value)}${note ? ` <small>${escapeHtml(note)}</small>` : ''}</dd></div>`;
 }
@@ -606,6 +755,9 @@ th,td{border-bottom:1px solid #e5e5e5;padding:4px 6px;text-align:left}td.num,th.
 thead th{background:#f5f5f5}tr.spiking th{color:#b00}
 .breakdowns{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}
 .no-spikes{color:#2a6f2a}
+svg .district-tile text{fill:#1a1a1a}svg .district-tile.dark text{fill:#fff}svg .district-en{font-size:12px}svg .district-zh{font-size:13px}svg .district-count{font-size:14px;font-weight:600}
+svg .district-tile.spiking rect{stroke:#b00;stroke-width:3}
+td.heat.dark{color:#fff}
 footer{margin-top:32px;color:#555;font-size:.8rem}
 `;
 
@@ -615,9 +767,11 @@ function spikeMethod(settings: SpikeOptions): string {
   return (
     `Each topic's count is compared with a Poisson model of its mean daily count over the ${baselineDays} days before the period. ` +
     `A spike needs a tail probability below ${alpha} divided by the number of topics tested (Bonferroni), at least ${minCount} enquiries ` +
-    `and at least ${minRatio}× the expected count. ` +
+    `and at least ${minRatio}× the expected count. District spikes apply the same test to each district × topic against that district's own history, ` +
+    `dividing ${alpha} by the number of district × topic pairs tested; enquiries without a known district count only in topic spikes. ` +
     `每個主題的數量與報告期間前 ${baselineDays} 日的每日平均（泊松模型）比較；須同時符合顯著水平 ${alpha}（按測試主題數目以 Bonferroni 校正）、` +
-    `最少 ${minCount} 宗查詢及達預期數量的 ${minRatio} 倍，才列為異常激增。`
+    `最少 ${minCount} 宗查詢及達預期數量的 ${minRatio} 倍，才列為異常激增。` +
+    `地區異常激增以同一方法按各區各主題的歷史計算，並按測試的地區 × 主題組合數目校正；未知地區的查詢只計入主題異常激增。`
   );
 }
 
@@ -643,6 +797,7 @@ export function reportToHtml(report: TopicReport, options: HtmlReportOptions = {
     section('change', LABELS.changeChart, changeChart(report, names, barTopics)),
     section('acceptance', LABELS.acceptanceChart, acceptanceChart(report, names, barTopics)),
     section('spikes', LABELS.spikes, spikesTable(report, names)),
+    section('districts', LABELS.districts, districtsSection(report, names, options.districtGridTopics ?? 8)),
     section('corrections', LABELS.corrections, correctionsSection(report, names)),
     section('topics', LABELS.topics, topicsTable(report, names) + breakdownTables(report)),
     `</main>`,

@@ -1,14 +1,17 @@
 import { ValidationError, type FieldProblem } from '../errors.ts';
-import { LANGUAGES, type Language } from '../language.ts';
-import type { DepartmentId, TopicId } from '../topics.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
+import { DISTRICT_IDS } from '../../vocabulary/districts.ts';
 import {
   DECISION_MINUTE_BOUNDS,
+  UNKNOWN_DISTRICT,
   addCounterValuesInto,
   addDays,
   daysBetween,
   emptyCounterValues,
   isDay,
   weekStartOf,
+  type CounterDistrict,
   type CounterValues,
   type HongKongDay,
   type TopicCounterRow,
@@ -135,6 +138,34 @@ export interface LanguageRow extends CountComparison {
   share: number | null;
 }
 
+export interface DistrictTopicCount {
+  topic: TopicId;
+  count: number;
+}
+
+export interface DistrictRow extends CountComparison {
+  district: CounterDistrict;
+  /** Share of the period's enquiries; null when there were none. */
+  share: number | null;
+  /** The district's busiest topics in the period (at most DISTRICT_TOP_TOPICS), busiest first. */
+  topTopics: DistrictTopicCount[];
+}
+
+export interface DistrictTopicCell extends CountComparison {
+  district: CounterDistrict;
+  topic: TopicId;
+}
+
+/** Counts by district: the 18 districts of Hong Kong and `unknown` (no place named, or one in several districts). */
+export interface DistrictBreakdown {
+  /** Every one of the 18 districts in DISTRICT_IDS order (zero counts included, so a map has every tile), then unknown. */
+  byDistrict: DistrictRow[];
+  /** District × topic counts with any calls in the period or the previous one, busiest first. */
+  cells: DistrictTopicCell[];
+  /** Share of the period's enquiries whose district is known; null when there were none. */
+  locatedShare: number | null;
+}
+
 export interface SeriesBucket {
   /** First day of the bucket: the day itself, or the Monday of the week. */
   start: HongKongDay;
@@ -164,6 +195,12 @@ export interface TopicReport {
   spikes: Spike[];
   /** Single hours far above their usual count, in the period (may hide in a day total that is no spike). */
   hourlySurges: HourlySurge[];
+  /** Counts by district and district × topic, with each district's top topics. */
+  districts: DistrictBreakdown;
+  /** Spikes per district × topic (groupBy 'topic-district': Bonferroni over the district × topic family). */
+  districtSpikes: Spike[];
+  /** Hourly surges per district × topic. */
+  districtHourlySurges: HourlySurge[];
   /** The settings the spikes were detected with, so an alarm can be explained. */
   spikeSettings: SpikeOptions;
   /** Per topic, in byTopic order. */
@@ -177,6 +214,7 @@ export interface TopicReport {
 }
 
 export const TOP_CONFUSIONS = 10;
+export const DISTRICT_TOP_TOPICS = 3;
 const TOPIC_CONFUSIONS = 3;
 
 interface TopicAccumulator {
@@ -204,6 +242,8 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
   const languages = new Map<Language, { count: number; previousCount: number }>(LANGUAGES.map((l) => [l, { count: 0, previousCount: 0 }]));
   /** AI topic → agent topic → decided enquiries, in the period. */
   const confusions = new Map<TopicId, Map<TopicId, number>>();
+  /** `district#topic` → counts in the period and the previous one. */
+  const districtTopics = new Map<string, DistrictTopicCell>();
 
   for (const row of input.counters) {
     const inPeriod = row.day >= from && row.day <= to;
@@ -212,6 +252,9 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     const topic = topicAccumulator(topics, row.topic, buckets.length);
     const department = getOrCreate(departments, row.department, () => ({ count: 0, previousCount: 0 }));
     const language = getOrCreate(languages, row.language, () => ({ count: 0, previousCount: 0 }));
+    const cell = getOrCreate(districtTopics, `${row.district}#${row.topic}`, () => ({ district: row.district, topic: row.topic, count: 0, previousCount: 0, change: 0, changePct: null }));
+    if (inPeriod) cell.count += row.received;
+    else cell.previousCount += row.received;
     const departmentCounts = inPeriod ? topic.departmentCounts : topic.previousDepartmentCounts;
     departmentCounts.set(row.department, (departmentCounts.get(row.department) ?? 0) + row.received);
     if (inPeriod) {
@@ -248,6 +291,8 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
 
   const spikes = detectSpikes({ ...spikeSettings, counters: input.counters, from, to });
   const hourlySurges = detectHourlySurges({ ...spikeSettings, counters: input.counters, from, to });
+  const districtSpikes = detectSpikes({ ...spikeSettings, groupBy: 'topic-district', counters: input.counters, from, to });
+  const districtHourlySurges = detectHourlySurges({ ...spikeSettings, groupBy: 'topic-district', counters: input.counters, from, to });
   const context = buildTrendContext({
     counters: input.counters,
     from,
@@ -289,12 +334,40 @@ export function buildTopicReport(input: TopicReportInput): TopicReport {
     context,
     spikes,
     hourlySurges,
+    districts: districtBreakdown(districtTopics.values(), totals.received),
+    districtSpikes,
+    districtHourlySurges,
     spikeSettings,
     acceptance: byTopic.map((row) => ({ topic: row.topic, ...row.acceptance })),
     medianMinutesToDecision: medianMinutesFromHistogram(totals.decisionMinutesHistogram),
     degradedShare: ratioOrNull(totals.degraded, totals.received),
     needsManualShare: ratioOrNull(totals.needsManual, totals.received),
     corrections: correctionsOf(totals, confusions),
+  };
+}
+
+function districtBreakdown(cells: Iterable<DistrictTopicCell>, total: number): DistrictBreakdown {
+  const rows = new Map<CounterDistrict, { count: number; previousCount: number; topics: DistrictTopicCount[] }>();
+  for (const district of [...DISTRICT_IDS, UNKNOWN_DISTRICT]) rows.set(district, { count: 0, previousCount: 0, topics: [] });
+  const listed: DistrictTopicCell[] = [];
+  for (const cell of cells) {
+    if (cell.count === 0 && cell.previousCount === 0) continue;
+    listed.push({ ...cell, ...comparison(cell.count, cell.previousCount) });
+    const row = getOrCreate(rows, cell.district, () => ({ count: 0, previousCount: 0, topics: [] }));
+    row.count += cell.count;
+    row.previousCount += cell.previousCount;
+    if (cell.count > 0) row.topics.push({ topic: cell.topic, count: cell.count });
+  }
+  const located = [...rows].filter(([district]) => district !== UNKNOWN_DISTRICT).reduce((sum, [, row]) => sum + row.count, 0);
+  return {
+    byDistrict: [...rows].map(([district, row]) => ({
+      district,
+      ...comparison(row.count, row.previousCount),
+      share: ratioOrNull(row.count, total),
+      topTopics: row.topics.sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic)).slice(0, DISTRICT_TOP_TOPICS),
+    })),
+    cells: listed.sort((a, b) => b.count - a.count || b.previousCount - a.previousCount || a.district.localeCompare(b.district) || a.topic.localeCompare(b.topic)),
+    locatedShare: ratioOrNull(located, total),
   };
 }
 

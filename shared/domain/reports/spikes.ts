@@ -1,5 +1,6 @@
-import type { DepartmentId, TopicId } from '../topics.ts';
-import { addDays, daysBetween, type HongKongDay, type TopicCounterRow } from './counters.ts';
+import type { DepartmentId, TopicId } from '../../vocabulary/topics.ts';
+import type { DistrictId } from '../../vocabulary/districts.ts';
+import { UNKNOWN_DISTRICT, addDays, daysBetween, type HongKongDay, type TopicCounterRow } from './counters.ts';
 
 /**
  * # Spike detection: why did this alarm?
@@ -34,6 +35,14 @@ import { addDays, daysBetween, type HongKongDay, type TopicCounterRow } from './
  *    weekday, since the baseline is a plain mean over all weekdays) does not alarm either. Real call counts
  *    are over-dispersed relative to Poisson (weather, news); the ratio rule is what absorbs that.
  *
+ * 6. **Districts.** With `groupBy: 'topic-district'` the same test runs per district × topic: the key's
+ *    baseline is that district's own history of the topic. The family is larger, and counted the same
+ *    way: m = the district × topic pairs with any calls in the baseline or the period (at most 18 × 36 =
+ *    648 per report; pairs with no calls at all cannot alarm and are not tested), so each pair needs
+ *    p < alpha / m and the report's family-wise rate over all its district spikes stays alpha. Enquiries
+ *    whose district is `unknown` (no place named, or a place in several districts) are not in this family:
+ *    they count in the topic spikes only.
+ *
  * Every flagged spike carries count, expected, baseline daily mean and count, ratio, both p-values and the
  * threshold they beat, so the alarm can be explained with the numbers above.
  */
@@ -50,9 +59,11 @@ export interface SpikeOptions {
   minRatio: number;
   /** Pseudo-count added to the baseline total so a silent topic has a small, non-zero rate. */
   priorCount: number;
-  /** Test each topic, or each topic × department separately. */
-  groupBy: 'topic' | 'topic-department';
+  /** Test each topic, each topic × department, or each district × topic (known districts only). */
+  groupBy: SpikeGrouping;
 }
+
+export type SpikeGrouping = 'topic' | 'topic-department' | 'topic-district';
 
 export const DEFAULT_SPIKE_OPTIONS: Readonly<SpikeOptions> = {
   baselineDays: 28,
@@ -68,6 +79,8 @@ export interface Spike {
   topic: TopicId;
   /** With groupBy 'topic': the department that received most of the topic's calls in the period. */
   department: DepartmentId;
+  /** With groupBy 'topic-district': the district whose calls these are. */
+  district?: DistrictId;
   /** Calls in the period. */
   count: number;
   /** λ × period days. */
@@ -100,12 +113,20 @@ export interface SpikeDetectionInput extends Partial<SpikeOptions> {
 interface KeyCounts {
   topic: TopicId;
   department: DepartmentId | undefined;
+  district: DistrictId | undefined;
   baseline: number;
   period: number;
   periodByDepartment: Map<DepartmentId, number>;
 }
 
-/** Tests every topic (or topic × department) with calls in the baseline or period; returns the spikes, most significant first. */
+/** The key a row is tested under, or undefined when the grouping leaves it out (unknown district). */
+function groupOf(row: TopicCounterRow, groupBy: SpikeGrouping): { key: string; department?: DepartmentId; district?: DistrictId } | undefined {
+  if (groupBy === 'topic-department') return { key: `${row.topic}#${row.department}`, department: row.department };
+  if (groupBy === 'topic-district') return row.district === UNKNOWN_DISTRICT ? undefined : { key: `${row.topic}#${row.district}`, district: row.district };
+  return { key: row.topic };
+}
+
+/** Tests every topic (or topic × department, or district × topic) with calls in the baseline or period; returns the spikes, most significant first. */
 export function detectSpikes(input: SpikeDetectionInput): Spike[] {
   const options = resolveSpikeOptions(input);
   const periodDays = daysBetween(input.from, input.to) + 1;
@@ -119,12 +140,12 @@ export function detectSpikes(input: SpikeDetectionInput): Spike[] {
     const inPeriod = row.day >= input.from && row.day <= input.to;
     const inBaseline = row.day >= windowStart && row.day < input.from;
     if (!inPeriod && !inBaseline) continue;
-    const department = options.groupBy === 'topic-department' ? row.department : undefined;
-    const key = department === undefined ? row.topic : `${row.topic}#${department}`;
-    let counts = byKey.get(key);
+    const group = groupOf(row, options.groupBy);
+    if (!group) continue;
+    let counts = byKey.get(group.key);
     if (!counts) {
-      counts = { topic: row.topic, department, baseline: 0, period: 0, periodByDepartment: new Map() };
-      byKey.set(key, counts);
+      counts = { topic: row.topic, department: group.department, district: group.district, baseline: 0, period: 0, periodByDepartment: new Map() };
+      byKey.set(group.key, counts);
     }
     if (inBaseline) counts.baseline += row.received;
     if (inPeriod) {
@@ -153,6 +174,7 @@ export function detectSpikes(input: SpikeDetectionInput): Spike[] {
     spikes.push({
       topic: counts.topic,
       department: counts.department ?? dominantDepartment(counts.periodByDepartment),
+      ...(counts.district === undefined ? {} : { district: counts.district }),
       count: k,
       expected,
       baselineDailyMean,
@@ -166,13 +188,15 @@ export function detectSpikes(input: SpikeDetectionInput): Spike[] {
       baselineDays,
     });
   }
-  return spikes.sort((a, b) => a.log10PValue - b.log10PValue || b.ratio - a.ratio || a.topic.localeCompare(b.topic));
+  return spikes.sort((a, b) => a.log10PValue - b.log10PValue || b.ratio - a.ratio || a.topic.localeCompare(b.topic) || (a.district ?? '').localeCompare(b.district ?? ''));
 }
 
 /** One Hong Kong hour of one topic far above that hour's usual count: a surge a day total can hide. */
 export interface HourlySurge {
   topic: TopicId;
   department: DepartmentId;
+  /** With groupBy 'topic-district': the district whose calls these are. */
+  district?: DistrictId;
   day: HongKongDay;
   /** Hong Kong hour 0–23. */
   hour: number;
@@ -183,7 +207,7 @@ export interface HourlySurge {
   pValue: number;
   log10PValue: number;
   conditionalPValue: number;
-  /** alpha / (topic × day × hour cells tested). */
+  /** alpha / (key × day × hour cells tested), the key being the topic or the district × topic. */
   threshold: number;
 }
 
@@ -194,21 +218,26 @@ const HOURS = 24;
  * hour's own baseline (calls in the same hour over the baseline days), both p-values below alpha divided
  * by the number of cells tested (Bonferroni), at least `minCount` calls and `minRatio` × expected. A topic
  * is tested only when most of its baseline calls were counted by hour (rows with `hour`): whole-day rows
- * give no hourly shape, and a flat guess would flag every busy morning.
+ * give no hourly shape, and a flat guess would flag every busy morning. With groupBy 'topic-district' the
+ * keys are district × topic (the family is their cells); 'topic-department' tests by topic as before.
  */
 export function detectHourlySurges(input: SpikeDetectionInput): HourlySurge[] {
   const options = resolveSpikeOptions(input);
   const windowStart = addDays(input.from, -options.baselineDays);
   let firstDay: HongKongDay | undefined;
-  interface TopicHours { byHour: number[]; hourly: number; all: number; period: Map<string, { count: number; departments: Map<DepartmentId, number> }> }
-  const topics = new Map<TopicId, TopicHours>();
+  interface TopicHours { topic: TopicId; district: DistrictId | undefined; byHour: number[]; hourly: number; all: number; period: Map<string, { count: number; departments: Map<DepartmentId, number> }> }
+  const topics = new Map<string, TopicHours>();
+  const byDistrict = options.groupBy === 'topic-district';
   for (const row of input.counters) {
     if (firstDay === undefined || row.day < firstDay) firstDay = row.day;
     const inPeriod = row.day >= input.from && row.day <= input.to;
     const inBaseline = row.day >= windowStart && row.day < input.from;
     if (!inPeriod && !inBaseline) continue;
-    let counts = topics.get(row.topic);
-    if (!counts) topics.set(row.topic, (counts = { byHour: new Array<number>(HOURS).fill(0), hourly: 0, all: 0, period: new Map() }));
+    if (byDistrict && row.district === UNKNOWN_DISTRICT) continue;
+    const district = byDistrict ? (row.district as DistrictId) : undefined;
+    const key = district === undefined ? row.topic : `${row.topic}#${district}`;
+    let counts = topics.get(key);
+    if (!counts) topics.set(key, (counts = { topic: row.topic, district, byHour: new Array<number>(HOURS).fill(0), hourly: 0, all: 0, period: new Map() }));
     if (inBaseline) {
       counts.all += row.received;
       if (row.hour !== undefined) {
@@ -231,8 +260,7 @@ export function detectHourlySurges(input: SpikeDetectionInput): HourlySurge[] {
   const periodDays = daysBetween(input.from, input.to) + 1;
   const threshold = options.alpha / Math.max(1, tested.length * periodDays * HOURS);
   const surges: HourlySurge[] = [];
-  for (const [topic, counts] of topics) {
-    if (!tested.includes(counts)) continue;
+  for (const counts of tested) {
     for (const [key, cell] of counts.period) {
       const [day = '', hourText = '0'] = key.split('#');
       const hour = Number(hourText);
@@ -245,8 +273,9 @@ export function detectHourlySurges(input: SpikeDetectionInput): HourlySurge[] {
       const logConditionalP = logBinomialUpperTail(k, k + Math.round(baselineCount), 1 / (1 + baselineDays));
       if (!(logConditionalP < Math.log(threshold))) continue;
       surges.push({
-        topic,
+        topic: counts.topic,
         department: dominantDepartment(cell.departments),
+        ...(counts.district === undefined ? {} : { district: counts.district }),
         day,
         hour,
         count: k,
@@ -259,7 +288,7 @@ export function detectHourlySurges(input: SpikeDetectionInput): HourlySurge[] {
       });
     }
   }
-  return surges.sort((a, b) => a.log10PValue - b.log10PValue || a.day.localeCompare(b.day) || a.hour - b.hour);
+  return surges.sort((a, b) => a.log10PValue - b.log10PValue || a.day.localeCompare(b.day) || a.hour - b.hour || (a.district ?? '').localeCompare(b.district ?? ''));
 }
 
 /** The defaults overlaid with whichever options are given (an explicit undefined keeps the default). */

@@ -1,4 +1,4 @@
-import type { TopicId } from '../topics.ts';
+import type { TopicId } from '../../vocabulary/topics.ts';
 import { addDays, daysBetween, type HongKongDay, type TopicCounterRow } from './counters.ts';
 import { logPoissonUpperTail, type HourlySurge, type Spike, type SpikeOptions } from './spikes.ts';
 

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { check } from '../validation.ts';
 import type { PersonalDataRedactor } from '../../ports/personal-data-redactor.ts';
 import type { DecidedEnquiry } from '../../ports/enquiry-store.ts';
-import { LANGUAGES } from '../language.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
 
 /**
  * An agent-labelled example for retraining the topic model: the enquiry's redacted text, run through the

@@ -3,10 +3,10 @@
  * from AWS End User Messaging SMS two-way messaging (delivered through SNS).
  */
 import * as z from 'zod/mini';
-import { E164PhoneSchema } from '../../../events/intake.ts';
+import { E164PhoneSchema } from '../../../events/intake-message.ts';
 import { EnquiryIdSchema } from '../../../events/workflow.ts';
-import { LANGUAGES } from '../language.ts';
-import { URGENCIES } from '../topics.ts';
+import { LANGUAGES } from '../../vocabulary/languages.ts';
+import { URGENCIES } from '../../vocabulary/topics.ts';
 import { parseOrThrow } from '../validation.ts';
 
 /** Longest reply text accepted on the queue; the segment ceiling is checked separately and is usually stricter. */

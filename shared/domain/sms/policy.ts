@@ -1,23 +1,72 @@
 /**
  * Who may be sent an SMS, and when: quiet hours, opt-out/opt-in keywords, and the "only the caller" rule.
  */
-import { E164PhoneSchema } from '../../../events/intake.ts';
-import type { Urgency } from '../topics.ts';
+import * as z from 'zod/mini';
+import { E164PhoneSchema } from '../../../events/intake-message.ts';
+import { MAX_DEFERRAL_SECONDS } from '../../ports/message-deferral.ts';
+import type { Urgency } from '../../vocabulary/topics.ts';
+import { check } from '../validation.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Quiet hours
 // ---------------------------------------------------------------------------------------------------------
 
 export interface QuietHours {
-  /** Local hour (0-23) quiet hours begin, inclusive. */
-  startHour: number;
-  /** Local hour (0-23) sending may resume, at hh:00. */
-  endHour: number;
-  /** IANA time zone the hours are read in. */
+  /** Local time quiet hours begin (inclusive), in minutes after midnight: 22:00 is 1320. */
+  startMinute: number;
+  /** Local time sending may resume, in minutes after midnight. */
+  endMinute: number;
+  /** IANA time zone the times are read in. */
   timeZone: string;
 }
 
-export const HONG_KONG_QUIET_HOURS: QuietHours = { startHour: 22, endHour: 8, timeZone: 'Asia/Hong_Kong' };
+/** The deployed window unless SMS_QUIET_HOURS says otherwise (Hong Kong time). */
+export const DEFAULT_QUIET_HOURS = '22:00-08:00';
+const QUIET_HOURS_TIME_ZONE = 'Asia/Hong_Kong';
+
+/*
+ * A deferred SMS waits on its queue, hidden (MessageDeferral), and SQS hides a received message for at
+ * most 12 hours. A window no longer than that is waited out with one deferral (Hong Kong keeps no
+ * daylight saving, so a night's wait is never longer than the window); a longer one would re-receive the
+ * message mid-window and spend the queue's few receives (redrive after 5) that are meant for failures.
+ */
+const MINUTES_PER_DAY = 24 * 60;
+const WINDOW_FORMAT = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+
+const minutesOf = (hours: string | undefined, minutes: string | undefined): number => Number(hours) * 60 + Number(minutes);
+
+/** "22:00-08:00" as a window in Hong Kong time; undefined unless the text is two HH:MM times. */
+function windowOf(text: string): QuietHours | undefined {
+  const match = WINDOW_FORMAT.exec(text);
+  if (!match) return undefined;
+  return { startMinute: minutesOf(match[1], match[2]), endMinute: minutesOf(match[3], match[4]), timeZone: QUIET_HOURS_TIME_ZONE };
+}
+
+/** Minutes from the start of the window to its end, across midnight when it wraps. */
+export const windowMinutes = (window: Pick<QuietHours, 'startMinute' | 'endMinute'>): number =>
+  (window.endMinute - window.startMinute + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+
+/** The configured quiet hours ("HH:MM-HH:MM", Hong Kong time), refused if one deferral could not wait them out. */
+export const QuietHoursSchema = z.pipe(
+  z.string().check(
+    z.regex(WINDOW_FORMAT, 'must be a window "HH:MM-HH:MM" in Hong Kong time, e.g. "22:00-08:00"'),
+    z.refine((text) => windowMinutes(windowOf(text) ?? { startMinute: 0, endMinute: 1 }) > 0, 'must not start and end at the same time'),
+    z.refine(
+      (text) => windowMinutes(windowOf(text) ?? { startMinute: 0, endMinute: 0 }) * 60 <= MAX_DEFERRAL_SECONDS,
+      `must be at most ${MAX_DEFERRAL_SECONDS / 3600} hours long: a deferred SMS waits on its SQS queue, which hides a message for at most that long`,
+    ),
+  ),
+  z.transform((text): QuietHours => windowOf(text) as QuietHours),
+);
+
+/** Parses a window, throwing with the problem (for callers outside a config schema, e.g. CDK context). */
+export function parseQuietHours(text: string, name = 'quiet hours'): QuietHours {
+  const result = check(QuietHoursSchema, text);
+  if (!result.success) throw new Error(`${name} ${result.problems.map((p) => p.problem).join('; ')}`);
+  return result.data;
+}
+
+export const HONG_KONG_QUIET_HOURS: QuietHours = parseQuietHours(DEFAULT_QUIET_HOURS);
 
 export type QuietHoursDecision = { sendNow: true } | { sendNow: false; notBefore: Date; delaySeconds: number };
 
@@ -53,30 +102,30 @@ function utcOffsetMs(instant: Date, timeZone: string): number {
 }
 
 /** The instant a zone's wall clock reads the given local time (the second pass settles DST transitions). */
-function instantOfWallClock(year: number, month: number, day: number, hour: number, timeZone: string): Date {
-  const wallAsUtc = Date.UTC(year, month - 1, day, hour); // Date.UTC rolls day 32 into the next month
+function instantOfWallClock(year: number, month: number, day: number, minuteOfDay: number, timeZone: string): Date {
+  const wallAsUtc = Date.UTC(year, month - 1, day, 0, minuteOfDay); // Date.UTC rolls day 32 into the next month
   const firstGuess = wallAsUtc - utcOffsetMs(new Date(wallAsUtc), timeZone);
   return new Date(wallAsUtc - utcOffsetMs(new Date(firstGuess), timeZone));
 }
 
-function isQuietHour(hour: number, window: QuietHours): boolean {
-  const { startHour, endHour } = window;
-  if (startHour === endHour) return false;
-  // 22 → 8 wraps midnight; 1 → 5 does not.
-  return startHour > endHour ? hour >= startHour || hour < endHour : hour >= startHour && hour < endHour;
+function isQuietMinute(minute: number, window: QuietHours): boolean {
+  const { startMinute, endMinute } = window;
+  if (startMinute === endMinute) return false;
+  // 22:00 → 08:00 wraps midnight; 01:00 → 05:00 does not.
+  return startMinute > endMinute ? minute >= startMinute || minute < endMinute : minute >= startMinute && minute < endMinute;
 }
 
 /**
- * Send now, or not before the end of quiet hours (22:00-08:00 Hong Kong time by default). Urgent topics
+ * Send now, or not before the end of quiet hours (SMS_QUIET_HOURS, 22:00-08:00 Hong Kong time by default). Urgent topics
  * are sent at any hour: a burst water main is worth a late-night message.
  */
 export function quietHoursDecision(now: Date, urgency: Urgency, window: QuietHours = HONG_KONG_QUIET_HOURS): QuietHoursDecision {
   if (urgency === 'urgent') return { sendNow: true };
   const wall = wallClockAt(now, window.timeZone);
-  if (!isQuietHour(wall.hour, window)) return { sendNow: true };
-  let notBefore = instantOfWallClock(wall.year, wall.month, wall.day, window.endHour, window.timeZone);
+  if (!isQuietMinute(wall.hour * 60 + wall.minute, window)) return { sendNow: true };
+  let notBefore = instantOfWallClock(wall.year, wall.month, wall.day, window.endMinute, window.timeZone);
   if (notBefore.getTime() <= now.getTime()) {
-    notBefore = instantOfWallClock(wall.year, wall.month, wall.day + 1, window.endHour, window.timeZone);
+    notBefore = instantOfWallClock(wall.year, wall.month, wall.day + 1, window.endMinute, window.timeZone);
   }
   return { sendNow: false, notBefore, delaySeconds: Math.ceil((notBefore.getTime() - now.getTime()) / 1000) };
 }

@@ -1,7 +1,8 @@
 import type { NeedsManualInput } from '../../../events/workflow.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { StatusConflictError, type EnquiryStore } from '../../ports/enquiry-store.ts';
-import type { Enquiry, EnquiryStatus } from '../enquiry.ts';
+import type { Enquiry } from '../enquiry.ts';
+import type { EnquiryStatus } from '../../vocabulary/enquiry-statuses.ts';
 
 /** Agents act on the reason, so it names what failed in plain words; causes are cut short and carry no text. */
 const MAX_CAUSE_CHARS = 300;

@@ -4,8 +4,8 @@ import type { EnquiryStore } from '../../ports/enquiry-store.ts';
 import type { SmsOutbox } from '../../ports/sms-outbox.ts';
 import type { Enquiry } from '../enquiry.ts';
 import { ValidationError } from '../errors.ts';
-import type { Language } from '../language.ts';
-import type { Urgency } from '../topics.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import type { Urgency } from '../../vocabulary/topics.ts';
 
 /**
  * Steps after AwaitAgentReview prove the decision resumed the workflow: they drop the pending mark (the

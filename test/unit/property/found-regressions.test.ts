@@ -3,9 +3,9 @@
  * the generators happen to produce next time. Each says what was wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { IntakeMessageSchema } from '../../../events/intake.ts';
+import { IntakeMessageSchema } from '../../../events/intake-message.ts';
 import { ReportQuerySchema } from '../../../events/reports.ts';
-import { DecisionRequestSchema } from '../../../events/review.ts';
+import { DecisionRequestSchema } from '../../../events/review-api.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import { redactPersonalData } from '../../../shared/domain/redaction/index.ts';
 import { csvField, toCsv } from '../../../shared/domain/reports/csv.ts';

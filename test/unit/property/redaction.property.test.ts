@@ -12,7 +12,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { beforeAll, describe, expect } from 'vitest';
-import { readPublicContactNumbers } from '../../../shared/adapters/local/public-hotlines.ts';
+import { readPublicContactNumbers } from '../../../shared/adapters/in-process/public-hotlines.ts';
 import { createRedactor, hkidCheckDigit, passesLuhn } from '../../../shared/domain/redaction/index.ts';
 import type { PersonalDataRedactor } from '../../../shared/ports/personal-data-redactor.ts';
 import { propertyOptions, propertyTimeout } from './runs.ts';

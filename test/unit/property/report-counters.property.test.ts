@@ -10,7 +10,8 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamo.ts';
 import { DynamoOutcomeCounters } from '../../../shared/adapters/aws/dynamo-outcome-counters.ts';
-import type { Enquiry, EnquiryStatus } from '../../../shared/domain/enquiry.ts';
+import type { Enquiry } from '../../../shared/domain/enquiry.ts';
+import type { EnquiryStatus } from '../../../shared/vocabulary/enquiry-statuses.ts';
 import type { OutcomeRecorder } from '../../../shared/domain/steps/outcome.ts';
 import type { CounterSource } from '../../../shared/ports/reports.ts';
 import { PROPERTY_RUNS, propertyOptions, propertyTimeout } from './runs.ts';
@@ -35,6 +36,15 @@ const TOPICS = [
   ['blocked_drain_flooding', 'DSD'],
 ] as const;
 const LANGUAGES = ['zh-HK', 'en-US', 'zh-CN'] as const;
+const LOCATIONS = ['kwun-tong', 'sha-tin', 'ambiguous', 'unknown', 'absent'] as const;
+/** The district a location is counted under, as the brief states it (not the adapter's code): found → id, else unknown. */
+const expectedDistrict = (location: Spec['location']) => (location === 'kwun-tong' || location === 'sha-tin' ? location : 'unknown');
+function locationOf(location: Spec['location']): Pick<Enquiry, 'location'> {
+  if (location === 'absent') return {};
+  if (location === 'unknown') return { location: { status: 'unknown' } };
+  if (location === 'ambiguous') return { location: { status: 'ambiguous', candidates: ['kwun-tong', 'wong-tai-sin'], place: { en: 'Lung Cheung Road', zh: '龍翔道', kind: 'street' } } };
+  return { location: { status: 'found', district: location, place: { en: 'Ngau Tau Kok Road', zh: '牛頭角道', kind: 'street' } } };
+}
 
 /** Each generated case gets days of its own, so cases never see each other's rows. */
 let nextDay = Date.UTC(2001, 0, 1);
@@ -51,6 +61,8 @@ interface Spec {
   correctedFrom: number | undefined;
   /** Deliveries of its outcome: 1 is the normal run, more are retries and duplicated deliveries. */
   deliveries: number;
+  /** Where it is about: a found district, a place in two districts, none named, or no location at all. */
+  location: (typeof LOCATIONS)[number];
 }
 
 const spec: fc.Arbitrary<Spec> = fc.record({
@@ -60,6 +72,7 @@ const spec: fc.Arbitrary<Spec> = fc.record({
   hour: fc.integer({ min: 0, max: 47 }),
   correctedFrom: fc.option(fc.integer({ min: 0, max: TOPICS.length - 1 }), { nil: undefined }),
   deliveries: fc.integer({ min: 1, max: 4 }),
+  location: fc.constantFrom(...LOCATIONS),
 });
 
 /** The statuses an enquiry may have when RecordOutcome (or a retry of it) reads it, for each outcome. */
@@ -87,6 +100,7 @@ function enquiryOf(id: string, item: Spec, firstDay: number, status: EnquiryStat
     updatedAt: decidedAt,
     correlationId: `corr-${id}`,
     language: item.language,
+    ...locationOf(item.location),
     topic: { topic: aiTopic, department: aiDepartment, urgency: 'routine', confidence: 0.9, language: item.language, rationale: '', source: 'local' },
     ...(item.action === 'manual'
       ? { manualReason: 'a step failed' }
@@ -155,12 +169,12 @@ describe('report counters through the OutcomeRecorder and CounterSource ports', 
     const from = new Date(firstDay).toISOString().slice(0, 10);
     const to = new Date(firstDay + 2 * MS_PER_DAY).toISOString().slice(0, 10);
     const rows = await counters.rows(from, to);
-    // Per row key (HK day × agent-confirmed topic × department × language), computed from the enquiries here.
+    // Per row key (HK day × agent-confirmed topic × department × language × district), computed from the enquiries here.
     const expected = new Map<string, { received: number; approved: number; edited: number; rejected: number; needsManual: number }>();
     specs.forEach((item, i) => {
       const enquiry = enquiryOf(ids[i]!, item, firstDay, STATUSES_SEEN[item.action][0]!);
       const [topic, department] = item.action === 'manual' ? TOPICS[item.correctedFrom ?? item.topicIndex]! : TOPICS[item.topicIndex]!;
-      const key = `${hongKongDayOf(enquiry.receivedAt)}#${topic}#${department}#${item.language}`;
+      const key = `${hongKongDayOf(enquiry.receivedAt)}#${topic}#${department}#${item.language}#${expectedDistrict(item.location)}`;
       const row = expected.get(key) ?? { received: 0, approved: 0, edited: 0, rejected: 0, needsManual: 0 };
       row.received++;
       if (item.action === 'approve') row.approved++;
@@ -172,10 +186,12 @@ describe('report counters through the OutcomeRecorder and CounterSource ports', 
     // Rows are per Hong Kong hour (and shard): sum them per day key, as reports do.
     const actual = new Map<string, ReturnType<typeof counted>>();
     for (const row of rows) {
-      const key = `${row.day}#${row.topic}#${row.department}#${row.language}`;
+      const key = `${row.day}#${row.topic}#${row.department}#${row.language}#${row.district}`;
       actual.set(key, counted([...(actual.has(key) ? [actual.get(key)!] : []), row]));
     }
     expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
     expect(counted(rows).received).toBe(specs.length);
+    // District-level only: the places named in the enquiries never reach a counter.
+    expect(JSON.stringify(rows)).not.toMatch(/牛頭角|龍翔道|Ngau Tau Kok|Lung Cheung/);
   }, Math.max(propertyTimeout, counterOptions.numRuns * 300)); // ~0.1 s a case against dynalite
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import type { DeadLetterSink } from '../../ports/dead-letters.ts';
-import type { SmsOutbox } from '../../ports/sms-outbox.ts';
-import type { SmsOutboxMessage } from '../../domain/sms/message.ts';
-import { describeProblems } from '../aws/sqs-dead-letters.ts';
+import type { DeadLetterSink } from '../../shared/ports/dead-letters.ts';
+import type { SmsOutbox } from '../../shared/ports/sms-outbox.ts';
+import type { SmsOutboxMessage } from '../../shared/domain/sms/message.ts';
+import { describeProblems } from '../../shared/adapters/aws/sqs-dead-letters.ts';
 
 export interface QueuedMessage {
   messageId: string;

@@ -1,9 +1,10 @@
-import type { DecisionRequest, ReviewOutcome } from '../../events/review.ts';
-import type { Taxonomy } from './classification/taxonomy.ts';
-import type { AgentDecision, Enquiry, EnquiryContact, EnquiryStatus } from './enquiry.ts';
-import type { FieldProblem } from './errors.ts';
-import { draftIdOf, FIRST_DRAFT_ID } from './drafting/draft-ids.ts';
-import { draftBasis, resolveTopicChoice } from './topic-confirmation.ts';
+import type { DecisionRequest, ReviewOutcome } from '../../../events/review-api.ts';
+import type { Taxonomy } from '../classification/taxonomy.ts';
+import type { AgentDecision, Enquiry, EnquiryContact } from '../enquiry.ts';
+import type { EnquiryStatus } from '../../vocabulary/enquiry-statuses.ts';
+import type { FieldProblem } from '../errors.ts';
+import { draftIdOf, FIRST_DRAFT_ID } from '../drafting/draft-ids.ts';
+import { draftBasis, resolveTopicChoice } from '../topic-confirmation.ts';
 
 /** Levenshtein distance over code points (so one Chinese character or emoji counts as one edit). */
 export function editDistance(from: string, to: string): number {

@@ -1,15 +1,15 @@
-import type { TopicCorrectionRequest } from '../../../events/review.ts';
+import type { TopicCorrectionRequest } from '../../../events/review-api.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { StatusConflictError, type EnquiryStore } from '../../ports/enquiry-store.ts';
 import type { ReplyDrafter } from '../../ports/reply-drafter.ts';
 import { urgencyOf, type Taxonomy } from '../classification/taxonomy.ts';
 import type { DraftRecord, Enquiry, FieldChange } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
-import type { Language } from '../language.ts';
-import { staleDraftConflict } from '../review.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import { staleDraftConflict } from './decision-rules.ts';
 import { draftIdOf, nextDraftId } from '../drafting/draft-ids.ts';
 import { draftBasis, resolveTopicChoice, topicChanges } from '../topic-confirmation.ts';
-import { isCaseType, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../topics.ts';
+import { isCaseType, URGENCIES, type DepartmentId, type TopicId, type Urgency } from '../../vocabulary/topics.ts';
 
 /** Most drafts one enquiry may have (the workflow's and redrafts): bounds the item and the audit trail. */
 export const MAX_DRAFTS = 10;

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { ENQUIRY_STATUSES } from '../shared/domain/enquiry.ts';
-import { LANGUAGES } from '../shared/domain/language.ts';
-import { DEPARTMENT_IDS, TOPIC_IDS } from '../shared/domain/topics.ts';
+import { ENQUIRY_STATUSES } from '../shared/vocabulary/enquiry-statuses.ts';
+import { LANGUAGES } from '../shared/vocabulary/languages.ts';
+import { DEPARTMENT_IDS, TOPIC_IDS } from '../shared/vocabulary/topics.ts';
 
 /** Longest reply an agent may approve: well above a useful SMS/letter, well below abuse. */
 export const MAX_REPLY_CHARS = 2000;

@@ -1,4 +1,4 @@
-import { IntakeMessageSchema } from '../../events/intake.ts';
+import { IntakeMessageSchema } from '../../events/intake-message.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DeadLetterSink } from '../ports/dead-letters.ts';
 import type { EnquiryStore } from '../ports/enquiry-store.ts';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { TranscribeOutputSchema, type TranscribeJobStateChange, type TranscribeOutput } from '../../../events/transcribe.ts';
-import { parseOrThrow } from '../../domain/validation.ts';
-import type { TranscriptionJobRequest, Transcriber } from '../../ports/transcriber.ts';
+import { TranscribeOutputSchema, type TranscribeJobStateChange, type TranscribeOutput } from '../../events/transcribe.ts';
+import { parseOrThrow } from '../../shared/domain/validation.ts';
+import type { TranscriptionJobRequest, Transcriber } from '../../shared/ports/transcriber.ts';
 
 export const NO_LOCAL_RECOGNISER = 'no local speech recogniser: run with AWS or provide a transcript';
 

@@ -1,8 +1,8 @@
-import type { Enquiry } from '../../domain/enquiry.ts';
-import { addCounterValuesInto, aggregateCounters, counterKeyFields, counterKeyOf, emptyCounterValues, type TopicCounterRow } from '../../domain/reports/counters.ts';
-import { countingPlanFor, outcomeEventOf } from '../../domain/reports/counting.ts';
-import type { OutcomeRecorder } from '../../domain/steps/outcome.ts';
-import type { CounterSource } from '../../ports/reports.ts';
+import type { Enquiry } from '../../shared/domain/enquiry.ts';
+import { addCounterValuesInto, aggregateCounters, counterKeyFields, counterKeyOf, emptyCounterValues, type TopicCounterRow } from '../../shared/domain/reports/counters.ts';
+import { countingPlanFor, outcomeEventOf } from '../../shared/domain/reports/counting.ts';
+import type { OutcomeRecorder } from '../../shared/domain/steps/outcome.ts';
+import type { CounterSource } from '../../shared/ports/reports.ts';
 
 /**
  * The report counters in process memory, behind the same ports as DynamoOutcomeCounters and following the

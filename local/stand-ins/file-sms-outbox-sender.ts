@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { analyseSms, splitSms, type SmsEncoding } from '../../domain/sms/encoding.ts';
-import { systemClock, type Clock } from '../../ports/clock.ts';
-import type { SmsSender, SmsSendOptions } from '../../ports/sms.ts';
+import { analyseSms, splitSms, type SmsEncoding } from '../../shared/domain/sms/encoding.ts';
+import { systemClock, type Clock } from '../../shared/ports/clock.ts';
+import type { SmsSender, SmsSendOptions } from '../../shared/ports/sms.ts';
 
 /** One SMS as the local provider "delivered" it: a line of the outbox file. */
 export interface OutboxSms {

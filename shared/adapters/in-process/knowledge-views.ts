@@ -1,5 +1,5 @@
-import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../domain/topics.ts';
-import { replyScriptFor, type Language } from '../../domain/language.ts';
+import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../vocabulary/topics.ts';
+import { replyScriptFor, type Language } from '../../vocabulary/languages.ts';
 import { renderSmsText } from '../../domain/drafting/templates.ts';
 import { toSimplified } from '../../domain/drafting/script.ts';
 import type { FileKnowledgeBase } from './file-knowledge-base.ts';

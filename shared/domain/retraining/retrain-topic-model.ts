@@ -6,10 +6,10 @@ import type { PersonalDataRedactor } from '../../ports/personal-data-redactor.ts
 import { ModelVersionExistsError, type TopicModelStore } from '../../ports/topic-models.ts';
 import { evaluateRouting, type RoutingExample } from '../classification/evaluate.ts';
 import type { LocalTopicModel, TopicTrainingExample } from '../classification/local-topic-model.ts';
-import type { Language } from '../language.ts';
-import { exampleKey, labelledExampleFrom, latestPerEnquiry, splitNewestHeldOut, type LabelledExample, type SkipReason } from '../retraining/labelled-example.ts';
-import { nextVersion, SHIPPED, type ModelCard, type StoredModel } from '../retraining/model-registry.ts';
-import { DEFAULT_GATE_RULES, promotionGate, type GateDecision, type GateRules, type GoldFigures, type ModelComparison } from '../retraining/promotion-gate.ts';
+import type { Language } from '../../vocabulary/languages.ts';
+import { exampleKey, labelledExampleFrom, latestPerEnquiry, splitNewestHeldOut, type LabelledExample, type SkipReason } from './labelled-example.ts';
+import { nextVersion, SHIPPED, type ModelCard, type StoredModel } from './model-registry.ts';
+import { DEFAULT_GATE_RULES, promotionGate, type GateDecision, type GateRules, type GoldFigures, type ModelComparison } from './promotion-gate.ts';
 import { promoteVersion, servingModel } from './model-versions.ts';
 
 /*

@@ -1,11 +1,11 @@
-import type { DecisionRequest } from '../../../events/review.ts';
+import type { DecisionRequest } from '../../../events/review-api.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { StatusConflictError, type EnquiryStore } from '../../ports/enquiry-store.ts';
 import type { WorkflowCallbacks } from '../../ports/workflow.ts';
 import type { Taxonomy } from '../classification/taxonomy.ts';
 import type { AgentDecision, Enquiry } from '../enquiry.ts';
 import type { FieldProblem } from '../errors.ts';
-import { prepareDecision, reviewOutcomeOf, sameDecision, STATUS_AFTER } from '../review.ts';
+import { prepareDecision, reviewOutcomeOf, sameDecision, STATUS_AFTER } from './decision-rules.ts';
 import { topicChanges } from '../topic-confirmation.ts';
 import { checkAgentEdit } from '../drafting/agent-edit.ts';
 import type { KnowledgeArticle } from '../drafting/knowledge-article.ts';

@@ -1,16 +1,17 @@
-import { seededRandom } from '../random.ts';
-import { LANGUAGES, type Language } from '../language.ts';
-import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../topics.ts';
-import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, addDays, weekdayOf, type HongKongDay, type TopicCounterRow } from './counters.ts';
-import { logFactorial } from './spikes.ts';
+import { seededRandom } from '../shared/domain/random.ts';
+import { LANGUAGES, type Language } from '../shared/vocabulary/languages.ts';
+import { TOPIC_DEPARTMENT, type DepartmentId, type TopicId } from '../shared/vocabulary/topics.ts';
+import { DISTRICT_IDS, type DistrictId } from '../shared/vocabulary/districts.ts';
+import { DECISION_HISTOGRAM_BUCKETS, DECISION_MINUTE_BOUNDS, UNKNOWN_DISTRICT, addDays, weekdayOf, type CounterDistrict, type HongKongDay, type TopicCounterRow } from '../shared/domain/reports/counters.ts';
+import { logFactorial } from '../shared/domain/reports/spikes.ts';
 
 /**
  * Realistic synthetic history for demos, tests and benchmarks, generated directly as counter rows (never
  * as individual enquiries), so 90 days of a million enquiries is ~10^4 rows and takes milliseconds.
  * Seeded and deterministic: the same options give the same rows on every machine.
  *
- * Model, per day × topic: calls ~ Poisson(base rate × weekday factor × injected-spike multiplier), where
- * base rates fall off Zipf-like down the popularity order. Each language × outcome cell is an independent
+ * Model, per day × topic (× district, when asked): calls ~ Poisson(base rate × weekday factor × district
+ * share × injected-spike multiplier), where base rates fall off Zipf-like down the popularity order. Each language × outcome cell is an independent
  * Poisson with its share of the rate, which is exactly a Poisson total split multinomially. Degraded and
  * SMS counts are binomial subsets; decision times follow a log-normal, binned into the report histogram.
  */
@@ -28,6 +29,8 @@ export interface InjectedSpike {
    * `hourlyFrom`); the day's expected total is the same either way. Default: spread like the day's calls.
    */
   hours?: readonly [number, number];
+  /** Only this district's calls of the topic burst (needs `districts: true`); default: every district. */
+  district?: DistrictId;
 }
 
 export interface SyntheticHistoryOptions {
@@ -62,6 +65,12 @@ export interface SyntheticHistoryOptions {
    * HOURLY_SHARES), as hourly counters record them; earlier days stay whole-day rows. Default: none.
    */
   hourlyFrom?: HongKongDay;
+  /**
+   * Split each topic's calls over the 18 districts (roughly by population) and `unknown` (enquiries naming
+   * no place: most for service topics such as identity cards). Default false: every row is `unknown`, and
+   * rows and random stream are exactly those of a history without districts.
+   */
+  districts?: boolean;
 }
 
 /** Share of a day's calls per Hong Kong hour: a hotline's daytime shape (quiet nights, busy 9:00–18:00). */
@@ -141,6 +150,55 @@ export const SYNTHETIC_CROSS_DEPARTMENTAL: Readonly<Partial<Record<TopicId, numb
   illegal_parking: 0.04,
   hawker_obstruction: 0.05,
 };
+
+/**
+ * Synthetic district weights, roughly proportional to resident population (2021 Population Census, in
+ * thousands, rounded): only to make a demo's map believable, not a statistic the reports rely on.
+ */
+const SYNTHETIC_DISTRICT_WEIGHTS: Readonly<Record<DistrictId, number>> = {
+  'central-and-western': 236,
+  'wan-chai': 167,
+  eastern: 530,
+  southern: 263,
+  'yau-tsim-mong': 311,
+  'sham-shui-po': 431,
+  'kowloon-city': 411,
+  'wong-tai-sin': 407,
+  'kwun-tong': 673,
+  'kwai-tsing': 496,
+  'tsuen-wan': 320,
+  'tuen-mun': 507,
+  'yuen-long': 668,
+  north: 310,
+  'tai-po': 316,
+  'sha-tin': 693,
+  'sai-kung': 489,
+  islands: 185,
+};
+/** Topics about a service rather than a place: most of their enquiries name no place (district unknown). */
+const PLACELESS_TOPICS: ReadonlySet<TopicId> = new Set<TopicId>([
+  'identity_card',
+  'travel_document',
+  'salaries_tax',
+  'social_security_allowance',
+  'elderly_services',
+  'public_housing_application',
+  'water_bill',
+  'leisure_facility_booking',
+  'out_of_scope',
+]);
+const UNKNOWN_SHARE = { placeless: 0.9, placed: 0.2 } as const;
+
+/** Share of a topic's calls per district (and unknown), summing to 1. */
+function districtShares(topic: TopicId, enabled: boolean): { district: CounterDistrict; share: number }[] {
+  if (!enabled) return [{ district: UNKNOWN_DISTRICT, share: 1 }];
+  const unknown = PLACELESS_TOPICS.has(topic) ? UNKNOWN_SHARE.placeless : UNKNOWN_SHARE.placed;
+  const total = DISTRICT_IDS.reduce((sum, district) => sum + SYNTHETIC_DISTRICT_WEIGHTS[district], 0);
+  return [
+    ...DISTRICT_IDS.map((district) => ({ district: district as CounterDistrict, share: ((1 - unknown) * SYNTHETIC_DISTRICT_WEIGHTS[district]) / total })),
+    { district: UNKNOWN_DISTRICT, share: unknown },
+  ];
+}
 
 /** Sunday..Saturday, before normalising to a mean of 1 so dailyEnquiries stays the true mean. */
 const WEEKDAY_FACTORS = [0.55, 1.12, 1.08, 1.06, 1.05, 1.02, 0.8];
@@ -272,6 +330,7 @@ function checkOptions(options: SyntheticHistoryOptions, topics: readonly TopicId
   for (const spike of options.spikes ?? []) {
     if (!topics.includes(spike.topic)) throw new RangeError(`spike topic ${spike.topic} is not generated`);
     if (!(spike.multiplier >= 0) || !Number.isInteger(spike.days) || spike.days < 1) throw new RangeError(`spike on ${spike.topic} needs days >= 1 and multiplier >= 0`);
+    if (spike.district !== undefined && !options.districts) throw new RangeError(`spike on ${spike.topic} in ${spike.district} needs districts: true`);
   }
 }
 
@@ -282,12 +341,20 @@ function zipfRates(topics: readonly TopicId[], dailyTotal: number, exponent: num
   return new Map(topics.map((topic, rank) => [topic, (dailyTotal * (weights[rank] ?? 0)) / sum]));
 }
 
-function spikeMultiplier(spikes: readonly InjectedSpike[], topic: TopicId, day: HongKongDay): number {
+function spikeActive(spike: InjectedSpike, topic: TopicId, day: HongKongDay, district: CounterDistrict): boolean {
+  return spike.topic === topic && (spike.district === undefined || spike.district === district) && day >= spike.fromDay && day < addDays(spike.fromDay, spike.days);
+}
+
+function spikeMultiplier(spikes: readonly InjectedSpike[], topic: TopicId, day: HongKongDay, district: CounterDistrict): number {
   let multiplier = 1;
-  for (const spike of spikes) {
-    if (spike.topic === topic && day >= spike.fromDay && day < addDays(spike.fromDay, spike.days)) multiplier *= spike.multiplier;
-  }
+  for (const spike of spikes) if (spikeActive(spike, topic, day, district)) multiplier *= spike.multiplier;
   return multiplier;
+}
+
+/** The hours of the burst active on a topic's day in a district: a district's own burst first. */
+function burstHours(spikes: readonly InjectedSpike[], topic: TopicId, day: HongKongDay, district: CounterDistrict): readonly [number, number] | undefined {
+  const active = spikes.filter((spike) => spike.hours && spikeActive(spike, topic, day, district));
+  return (active.find((spike) => spike.district !== undefined) ?? active[0])?.hours;
 }
 
 /** A day's rate split by hour: the usual calls by HOURLY_SHARES, a burst's extra calls into its hours if it names them. */
@@ -328,50 +395,51 @@ export function generateSyntheticHistory(options: SyntheticHistoryOptions): Synt
     const dayFactor = seasonal ? (WEEKDAY_FACTORS[weekdayOf(day)] ?? 1) / weekdayMean : 1;
     const byHour = options.hourlyFrom !== undefined && day >= options.hourlyFrom;
     for (const topic of topics) {
-      const usualRate = (rates.get(topic) ?? 0) * dayFactor;
-      const topicRate = usualRate * spikeMultiplier(spikes, topic, day);
-      const cells: { hour?: number; rate: number }[] = byHour
-        ? hourlyRates(usualRate, topicRate, spikes.find((spike) => spike.topic === topic && spike.hours && day >= spike.fromDay && day < addDays(spike.fromDay, spike.days))?.hours)
-        : [{ rate: topicRate }];
-      for (const cell of cells) {
-        for (const language of LANGUAGES) {
-          const rate = (cell.rate * languageMix[language]) / languageTotal;
-          const approved = samplePoisson(random, rate * (outcomeShares[0] ?? 0));
-          const edited = samplePoisson(random, rate * (outcomeShares[1] ?? 0));
-          const rejected = samplePoisson(random, rate * (outcomeShares[2] ?? 0));
-          const needsManual = samplePoisson(random, rate * needsManualShare);
-          const received = approved + edited + rejected + needsManual;
-          if (received === 0) continue;
-          const decided = approved + edited + rejected;
-          const histogram = new Array<number>(DECISION_HISTOGRAM_BUCKETS).fill(0);
-          sampleMultinomialInto(random, decided, timing.probabilities, histogram);
-          let minutes = 0;
-          for (let i = 0; i < histogram.length; i++) minutes += (histogram[i] ?? 0) * (timing.meanMinutes[i] ?? 0);
-          const confusion = SYNTHETIC_CONFUSIONS[topic];
-          const corrected = confusion ? Math.round(decided * confusion.share) : 0;
-          const aiTopics: Partial<Record<TopicId, number>> = {};
-          if (decided - corrected > 0) aiTopics[topic] = decided - corrected;
-          if (confusion && corrected > 0) aiTopics[confusion.aiTopic] = corrected;
-          rows.push({
-            day,
-            ...(cell.hour === undefined ? {} : { hour: cell.hour }),
-            topic,
-            department: departments[topic],
-            language,
-            received,
-            approved,
-            edited,
-            rejected,
-            needsManual,
-            degraded: sampleBinomial(random, received, degradedShare),
-            smsSent: sampleBinomial(random, approved + edited, smsShare),
-            decisionMinutesTotal: Math.round(minutes),
-            decisionCount: decided,
-            decisionMinutesHistogram: histogram,
-            corrected,
-            crossDepartmental: Math.round(decided * (SYNTHETIC_CROSS_DEPARTMENTAL[topic] ?? 0.01)),
-            aiTopics,
-          });
+      for (const { district, share } of districtShares(topic, options.districts ?? false)) {
+        const usualRate = (rates.get(topic) ?? 0) * dayFactor * share;
+        const topicRate = usualRate * spikeMultiplier(spikes, topic, day, district);
+        const cells: { hour?: number; rate: number }[] = byHour ? hourlyRates(usualRate, topicRate, burstHours(spikes, topic, day, district)) : [{ rate: topicRate }];
+        for (const cell of cells) {
+          for (const language of LANGUAGES) {
+            const rate = (cell.rate * languageMix[language]) / languageTotal;
+            const approved = samplePoisson(random, rate * (outcomeShares[0] ?? 0));
+            const edited = samplePoisson(random, rate * (outcomeShares[1] ?? 0));
+            const rejected = samplePoisson(random, rate * (outcomeShares[2] ?? 0));
+            const needsManual = samplePoisson(random, rate * needsManualShare);
+            const received = approved + edited + rejected + needsManual;
+            if (received === 0) continue;
+            const decided = approved + edited + rejected;
+            const histogram = new Array<number>(DECISION_HISTOGRAM_BUCKETS).fill(0);
+            sampleMultinomialInto(random, decided, timing.probabilities, histogram);
+            let minutes = 0;
+            for (let i = 0; i < histogram.length; i++) minutes += (histogram[i] ?? 0) * (timing.meanMinutes[i] ?? 0);
+            const confusion = SYNTHETIC_CONFUSIONS[topic];
+            const corrected = confusion ? Math.round(decided * confusion.share) : 0;
+            const aiTopics: Partial<Record<TopicId, number>> = {};
+            if (decided - corrected > 0) aiTopics[topic] = decided - corrected;
+            if (confusion && corrected > 0) aiTopics[confusion.aiTopic] = corrected;
+            rows.push({
+              day,
+              ...(cell.hour === undefined ? {} : { hour: cell.hour }),
+              topic,
+              department: departments[topic],
+              language,
+              district,
+              received,
+              approved,
+              edited,
+              rejected,
+              needsManual,
+              degraded: sampleBinomial(random, received, degradedShare),
+              smsSent: sampleBinomial(random, approved + edited, smsShare),
+              decisionMinutesTotal: Math.round(minutes),
+              decisionCount: decided,
+              decisionMinutesHistogram: histogram,
+              corrected,
+              crossDepartmental: Math.round(decided * (SYNTHETIC_CROSS_DEPARTMENTAL[topic] ?? 0.01)),
+              aiTopics,
+            });
+          }
         }
       }
     }

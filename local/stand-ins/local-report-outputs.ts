@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Spike } from '../../domain/reports/spikes.ts';
-import type { ReportStore, SpikeNotifier } from '../../ports/reports.ts';
+import type { Spike } from '../../shared/domain/reports/spikes.ts';
+import type { ReportStore, SpikeNotifier } from '../../shared/ports/reports.ts';
 
 /** The reports bucket as a folder. */
 export class FileReportStore implements ReportStore {

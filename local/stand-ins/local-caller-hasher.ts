@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CallerHasher } from '../../ports/caller-hasher.ts';
+import type { CallerHasher } from '../../shared/ports/caller-hasher.ts';
 
 /** Where `npm start` and the CLI keep the local key, relative to the repository root (git-ignored .local-data). */
 export const LOCAL_CALLER_HASH_KEY_FILE = '.local-data/caller-hash.key';

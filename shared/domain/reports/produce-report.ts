@@ -1,13 +1,15 @@
-import { ReportQuerySchema, type ReportFormat, type ReportQuery } from '../../../events/reports.ts';
+import { REPORT_FORMATS, ReportQuerySchema, type ReportFormat, type ReportQuery } from '../../../events/reports.ts';
 import { parseOrThrow } from '../validation.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { CounterSource, ReportStore, SpikeNotifier } from '../../ports/reports.ts';
-import { addDays, daysBetween, hongKongDay, weekStartOf } from '../reports/counters.ts';
-import { reportToCsv, type TopicNames } from '../reports/csv.ts';
-import { reportToHtml } from '../reports/html.ts';
-import { buildTopicReport, type TopicReport } from '../reports/report.ts';
+import { addDays, daysBetween, hongKongDay, weekStartOf } from './counters.ts';
+import { reportToCsv, reportToDistrictCsv, type TopicNames } from './csv.ts';
+import { reportToHtml } from './html.ts';
+import { buildTopicReport, type TopicReport } from './report.ts';
+import { DEFAULT_SPIKE_OPTIONS } from './spikes.ts';
 
-export const BASELINE_DAYS = 28;
+/** Days of spike baseline a report reads before its period (the spike test's own default). */
+export const BASELINE_DAYS = DEFAULT_SPIKE_OPTIONS.baselineDays;
 
 /** Yesterday (daily) or last Monday–Sunday (weekly), in Hong Kong dates. */
 export function scheduledPeriod(schedule: 'daily' | 'weekly', now: Date): { from: string; to: string; granularity: 'day' | 'week' } {
@@ -35,15 +37,21 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
   json: 'application/json',
   csv: 'text/csv; charset=utf-8',
   html: 'text/html; charset=utf-8',
+  'district-csv': 'text/csv; charset=utf-8',
 };
+/** How each format's file name ends in the reports bucket. */
+export const REPORT_FILE_SUFFIXES: Record<ReportFormat, string> = { json: '.json', csv: '.csv', html: '.html', 'district-csv': '.districts.csv' };
 
 export function renderReport(report: TopicReport, format: ReportFormat, options: { topicNames?: TopicNames; generatedAt?: string }) {
+  const names = options.topicNames ? { topicNames: options.topicNames } : {};
   const body =
     format === 'json'
       ? JSON.stringify(report)
       : format === 'csv'
-        ? reportToCsv(report, options.topicNames ? { topicNames: options.topicNames } : {})
-        : reportToHtml(report, options);
+        ? reportToCsv(report, names)
+        : format === 'district-csv'
+          ? reportToDistrictCsv(report, names)
+          : reportToHtml(report, options);
   return { contentType: CONTENT_TYPES[format], body };
 }
 
@@ -55,23 +63,24 @@ export interface PublishReportDeps {
   topicNames?: TopicNames;
 }
 
-/** The scheduled (or on-demand) run: builds the report, stores JSON + CSV + HTML, announces spikes. */
+/** The scheduled (or on-demand) run: builds the report, stores JSON + CSV + HTML + district CSV, announces topic and district spikes. */
 export async function publishTopicReport(
   query: Pick<ReportQuery, 'from' | 'to' | 'granularity'>,
   deps: PublishReportDeps,
-): Promise<{ keys: string[]; spikes: number; report: TopicReport }> {
+): Promise<{ keys: string[]; spikes: number; districtSpikes: number; report: TopicReport }> {
   const report = await buildReport(query, deps.counters);
   const generatedAt = deps.clock.now().toISOString();
   const prefix = `reports/${query.granularity}/${query.from}_${query.to}`;
   const keys: string[] = [];
-  for (const format of ['json', 'csv', 'html'] as const) {
+  for (const format of REPORT_FORMATS) {
     const { contentType, body } = renderReport(report, format, { ...(deps.topicNames ? { topicNames: deps.topicNames } : {}), generatedAt });
-    const key = `${prefix}.${format}`;
+    const key = `${prefix}${REPORT_FILE_SUFFIXES[format]}`;
     await deps.store.put(key, body, contentType);
     keys.push(key);
   }
-  if (report.spikes.length > 0) await deps.notifier.notify(report.spikes, { from: query.from, to: query.to });
-  return { keys, spikes: report.spikes.length, report };
+  const spikes = [...report.spikes, ...report.districtSpikes];
+  if (spikes.length > 0) await deps.notifier.notify(spikes, { from: query.from, to: query.to });
+  return { keys, spikes: report.spikes.length, districtSpikes: report.districtSpikes.length, report };
 }
 
 /** GET /reports/topics: validates the query, builds the report from counters, renders the asked format. */

@@ -10,7 +10,7 @@ import {
   type ModelCard,
   type PromotedPointer,
   type StoredModel,
-} from '../retraining/model-registry.ts';
+} from './model-registry.ts';
 
 /** What serves: a promoted version, or the shipped model (with the reason when a promoted one could not be used). */
 export type ServingModel<M> =

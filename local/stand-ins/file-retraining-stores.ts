@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { examplesFromJsonl, examplesToJsonl, type LabelledExample } from '../../domain/retraining/labelled-example.ts';
-import { parseOrThrow } from '../../domain/validation.ts';
-import { ModelCardSchema, PromotedPointerSchema, StoredModelSchema, type ModelCard, type PromotedPointer, type StoredModel } from '../../domain/retraining/model-registry.ts';
-import type { LabelledExampleStore } from '../../ports/labelled-examples.ts';
-import { ModelVersionExistsError, PointerConflictError, type TopicModelStore } from '../../ports/topic-models.ts';
+import { examplesFromJsonl, examplesToJsonl, type LabelledExample } from '../../shared/domain/retraining/labelled-example.ts';
+import { parseOrThrow } from '../../shared/domain/validation.ts';
+import { ModelCardSchema, PromotedPointerSchema, StoredModelSchema, type ModelCard, type PromotedPointer, type StoredModel } from '../../shared/domain/retraining/model-registry.ts';
+import type { LabelledExampleStore } from '../../shared/ports/labelled-examples.ts';
+import { ModelVersionExistsError, PointerConflictError, type TopicModelStore } from '../../shared/ports/topic-models.ts';
 
 /*
  * The retraining data plane as folders (what `npm run assist -- retrain` uses locally, under .local-data):

@@ -14,15 +14,15 @@ import { PLACES_FILE } from './gazetteer-file.ts';
 import { DEFAULT_TRAINING_OPTIONS } from '../../domain/classification/text-classifier.ts';
 import { parseTaxonomy, type Taxonomy } from '../../domain/classification/taxonomy.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { LANGUAGES, type Language } from '../../domain/language.ts';
-import { CASE_TYPES, TOPIC_IDS } from '../../domain/topics.ts';
+import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
+import { CASE_TYPES, TOPIC_IDS } from '../../vocabulary/topics.ts';
 import { check } from '../../domain/validation.ts';
 import type { TopicClassifier, TopicResult } from '../../ports/topic-classifier.ts';
 import type { TopicModelStore } from '../../ports/topic-models.ts';
 import type { StoredModel } from '../../domain/retraining/model-registry.ts';
-import { servingModel } from '../../domain/steps/model-versions.ts';
-import type { TopicModelTrainer } from '../../domain/steps/retrain.ts';
-import { TOPIC_DEPARTMENT, type TopicId } from '../../domain/topics.ts';
+import { servingModel } from '../../domain/retraining/model-versions.ts';
+import type { TopicModelTrainer } from '../../domain/retraining/retrain-topic-model.ts';
+import { TOPIC_DEPARTMENT, type TopicId } from '../../vocabulary/topics.ts';
 
 /** How an example is written; calibration and evaluation group by who wrote it (`source`). */
 export const EXAMPLE_STYLES = ['sms', 'voicemail', 'letter', 'angry', 'question', 'codemixed', 'plain'] as const;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { LANGUAGES } from '../shared/domain/language.ts';
+import { LANGUAGES } from '../shared/vocabulary/languages.ts';
 
 /**
  * Messages on the intake queue. Two producers: the IVR/telephony system after it stores a voicemail,

@@ -1,6 +1,6 @@
 /**
  * The hotline's vocabulary. Topic and department ids are generated from layers/knowledge/taxonomy.json
- * (the one definition of departments, topics and routes; see classification/taxonomy-module.ts).
+ * (the one definition of departments, topics and routes; see shared/domain/classification/taxonomy-module.ts).
  */
 export { DEPARTMENT_IDS, TOPIC_DEPARTMENT, TOPIC_IDS, type DepartmentId, type TopicId } from './taxonomy.generated.ts';
 
