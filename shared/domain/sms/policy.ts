@@ -28,7 +28,7 @@ const QUIET_HOURS_TIME_ZONE = 'Asia/Hong_Kong';
  * A deferred SMS waits on its queue, hidden (MessageDeferral), and SQS hides a received message for at
  * most 12 hours. A window no longer than that is waited out with one deferral (Hong Kong keeps no
  * daylight saving, so a night's wait is never longer than the window); a longer one would re-receive the
- * message mid-window and spend the queue's few receives (redrive after 5) that are meant for failures.
+ * message mid-window and spend receives the queue keeps for failures (it redrives to its DLQ after a few).
  */
 const MINUTES_PER_DAY = 24 * 60;
 const WINDOW_FORMAT = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
@@ -46,13 +46,19 @@ function windowOf(text: string): QuietHours | undefined {
 export const windowMinutes = (window: Pick<QuietHours, 'startMinute' | 'endMinute'>): number =>
   (window.endMinute - window.startMinute + MINUTES_PER_DAY) % MINUTES_PER_DAY;
 
+/** Length in minutes of a well-formed window; undefined for malformed text (the format check reports that). */
+const lengthOf = (text: string): number | undefined => {
+  const window = windowOf(text);
+  return window && windowMinutes(window);
+};
+
 /** The configured quiet hours ("HH:MM-HH:MM", Hong Kong time), refused if one deferral could not wait them out. */
 export const QuietHoursSchema = z.pipe(
   z.string().check(
     z.regex(WINDOW_FORMAT, 'must be a window "HH:MM-HH:MM" in Hong Kong time, e.g. "22:00-08:00"'),
-    z.refine((text) => windowMinutes(windowOf(text) ?? { startMinute: 0, endMinute: 1 }) > 0, 'must not start and end at the same time'),
+    z.refine((text) => lengthOf(text) !== 0, 'must not start and end at the same time'),
     z.refine(
-      (text) => windowMinutes(windowOf(text) ?? { startMinute: 0, endMinute: 0 }) * 60 <= MAX_DEFERRAL_SECONDS,
+      (text) => (lengthOf(text) ?? 0) * 60 <= MAX_DEFERRAL_SECONDS,
       `must be at most ${MAX_DEFERRAL_SECONDS / 3600} hours long: a deferred SMS waits on its SQS queue, which hides a message for at most that long`,
     ),
   ),
