@@ -240,6 +240,7 @@ function lambdaLines(scenario: ScenarioCost['scenario'], inputs: ScenarioInputs,
     step('intake'),
     step('redact'),
     step('classify', askedShare * a.bedrockClassifyLatencyMs),
+    step('group-incident'), // two keyed reads and one small transaction (unmeasured step)
     step('draft', a.bedrockDraftLatencyMs),
     step('await-review'),
     step('review-api'), // the decision (unmeasured step)

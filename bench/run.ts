@@ -12,6 +12,7 @@ import { benchBundles } from './bundles.ts';
 import { benchClassifier } from './classifier.ts';
 import { benchCost } from './cost.ts';
 import { benchCounters } from './counters.ts';
+import { benchGrouping } from './grouping.ts';
 import { benchIntent } from './intent.ts';
 import { markdownTable, runBench, type BenchOptions, type BenchResult, type Table } from './lib.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -25,6 +26,7 @@ export const BENCHES: Record<string, (options: BenchOptions) => Promise<{ tables
   intent: benchIntent,
   reports: benchReports,
   counters: benchCounters,
+  grouping: benchGrouping,
   cost: benchCost,
   places: benchPlaces,
 };

@@ -2,6 +2,13 @@
 import type { EnquirySummary as ApiEnquirySummary } from '../shared/domain/review/enquiry-summary.ts';
 import type { AgentTopicChoice, DraftRecord, FieldChange, TopicConfirmation } from '../shared/domain/enquiry.ts';
 import type { PickerTaxonomy } from '../shared/domain/topic-confirmation.ts';
+import type { IncidentView } from '../shared/domain/incidents/incident.ts';
+import type { ApplyResult } from '../shared/domain/review/apply-incident-reply.ts';
+
+/** An incident as GET /incidents and GET /enquiries/{id} show it (ids, topic, district, public place names, count). */
+export type Incident = IncidentView;
+/** POST /incidents/{id}/apply. */
+export type IncidentApplyResult = ApplyResult;
 import { t } from './i18n.ts';
 
 
@@ -66,7 +73,11 @@ export interface EnquiryDetail extends EnquirySummary {
     /** The topic the agent confirmed or corrected with the decision. */
     topic?: TopicConfirmation;
     draftId?: string;
+    /** Set when the reply was reviewed on another report of the same incident and applied here. */
+    appliedFrom?: { enquiryId: string; decisionId: string; incidentId: string };
   } | null;
+  /** The incident this enquiry is a report of, or null. */
+  incident: Incident | null;
   sms: { messageId?: string; segments?: number; encoding?: string; failure?: string; at: string } | null;
   audit: {
     at: string;

@@ -4,10 +4,10 @@
  * detail view in preact (views/enquiry-detail). Every piece of data reaches the page through text nodes or
  * attributes, never as HTML.
  */
-import { api, onUnauthorized, useBearerTransport, type EnquirySummary, type OutboxMessage, type Progress, type Session } from './api.ts';
+import { api, onUnauthorized, useBearerTransport, type EnquirySummary, type Incident, type OutboxMessage, type Progress, type Session } from './api.ts';
 import { dashboardView } from './dashboard.ts';
 import { byId, h, heading, problemAlert, replaceChildren, type View } from './dom.ts';
-import { districtLabel, formatAge, formatTime, languageName, localeTag, placeName, topicName, TOPIC_NAMES, urgencyBadge } from './format.ts';
+import { districtLabel, districtName, formatAge, formatTime, languageName, localeTag, placeName, topicName, TOPIC_NAMES, urgencyBadge } from './format.ts';
 import { isMessageKey, locale, localeForLanguages, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { isCallbackPath } from './auth.ts';
 import { CognitoSession, loadConsoleConfig } from './session.ts';
@@ -97,6 +97,8 @@ async function route(): Promise<void> {
       return id ? mount(enquiryDetailView(id, detailContext)) : navigate('#/queue');
     case 'outbox':
       return mount(outboxView());
+    case 'incidents':
+      return mount(incidentsView());
     case 'progress':
       return mount(progressView());
     case 'dashboard':
@@ -303,7 +305,7 @@ function queueView(): View {
         h('td', {}, h('a', { href: `#/enquiry/${encodeURIComponent(item.enquiryId)}`, class: 'mono', 'data-enquiry-id': item.enquiryId }, item.enquiryId)),
         h('td', {}, topicName(item.agentTopic ?? item.topic), item.manualReason ? h('div', { class: 'hint' }, `${t('manualReason')}: ${item.manualReason}`) : null),
         h('td', {}, languageName(item.language)),
-        h('td', {}, districtLabel(item.location), item.location?.place ? h('div', { class: 'hint' }, placeName(item.location)) : null),
+        h('td', {}, districtLabel(item.location), item.location?.place ? h('div', { class: 'hint' }, placeName(item.location.place)) : null),
         h('td', { class: 'numeric' }, h('time', { datetime: item.receivedAt, title: formatTime(item.receivedAt) }, formatAge(item.ageMinutes))),
         h('td', {}, urgencyBadge(item.urgency)),
         h('td', {}, item.degraded ? h('span', { class: 'badge degraded', title: t('degradedHint') }, t('degraded')) : null),
@@ -483,6 +485,51 @@ function outboxView(): View {
               { id: 'outbox-table', class: 'panel' },
               h('caption', { class: 'visually-hidden' }, t('outboxTitle')),
               h('thead', {}, h('tr', {}, ...(['colTo', 'colAt', 'colEncoding', 'colParts', 'colText'] as const).map((key) => h('th', { scope: 'col' }, t(key))))),
+              h('tbody', {}, ...rows),
+            ),
+    );
+    if (focusHeading) main.querySelector('h1')?.focus();
+  });
+}
+
+/** Open incidents (GET /incidents): many callers reporting one thing at one place, most recent first. */
+function incidentsView(): View {
+  let headingShown = false;
+  return pollingView<{ items: Incident[] }>('/api/incidents?status=open', 5000, (page, error) => {
+    const rows = (page?.items ?? []).map((incident) =>
+      h(
+        'tr',
+        { 'data-incident-id': incident.incidentId },
+        h('td', { class: 'mono' }, incident.incidentId),
+        h('td', {}, topicName(incident.topic)),
+        h('td', {}, districtName(incident.district)),
+        h('td', {}, placeName(incident.place)),
+        h('td', { class: 'numeric' }, h('span', { class: 'badge incident' }, String(incident.reports))),
+        h('td', {}, h('time', { datetime: incident.firstReportAt }, formatTime(incident.firstReportAt))),
+        h('td', {}, h('time', { datetime: incident.lastReportAt }, formatTime(incident.lastReportAt))),
+      ),
+    );
+    const main = byId('main');
+    const focusHeading = !headingShown;
+    headingShown = true;
+    replaceChildren(
+      main,
+      heading(t('incidentsTitle')),
+      h('p', { class: 'muted' }, t('incidentsIntro')),
+      error ? problemAlert(error) : null,
+      page === undefined && !error
+        ? h('p', { class: 'loading' }, t('loading'))
+        : rows.length === 0
+          ? h('p', { class: 'panel muted', id: 'incidents-empty' }, t('incidentsEmpty'))
+          : h(
+              'table',
+              { id: 'incidents-table', class: 'panel' },
+              h('caption', { class: 'visually-hidden' }, t('incidentsTitle')),
+              h(
+                'thead',
+                {},
+                h('tr', {}, ...(['colIncident', 'colTopic', 'colDistrict', 'colPlace', 'colReports', 'colFirstReport', 'colLastReport'] as const).map((key) => h('th', { scope: 'col', class: key === 'colReports' ? 'numeric' : undefined }, t(key)))),
+              ),
               h('tbody', {}, ...rows),
             ),
     );

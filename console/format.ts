@@ -59,10 +59,10 @@ export function districtLabel(location: EnquiryLocation | null | undefined): str
   return t('districtUnknown');
 }
 
-/** The gazetteer's name of the place in the console's language, or '–'. */
-export function placeName(location: EnquiryLocation | null | undefined): string {
-  if (!location?.place) return '–';
-  return locale() === 'en' ? location.place.en : location.place.zh;
+/** The gazetteer's name of a place (an enquiry's or an incident's) in the console's language, or '–'. */
+export function placeName(place: EnquiryLocation['place'] | null | undefined): string {
+  if (!place) return '–';
+  return locale() === 'en' ? place.en : place.zh;
 }
 
 export function urgencyBadge(urgency: string | null | undefined): HTMLElement | null {
@@ -75,3 +75,4 @@ export function statusLabel(status: string): string {
   const key = `status-${status}`;
   return isMessageKey(key) ? t(key) : status.replaceAll('_', ' ');
 }
+

@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, ProblemSchema, TopicCorrectionRequestSchema } from './review-api.ts';
 import { DataAccessRequestSchema, ErasureRequestSchema } from './privacy.ts';
 import { ReportQuerySchema } from './reports.ts';
+import { ApplyIncidentReplyRequestSchema, ListIncidentsQuerySchema } from './incidents.ts';
+import { INCIDENT_ID_PATTERN } from '../shared/vocabulary/incidents.ts';
 
 const schema = (s: z.core.$ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -15,6 +17,12 @@ const problemResponse = (description: string) => ({
 
 const queryParameters = () => {
   const properties = (schema(ListEnquiriesQuerySchema)['properties'] ?? {}) as Record<string, unknown>;
+  return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+};
+
+const incidentIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: INCIDENT_ID_PATTERN.source } };
+const incidentQueryParameters = () => {
+  const properties = (schema(ListIncidentsQuerySchema)['properties'] ?? {}) as Record<string, unknown>;
   return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
 };
 
@@ -32,6 +40,7 @@ export function reviewApiOpenApi(): Record<string, unknown> {
       schemas: {
         DecisionRequest: schema(DecisionRequestSchema),
         TopicCorrectionRequest: schema(TopicCorrectionRequestSchema),
+        ApplyIncidentReplyRequest: schema(ApplyIncidentReplyRequestSchema),
         DataAccessRequest: schema(DataAccessRequestSchema),
         ErasureRequest: schema(ErasureRequestSchema),
         Problem: schema(ProblemSchema),
@@ -93,6 +102,43 @@ export function reviewApiOpenApi(): Record<string, unknown> {
             '422': problemResponse('Too many drafts for one enquiry'),
             ...common,
           },
+        },
+      },
+      '/incidents': {
+        get: {
+          summary: 'Open incidents (reports of one topic at one place within 6 hours), latest report first',
+          description:
+            'Each incident: incidentId, topic, district, place (public names), firstReportAt, lastReportAt, reports (count), status. ' +
+            'Open: not closed by an agent and a report within the last 6 hours. No enquiry ids, nothing from callers.',
+          parameters: incidentQueryParameters(),
+          responses: { '200': { description: '{ items }' }, '400': problemResponse('Invalid query (field named)'), ...common },
+        },
+      },
+      '/incidents/{id}/apply': {
+        post: {
+          summary: 'Apply the reply an agent decided on one report of the incident to its other reports awaiting review (agent group)',
+          description:
+            'Each other report gets its own decision (own decisionId, the agent, the time, appliedFrom naming the reviewed enquiry) through ' +
+            'the normal decision path: its own consent check (an SMS only where that caller consented), its own workflow resumption and SMS. ' +
+            'The reply and SMS carry each enquiry\'s own reference number. Reports in another language or script, or whose topic or ' +
+            'department differs from the reviewed one, are skipped with the reason. At most 50 reports per request: when `more` is true, ' +
+            'send the same request again (reports already decided are left alone).',
+          parameters: [incidentIdParameter],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApplyIncidentReplyRequest' } } } },
+          responses: {
+            '200': { description: '{ incidentId, sourceEnquiryId, applied: [{ enquiryId, decisionId, action, sendSms }], skipped: [{ enquiryId, reason, detail }], more }' },
+            '400': problemResponse('Invalid body or id (field named), or sourceEnquiryId is not a report of this incident'),
+            '404': problemResponse('No such incident'),
+            '422': problemResponse('sourceEnquiryId has no approved or edited reply, or its reply was itself applied from another report'),
+            ...common,
+          },
+        },
+      },
+      '/incidents/{id}/close': {
+        post: {
+          summary: 'Close the incident (agent group): later reports of its topic and place start a new one',
+          parameters: [incidentIdParameter],
+          responses: { '200': { description: 'The closed incident' }, '404': problemResponse('No such incident'), '409': problemResponse('Closed already'), ...common },
         },
       },
       '/taxonomy': {

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console/build.ts';
 import type { LocalStack } from './stack.ts';
+import { REVIEW_ROUTES } from '../cdk/lib/review-api.ts';
 
 export interface ConsoleServerOptions {
   stack: LocalStack;
@@ -34,16 +35,8 @@ export interface ConsoleServer {
 export const MAX_BODY_BYTES = 64 * 1024;
 const SESSION_COOKIE = 'assist_dev_session';
 
-/** The review API's routes, as API Gateway's route table matches them. */
-const ROUTES: { method: string; path: string }[] = [
-  { method: 'GET', path: '/enquiries' },
-  { method: 'GET', path: '/enquiries/{id}' },
-  { method: 'POST', path: '/enquiries/{id}/decision' },
-  { method: 'POST', path: '/enquiries/{id}/topic' },
-  { method: 'GET', path: '/taxonomy' },
-  { method: 'GET', path: '/reports/topics' },
-  { method: 'GET', path: '/openapi.json' },
-];
+/** The review API's routes, as API Gateway's route table matches them (the CDK construct's list: one definition). */
+const ROUTES: { method: string; path: string }[] = REVIEW_ROUTES.map((route) => ({ method: String(route.method), path: route.path }));
 
 const CONSOLE_CSP = [
   "default-src 'self'",
@@ -366,6 +359,11 @@ export async function startConsoleServer({ stack, port, host = '127.0.0.1', sess
     const result = await stack.reviewApi(event);
     if (route.routeKey === 'POST /enquiries/{id}/decision' && result.statusCode === 200) {
       await deliverSmsAfterDecision(route.pathParameters['id']).catch((error: unknown) => console.error(`console: delivering the SMS outbox failed: ${(error as Error).name}`));
+    }
+    if (route.routeKey === 'POST /incidents/{id}/apply' && result.statusCode === 200) {
+      // Each applied report resumed its own execution: deliver their SMS as the SQS event source would.
+      const applied = (JSON.parse(String(result.body)) as { applied?: { enquiryId: string }[] }).applied ?? [];
+      await Promise.all(applied.map((a) => deliverSmsAfterDecision(a.enquiryId))).catch((error: unknown) => console.error(`console: delivering the SMS outbox failed: ${(error as Error).name}`));
     }
     copyResult(response, result, method === 'HEAD');
   }

@@ -22,6 +22,9 @@ import { handleTranscriptionEvent } from '../functions/transcription-complete/ha
 import { handleRedact } from '../functions/redact/handle.ts';
 import { handleClassify } from '../functions/classify/handle.ts';
 import { handleDraft } from '../functions/draft/handle.ts';
+import { handleGroupIncident } from '../functions/group-incident/handle.ts';
+import { DynamoIncidentStore } from '../shared/adapters/aws/dynamo-incident-store.ts';
+import type { IncidentStore } from '../shared/ports/incident-store.ts';
 import { handleNeedsManual } from '../functions/needs-manual/handle.ts';
 import { handleAwaitReview } from '../functions/await-review/handle.ts';
 import { handleQueueSms } from '../functions/queue-sms/handle.ts';
@@ -94,6 +97,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   dynamo: LocalDynamo;
   store: EnquiryStore;
+  /** Incidents (on the Enquiry table, as in AWS). */
+  incidents: IncidentStore;
   intakeQueue: LocalQueue;
   intakeDlq: LocalQueue;
   runtime: LocalWorkflowRuntime;
@@ -155,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const unrestricted = new DynamoEnquiryStore(dynamo.client, dynamo.tableName);
   // RecordOutcome closes enquiries: it may only start the retention clock of their raw contact data.
   const expiryOnly = new DynamoEnquiryStore(dynamo.client, dynamo.tableName, dynamo.restrictedTableName, { restrictedAccess: 'expiry' });
+  const incidents = new DynamoIncidentStore(dynamo.client, dynamo.tableName);
   const intakeDlq = new LocalQueue({ name: 'intake-dlq' });
   const intakeQueue = new LocalQueue({ name: 'intake', maxReceiveCount: 5, deadLetterQueue: intakeDlq });
   const smsOutboxDlq = new LocalQueue({ name: 'sms-outbox-dlq' });
@@ -197,6 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     [STATE_NAMES.startTranscription]: wrap(STATE_NAMES.startTranscription, (p) => handleStartTranscription(p, { store, transcriber, clock })),
     [STATE_NAMES.redact]: wrap(STATE_NAMES.redact, (p) => handleRedact(p, { store, redactor: analysis.redactor, clock })),
     [STATE_NAMES.classify]: wrap(STATE_NAMES.classify, (p) => handleClassify(p, { store: unrestricted, classifier: analysis.classifier, clock, gazetteer })),
+    [STATE_NAMES.groupIncident]: wrap(STATE_NAMES.groupIncident, (p) => handleGroupIncident(p, { store: unrestricted, incidents })),
     [STATE_NAMES.draft]: wrap(STATE_NAMES.draft, (p) => handleDraft(p, { store: unrestricted, drafter: analysis.drafter, clock, composeSms: smsComposerFrom(knowledgeBase) })),
     [STATE_NAMES.awaitReview]: wrap(STATE_NAMES.awaitReview, (p) => handleAwaitReview(p, { store, clock })),
     [STATE_NAMES.queueSms]: wrap(STATE_NAMES.queueSms, (p) => handleQueueSms(p, { store, outbox: new LocalQueueSmsOutbox(smsOutbox), clock })),
@@ -215,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const openApi = reviewApiOpenApi();
   const reviewDeps: ReviewApiDeps = {
     store,
+    incidents,
     callbacks: runtime,
     clock,
     newDecisionId: randomUUID,
@@ -224,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     smsPreview: analyseSms,
     describeArticle: describeArticleFrom(knowledgeBase),
     openApiDocument: () => openApi,
-    topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock }),
+    topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock, incidents }),
     taxonomy: knowledgeBase.taxonomy,
     drafter: options.redraftDrafter ?? new TemplateReplyDrafter(knowledgeBase, knowledgeBase.replyTemplates()),
     composeSms: smsComposerFrom(knowledgeBase),
@@ -242,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     dynamo,
     store,
+    incidents,
     intakeQueue,
     intakeDlq,
     runtime,

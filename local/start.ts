@@ -24,6 +24,8 @@ const { loadSamples, restampSamples } = await import('./samples.ts');
 const { enquiryIdFor } = await import('../shared/domain/enquiry.ts');
 const { IntakeMessageSchema } = await import('../events/intake-message.ts');
 const { seedDemoHistory } = await import('./demo-history.ts');
+const { demoBurstMessages } = await import('./demo-incident.ts');
+const { DISTRICTS } = await import('../shared/vocabulary/districts.ts');
 const { publishTopicReport, scheduledPeriod } = await import('../shared/domain/reports/produce-report.ts');
 const { FileReportStore, InMemorySpikeNotifier } = await import('./stand-ins/local-report-outputs.ts');
 const { topicNamesFrom } = await import('../shared/adapters/in-process/knowledge-views.ts');
@@ -67,6 +69,8 @@ console.log(`${elapsed()}  ready: DynamoDB API at ${stack.dynamo.endpoint}, stat
 // Received over the last hours rather than on the files' fixed dates, so the console shows today's work.
 const samples = restampSamples(loadSamples(), new Date());
 for (const sample of samples) stack.intakeQueue.send(sample.body);
+// Plus a SYNTHETIC burst (several callers, one burst main on Kwun Tong Road) so an incident shows.
+for (const body of demoBurstMessages(new Date())) stack.intakeQueue.send(body);
 await stack.processIntake();
 // Each execution runs until it parks for an agent's review (or is handed to agents by hand).
 await waitUntilParked(stack.runtime.allExecutions().map((e) => e.name));
@@ -84,6 +88,13 @@ for (const sample of samples) {
     `${ok ? '✔' : '✘'} ${sample.file.padEnd(34)} ${enquiryId}  ${(enquiry?.language ?? '').padEnd(5)}  ${status.padEnd(12)}  ${topic}${enquiry?.manualReason ?? ''}`,
   );
 }
+// Incidents: reports of one topic at one place within 6 hours (the synthetic burst, and any sample that joins it).
+const { openIncidentsAt } = await import('../shared/domain/incidents/report.ts');
+const incidentsNow = await openIncidentsAt(stack.incidents, new Date());
+console.log(`\nOpen incidents: ${incidentsNow.incidents.length === 0 ? 'none (enquiries are grouped once classification finds one district and a named place)' : ''}`);
+for (const incident of incidentsNow.incidents) {
+  console.log(`  ${incident.topic.padEnd(20)} ${incident.place.en} (${DISTRICTS[incident.district].en})  ${incident.reports} reports`);
+}
 const dlq = stack.intakeDlq.peek();
 console.log(`\n${samples.length} samples, ${samples.length - unexpected} as expected, ${unexpected} unexpected; intake DLQ holds ${dlq.length}.`);
 for (const message of dlq) console.log(`  DLQ: ${message.attributes['validationError']}`);
@@ -99,6 +110,7 @@ const daily = await publishTopicReport(scheduledPeriod('daily', new Date()), {
   notifier: spikes,
   clock: { now: () => new Date() },
   topicNames,
+  incidents: stack.incidents,
 });
 const { report } = daily;
 console.log(`\nToday's topic report (${report.period.from}, SYNTHETIC history ${history.from}..${history.to} plus local outcomes)`);

@@ -4,7 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ENQUIRY_TABLE_KEYS, RESTRICTED_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
+import { ENQUIRY_TABLE_KEYS, INCIDENT_KEY_PREFIX, RESTRICTED_TABLE_KEYS } from '../../shared/adapters/aws/dynamo-table.ts';
 import { EXPIRES_AT_ATTRIBUTE, RETENTION } from '../../shared/domain/retention.ts';
 import { AssistKey, CallerHashKey, MAC_KEY_USE_ACTIONS } from './keys.ts';
 
@@ -159,6 +159,24 @@ export class DataPlane extends Construct {
       grantKeyUse(this.restrictedKey, fn, expire || restricted.some((r) => r.action !== 'dynamodb:GetItem'));
       fn.addEnvironment('RESTRICTED_TABLE_NAME', this.restrictedTable.tableName);
     }
+  }
+
+  /**
+   * Incident items on the Enquiry table (pk `INCIDENT…`: incidents, their key items, members and membership
+   * markers) and nothing else: `write` reads and writes them (TransactWriteItems is checked by IAM per item
+   * as PutItem/UpdateItem; the review API closes incidents); `read` reads them (GetItem, Query of one incident's members, and the open
+   * incidents' list on the status index, whose partition key `INCIDENTS#open` LeadingKeys also limits).
+   */
+  grantIncidentAccess(fn: LambdaFunction, use: 'write' | 'read'): void {
+    const actions = ['dynamodb:GetItem', 'dynamodb:Query', ...(use === 'write' ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : [])];
+    Grant.addToPrincipal({
+      grantee: fn,
+      actions,
+      resourceArns: [this.enquiryTable.tableArn, `${this.enquiryTable.tableArn}/index/${ENQUIRY_TABLE_KEYS.statusIndex.name}`],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${INCIDENT_KEY_PREFIX}*`] } },
+    });
+    grantKeyUse(this.key, fn, use === 'write');
+    fn.addEnvironment('ENQUIRY_TABLE_NAME', this.enquiryTable.tableName);
   }
 
   /**

@@ -20,6 +20,8 @@ export const FUNCTION_MEMORY_MB = {
   'backlog-monitor': 256,
   classify: 1024,
   draft: 256,
+  // Like the plain steps: two keyed reads and one small transaction (no measurement of its own yet).
+  'group-incident': 256,
   intake: 256,
   'needs-manual': 256,
   'privacy-api': 256,

@@ -138,6 +138,15 @@ export class PipelineSteps extends Construct {
       );
     }
 
+    // Reads the classified enquiry (GetItem) and writes incident items only (pk INCIDENT…): no enquiry writes.
+    const groupIncident = new AssistFunction(this, 'group-incident', {
+      handlerFolder: 'group-incident',
+      key: data.key,
+      description: 'Groups the classified enquiry into the incident of its topic, district and place',
+    });
+    data.grantEnquiryAccess(groupIncident, { enquiry: ['read'] });
+    data.grantIncidentAccess(groupIncident, 'write');
+
     const queueSms = make('queue-sms', 'Queues the approved reply as an SMS to the caller', { contact: ['read'] }, { SMS_OUTBOX_URL: props.smsOutbox.queueUrl });
     props.smsOutbox.grantSendMessages(queueSms);
     // Closing starts the raw contact data's retention: record-outcome may set its expiry and nothing else there.
@@ -150,6 +159,7 @@ export class PipelineSteps extends Construct {
       startTranscription,
       redact: make('redact', 'Replaces personal data in the enquiry text with typed placeholders', { contact: ['read'] }),
       classify,
+      groupIncident,
       draft,
       awaitReview: make('await-review', 'Parks a drafted enquiry for agent review with its task token', { taskToken: ['write'] }),
       queueSms,

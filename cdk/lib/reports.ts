@@ -62,6 +62,8 @@ export class Reports extends Construct {
       },
     });
     this.counters.grantReadData(fn);
+    // Open incidents (topic, district, place, report count): incident items of the Enquiry table only.
+    this.data.grantIncidentAccess(fn, 'read');
     this.bucket.grantPut(fn);
     this.spikeTopic.grantPublish(fn);
     const schedules = [

@@ -41,6 +41,9 @@ export const REVIEW_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.GET, path: '/enquiries/{id}' },
   { method: HttpMethod.POST, path: '/enquiries/{id}/decision' },
   { method: HttpMethod.POST, path: '/enquiries/{id}/topic' },
+  { method: HttpMethod.GET, path: '/incidents' },
+  { method: HttpMethod.POST, path: '/incidents/{id}/apply' },
+  { method: HttpMethod.POST, path: '/incidents/{id}/close' },
   { method: HttpMethod.GET, path: '/taxonomy' },
   { method: HttpMethod.GET, path: '/reports/topics' },
   { method: HttpMethod.GET, path: '/openapi.json' },
@@ -112,6 +115,8 @@ export class ReviewApi extends Construct {
     // Lists, details and decisions; the caller's number only to check an SMS can be sent (never returned);
     // the task token to resume the workflow, cleared once used.
     props.data.grantEnquiryAccess(this.function, { enquiry: ['read', 'write', 'queue'], contact: ['read'], taskToken: ['read', 'write'] });
+    // Incidents: list the open ones, read one and its members, close one (an agent's action).
+    props.data.grantIncidentAccess(this.function, 'write');
 
     const accessLogs = (this.accessLogs = stackLogGroup(this, 'AccessLogs', { name: 'api/review-access', key: props.key, retention: RetentionDays.ONE_YEAR }));
     this.api = new HttpApi(this, 'Api', {

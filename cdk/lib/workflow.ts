@@ -29,6 +29,7 @@ export const STATE_NAMES = {
   startTranscription: 'StartTranscription',
   redact: 'RedactPersonalData',
   classify: 'ClassifyTopic',
+  groupIncident: 'GroupIncident',
   draft: 'DraftReply',
   awaitReview: 'AwaitAgentReview',
   reviewDecision: 'ReviewDecision',
@@ -46,6 +47,7 @@ export interface WorkflowSteps {
   startTranscription: IFunction;
   redact: IFunction;
   classify: IFunction;
+  groupIncident: IFunction;
   draft: IFunction;
   awaitReview: IFunction;
   queueSms: IFunction;
@@ -134,13 +136,33 @@ export class EnquiryWorkflow extends Construct {
       .otherwise(recordOutcome);
     recordOutcome.next(new Succeed(this, STATE_NAMES.done));
 
+    const draft = step(STATE_NAMES.draft, steps.draft);
+    // Grouping helps agents; it must never hold a caller's enquiry back: after its retries, a failure goes on
+    // to drafting (the enquiry stays ungrouped, the error is in the execution's `$.groupingFailure`).
+    const groupIncident = new LambdaInvoke(this, STATE_NAMES.groupIncident, {
+      lambdaFunction: steps.groupIncident,
+      payload: TaskInput.fromObject(ids),
+      payloadResponseOnly: true,
+      resultPath: JsonPath.DISCARD,
+    });
+    groupIncident.addRetry({
+      errors: TRANSIENT_ERRORS,
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 4,
+      maxDelay: Duration.seconds(30),
+      jitterStrategy: JitterType.FULL,
+    });
+    groupIncident.addCatch(draft, { errors: ['States.ALL'], resultPath: '$.groupingFailure' });
+
     const redact = step(STATE_NAMES.redact, steps.redact);
     const definition = new Choice(this, STATE_NAMES.hasAudio)
       .when(Condition.booleanEquals('$.hasAudio', true), startTranscription.next(redact))
       .otherwise(redact);
     redact
       .next(step(STATE_NAMES.classify, steps.classify))
-      .next(step(STATE_NAMES.draft, steps.draft))
+      .next(groupIncident)
+      .next(draft)
       .next(awaitReview)
       .next(reviewDecision);
 

@@ -14,10 +14,13 @@ import { logger, metrics } from '#powertools';
 import type { EnquiryStore } from '#ports/enquiry-store.ts';
 import { staffGroupsOf, type StaffGroup } from '#vocabulary/staff-groups.ts';
 import { summaryOf } from '#domain/review/enquiry-summary.ts';
+import { ApplyIncidentReplyRequestSchema, IncidentIdSchema, ListIncidentsQuerySchema } from '#events/incidents.ts';
+import { INCIDENT_WINDOW_MS, incidentStatusAt } from '#domain/incidents/incident.ts';
+import { applyIncidentReply, type ApplyIncidentDeps } from '#domain/review/apply-incident-reply.ts';
 
 export type Group = StaffGroup;
 
-export interface ReviewApiDeps extends DecideDeps, RedraftDeps {
+export interface ReviewApiDeps extends DecideDeps, RedraftDeps, ApplyIncidentDeps {
   store: EnquiryStore;
   /** Title and language of a cited knowledge article, for the agent's detail view. */
   describeArticle: (id: string) => { id: string; title: string; titleZhHant?: string } | undefined;
@@ -71,9 +74,20 @@ async function detailOf(enquiry: Enquiry, deps: ReviewApiDeps, now: Date) {
       : null,
     decision: enquiry.decision ?? null,
     sms: enquiry.sms ?? null,
+    /** The incident this enquiry is a report of (topic, district, place, report count, open or closed), or null. */
+    incident: await incidentOfEnquiry(enquiry.enquiryId, deps, now),
     audit: await deps.store.auditTrail(enquiry.enquiryId),
   };
 }
+
+async function incidentOfEnquiry(enquiryId: string, deps: ReviewApiDeps, now: Date) {
+  const incidentId = await deps.incidents.incidentOf(enquiryId);
+  const incident = incidentId ? await deps.incidents.get(incidentId) : undefined;
+  return incident ? incidentStatusAt(incident, now) : null;
+}
+
+const IncidentPathSchema = z.object({ id: IncidentIdSchema });
+const incidentIdFrom = (event: APIGatewayProxyEventV2WithJWTAuthorizer): string => parseOrThrow(IncidentPathSchema, { id: event.pathParameters?.['id'] }).id;
 
 const PathSchema = z.object({ id: EnquiryIdSchema });
 const enquiryIdFrom = (event: APIGatewayProxyEventV2WithJWTAuthorizer): string => parseOrThrow(PathSchema, { id: event.pathParameters?.['id'] }).id;
@@ -199,6 +213,46 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
         });
         if (result.redrafted) metrics.addMetric('ReplyRedrafted', MetricUnit.Count, 1);
         return json(200, { redrafted: result.redrafted, changes: result.changes, enquiry: await detailOf(result.enquiry, deps, now) });
+      }
+      case 'GET /incidents': {
+        const denied = requireGroup(groups, ['agent', 'supervisor']);
+        if (denied) return denied;
+        const query = parseOrThrow(ListIncidentsQuerySchema, event.queryStringParameters ?? {});
+        const since = new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString();
+        const items = (await deps.incidents.listOpen(since, { limit: query.limit })).map((incident) => incidentStatusAt(incident, now)).filter((i) => i.status === 'open');
+        return json(200, { items });
+      }
+      case 'POST /incidents/{id}/apply': {
+        const denied = requireGroup(groups, ['agent']);
+        if (denied) return denied;
+        const incidentId = incidentIdFrom(event);
+        const body = parseJsonOrThrow(ApplyIncidentReplyRequestSchema, bodyText(event));
+        const outcome = await applyIncidentReply({ incidentId, sourceEnquiryId: body.sourceEnquiryId, agentId }, deps);
+        if (!outcome.ok) {
+          if (outcome.kind === 'not_found') return problem(404, 'Not Found', { detail: outcome.detail });
+          return failure(outcome, incidentId);
+        }
+        const { result } = outcome;
+        logger.info('incident reply applied', {
+          incidentId,
+          sourceEnquiryId: result.sourceEnquiryId,
+          applied: result.applied.length,
+          skipped: result.skipped.map((s) => s.reason),
+          more: result.more,
+        });
+        metrics.addMetric('IncidentReplyApplied', MetricUnit.Count, result.applied.length);
+        return json(200, result);
+      }
+      case 'POST /incidents/{id}/close': {
+        const denied = requireGroup(groups, ['agent']);
+        if (denied) return denied;
+        const incidentId = incidentIdFrom(event);
+        const closed = await deps.incidents.close(incidentId, `agent:${agentId}`, now.toISOString());
+        const incident = await deps.incidents.get(incidentId);
+        if (!incident) return problem(404, 'Not Found', { detail: `no incident ${incidentId}` });
+        if (!closed) return problem(409, 'Conflict', { detail: 'the incident is closed already', currentStatus: 'closed' });
+        logger.info('incident closed by agent', { incidentId, sub: agentId });
+        return json(200, incidentStatusAt(incident, now));
       }
       case 'GET /taxonomy': {
         const denied = requireGroup(groups, ['agent', 'supervisor']);

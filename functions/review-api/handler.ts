@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { DynamoEnquiryStore } from '#adapters/aws/dynamo-enquiry-store.ts';
+import { DynamoIncidentStore } from '#adapters/aws/dynamo-incident-store.ts';
 import { StepFunctionsCallbacks } from '#adapters/aws/step-functions.ts';
 import { FileKnowledgeBase } from '#adapters/in-process/file-knowledge-base.ts';
 import { loadConfig, required } from '#config';
@@ -21,8 +22,10 @@ const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
 const openApi = reviewApiOpenApi();
 const dynamo = new DynamoDBClient({});
 const counters = new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME'));
+const incidents = new DynamoIncidentStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'));
 const deps: ReviewApiDeps = {
   store: new DynamoEnquiryStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'), required(config.RESTRICTED_TABLE_NAME, 'RESTRICTED_TABLE_NAME')),
+  incidents,
   callbacks: new StepFunctionsCallbacks(new SFNClient({})),
   clock: systemClock,
   newDecisionId: randomUUID,
@@ -32,7 +35,7 @@ const deps: ReviewApiDeps = {
   smsPreview: analyseSms,
   describeArticle: describeArticleFrom(knowledgeBase),
   openApiDocument: () => openApi,
-  topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock: systemClock }),
+  topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock: systemClock, incidents }),
   taxonomy: knowledgeBase.taxonomy,
   // Redrafts after a topic correction use the knowledge-grounded template drafter (the draft step's
   // fallback): the agent waits for it, and the review API needs no model permission.

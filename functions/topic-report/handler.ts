@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
+import { DynamoIncidentStore } from '#adapters/aws/dynamo-incident-store.ts';
 import { S3ReportStore, SnsSpikeNotifier } from '#adapters/aws/report-outputs.ts';
 import { FileKnowledgeBase } from '#adapters/in-process/file-knowledge-base.ts';
 import { topicNamesFrom } from '#adapters/in-process/knowledge-views.ts';
@@ -13,8 +14,10 @@ import { handleTopicReport } from './handle.ts';
 const config = loadConfig();
 const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
 const topicNames = topicNamesFrom(knowledgeBase);
+const dynamo = new DynamoDBClient({});
 const deps = {
-  counters: new DynamoOutcomeCounters(new DynamoDBClient({}), required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),
+  counters: new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),
+  incidents: new DynamoIncidentStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME')),
   store: new S3ReportStore(new S3Client({}), required(config.REPORTS_BUCKET, 'REPORTS_BUCKET'), config.REPORTS_KEY_ARN),
   notifier: new SnsSpikeNotifier(new SNSClient({}), required(config.SPIKE_TOPIC_ARN, 'SPIKE_TOPIC_ARN'), topicNames),
   clock: systemClock,

@@ -141,6 +141,8 @@ export interface AgentDecision {
   draftId?: string;
   /** Minutes from the enquiry arriving to the decision. */
   minutesToDecision: number;
+  /** The reply was reviewed on another enquiry of the same incident and applied here (that enquiry's id). */
+  appliedFrom?: { enquiryId: string; decisionId: string; incidentId: string };
 }
 
 /**

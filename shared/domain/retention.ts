@@ -21,6 +21,13 @@ const RetentionSchema = z
     smsLedgerDays: z.int().check(z.gte(15), z.lte(365)),
     /** Records of data access and erasure requests (who, when, which caller hash). */
     privacyAuditDays: z.int().check(z.gte(365), z.lte(3650)),
+    /**
+     * Incidents (grouped reports of one problem at one place): the incident, its per-bucket key items and
+     * its membership items, after the incident's last report. They hold ids, a topic, a district and a
+     * public place name, no personal data; an incident is operational (agents reply within hours or days),
+     * so a quarter covers follow-up questions and the quarterly review of repeated faults at one place.
+     */
+    incidentDaysAfterLastReport: z.int().check(z.gte(7), z.lte(365)),
   })
   .check(
     z.refine((r) => r.rawContactDaysAfterSettled <= r.enquiryRecordDaysAfterSettled, {
@@ -46,6 +53,7 @@ export const RETENTION: RetentionPeriods = parseRetention({
   taskTokenDays: 30,
   smsLedgerDays: 30,
   privacyAuditDays: 730,
+  incidentDaysAfterLastReport: 90,
 });
 
 /**

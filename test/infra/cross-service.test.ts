@@ -353,7 +353,7 @@ describe('edge and abuse controls', () => {
   it('serves the API through the console\'s distribution: nothing cached, HTTPS only, TLS 1.2 to the origin, no CORS', () => {
     const config = distribution(production.resources);
     const behaviours = config['CacheBehaviors'] as Record<string, Json>[];
-    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/openapi.json*', '/privacy*', '/reports*', '/taxonomy*']);
+    expect(behaviours.map((b) => b['PathPattern']).sort()).toEqual(['/enquiries*', '/incidents*', '/openapi.json*', '/privacy*', '/reports*', '/taxonomy*']);
     const origins = config['Origins'] as Record<string, Json>[];
     for (const behaviour of behaviours) {
       expect(behaviour).toMatchObject({

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { benchBundles, ownerOf } from '../../bench/bundles.ts';
 import { benchClassifier, macroF1, stratifiedSplit } from '../../bench/classifier.ts';
 import { benchCost, loadPrices } from '../../bench/cost.ts';
+import { benchGrouping } from '../../bench/grouping.ts';
 import { benchCounters, itemBytes } from '../../bench/counters.ts';
 import { benchIntent } from '../../bench/intent.ts';
 import { markdownTable, percentile, runBench, type BenchOptions, type BenchResult } from '../../bench/lib.ts';
@@ -79,6 +80,17 @@ describe('benchmarks at tiny scale', () => {
     expect(new Set(points.map((p) => p.bytesPerOutcome)).size).toBe(1);
     expect(points[0]?.writeUnitsPerOutcome).toBe(4);
     expect(itemBytes({ pk: { S: 'COUNTED#ab' }, n: { N: '12345' } })).toBe(2 + 10 + 1 + 4);
+  }, 120_000);
+
+  it('groups a day of enquiries into incidents with a bounded number of DynamoDB requests each', async () => {
+    const result = await runBench('grouping', () => benchGrouping(tiny));
+    expectUsable(result);
+    const [point] = result.data?.points ?? [];
+    expect(point?.grouped).toBe(180);
+    expect(point?.largestIncident).toBeGreaterThanOrEqual(50); // the burst
+    expect(point?.getItemPerEnquiry).toBeGreaterThanOrEqual(2);
+    expect(point?.getItemPerEnquiry).toBeLessThanOrEqual(3.5);
+    expect(point?.transactionsPerEnquiry).toBeLessThanOrEqual(1.5);
   }, 120_000);
 
   it('prices a written enquiry and a voicemail with every item itemised', async () => {

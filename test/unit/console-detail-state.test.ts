@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnquiryDetail, Taxonomy } from '../../console/api.ts';
 import {
+  canApplyToIncident,
   chooseDepartment,
   chooseTopic,
   currentSelection,
@@ -145,5 +146,30 @@ describe('what a decision sends', () => {
       body: { action: 'reject', reason: 'duplicate', topic: 'noise_commercial_industrial', department: 'EPD', alsoInvolves: [], draftId: 'D1' },
     });
     expect(planDecision({ ...base, action: 'approve', smsText: '  ', selection: undefined })).toEqual({ ok: false, problem: 'smsTextRequired', focus: 'sms-text' });
+  });
+});
+
+describe('applying a reply to the other reports of an incident', () => {
+  const incident = {
+    incidentId: 'INC-20261124-ABCDEFGHJK',
+    topic: 'water_main_burst',
+    district: 'kwun-tong' as const,
+    place: { en: 'Kwun Tong Road', zh: '觀塘道', kind: 'street' as const },
+    firstReportAt: '2026-11-24T03:00:00.000Z',
+    lastReportAt: '2026-11-24T04:50:00.000Z',
+    reports: 12,
+    status: 'open' as const,
+    closedReason: null,
+  };
+  const decision = { decisionId: 'd-1', action: 'approve', agentId: 'agent-7', decidedAt: '2026-11-24T05:00:00.000Z', sendSms: true, finalText: 'Reply' };
+
+  it('is offered once this enquiry has its own approved or edited reply and the incident has other reports', () => {
+    expect(canApplyToIncident(enquiry({ incident, decision }))).toBe(true);
+    expect(canApplyToIncident(enquiry({ incident, decision: { ...decision, action: 'edit' } }))).toBe(true);
+    expect(canApplyToIncident(enquiry({ incident }))).toBe(false);
+    expect(canApplyToIncident(enquiry({ incident, decision: { ...decision, action: 'reject' } }))).toBe(false);
+    expect(canApplyToIncident(enquiry({ incident: { ...incident, reports: 1 }, decision }))).toBe(false);
+    expect(canApplyToIncident(enquiry({ incident: null, decision }))).toBe(false);
+    expect(canApplyToIncident(enquiry({ incident, decision: { ...decision, appliedFrom: { enquiryId: 'ENQ-20261124-OTHER', decisionId: 'd-0', incidentId: incident.incidentId } } }))).toBe(false);
   });
 });

@@ -35,6 +35,7 @@ import {
 } from './data/bad-input-corpus.ts';
 import { afternoon, allEnquiriesIn, decide, quiescent, ScriptedTranscriber, statusOf, writtenMessage } from './fault-helpers.ts';
 import { apiEvent, intakeUntil, startHarness } from './harness.ts';
+import { handleGroupIncident } from '../../functions/group-incident/handle.ts';
 
 let stack: LocalStack;
 
@@ -331,6 +332,7 @@ describe('step payloads (Lambda handlers invoked directly)', () => {
       StartTranscription: (p) => handleStartTranscription(p, { store, transcriber: new ScriptedTranscriber({}), clock }),
       RedactPersonalData: (p) => handleRedact(p, { store, redactor: analysis.redactor, clock }),
       ClassifyTopic: (p) => handleClassify(p, { store, classifier: analysis.classifier, clock, gazetteer }),
+      GroupIncident: (p) => handleGroupIncident(p, { store, incidents: stack.incidents }),
       DraftReply: (p) => handleDraft(p, { store, drafter: analysis.drafter, clock, composeSms: () => 'sms' }),
       AwaitAgentReview: (p) => handleAwaitReview(p, { store, clock }),
       QueueSms: (p) => handleQueueSms(p, { store, outbox: { enqueue: () => Promise.resolve() }, clock }),

@@ -29,7 +29,7 @@ describe('voicemail through the synthesized workflow', () => {
     const contact = await stack.store.getContact(stored.enquiryId);
     expect(contact?.rawText).toContain('九一一一'); // the raw transcript is kept, apart, for the record
     const states = stack.runtime.execution(stored.enquiryId)!.statesEntered;
-    expect(states.slice(0, 6)).toEqual(['HasAudio', 'StartTranscription', 'RedactPersonalData', 'ClassifyTopic', 'DraftReply', 'AwaitAgentReview']);
+    expect(states.slice(0, 7)).toEqual(['HasAudio', 'StartTranscription', 'RedactPersonalData', 'ClassifyTopic', 'GroupIncident', 'DraftReply', 'AwaitAgentReview']);
   });
 
   it('hands a voicemail without a transcript to agents with the reason, losing nothing', async () => {

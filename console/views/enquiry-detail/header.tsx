@@ -3,6 +3,7 @@ import type { EnquiryDetail } from '../../api.ts';
 import { formatAge, formatTime, languageName, statusLabel } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { DegradedBadge, ProblemAlert } from '../components.tsx';
+import { IncidentBadge } from './incident.tsx';
 
 export function DetailHeader({ enquiryId, detail, loadError }: { enquiryId: string; detail: EnquiryDetail | undefined; loadError: unknown }) {
   return (
@@ -16,7 +17,7 @@ export function DetailHeader({ enquiryId, detail, loadError }: { enquiryId: stri
           <span class="badge status" id="enquiry-status">
             {statusLabel(detail.status)}
           </span>{' '}
-          <DegradedBadge degraded={detail.degraded} />
+          <DegradedBadge degraded={detail.degraded} /> <IncidentBadge detail={detail} id="incident-badge" />
           {` ${detail.channel} · ${languageName(detail.language)} · ${t('detailReceived', { at: formatTime(detail.receivedAt) })} · ${formatAge(detail.ageMinutes)}`}
         </p>
       ) : loadError ? (

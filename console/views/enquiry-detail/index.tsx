@@ -7,13 +7,14 @@
  * renders again; preact keeps the focused field, its caret and the open disclosure widgets across renders.
  */
 import { render as renderTree } from 'preact';
-import { api, ApiError, type EnquiryDetail, type Taxonomy, type TopicCorrectionResult } from '../../api.ts';
+import { api, ApiError, type EnquiryDetail, type IncidentApplyResult, type Taxonomy, type TopicCorrectionResult } from '../../api.ts';
 import { announce, byId, type View } from '../../dom.ts';
 import { departmentName, topicName } from '../../format.ts';
 import { locale, t } from '../../i18n.ts';
 import { actionLabel, AuditPanel } from './audit.tsx';
 import { ArticlesPanel, DraftPanel } from './draft.tsx';
 import { DetailHeader } from './header.tsx';
+import { IncidentPanel } from './incident.tsx';
 import { MessagePanel } from './message.tsx';
 import {
   chooseDepartment,
@@ -74,6 +75,7 @@ function EnquiryDetailPage({ enquiryId, state, actions }: { enquiryId: string; s
             <DraftPanel state={state} actions={actions} />
           </div>
           <div>
+            <IncidentPanel state={state} actions={actions} />
             <TopicPanel state={state} actions={actions} />
             <ArticlesPanel detail={detail} />
             <AuditPanel detail={detail} />
@@ -173,6 +175,38 @@ export function enquiryDetailView(enquiryId: string, context: DetailContext): Vi
     }
   };
 
+  /** Applies this enquiry's reviewed reply to the other reports of its incident (after the agent confirmed). */
+  const applyToIncident = async () => {
+    const incident = state.detail?.incident;
+    if (!incident || state.incidentApply.running) return;
+    update({ incidentApply: { confirming: true, running: true } });
+    try {
+      const result = await api<IncidentApplyResult>(`/api/incidents/${encodeURIComponent(incident.incidentId)}/apply`, { method: 'POST', body: { sourceEnquiryId: enquiryId } });
+      for (const applied of result.applied) context.queue.remove(applied.enquiryId);
+      update({ incidentApply: { confirming: false, running: false, result } });
+      announce(t('incidentApplied', { count: result.applied.length }));
+      focus('incident-apply-result');
+      await load();
+    } catch (error) {
+      update({ incidentApply: { confirming: false, running: false, error } });
+      focus('incident-apply-error');
+    }
+  };
+
+  /** An agent closes the incident: later reports of its topic and place start a new one. */
+  const closeIncident = async () => {
+    const incident = state.detail?.incident;
+    if (!incident) return;
+    try {
+      await api(`/api/incidents/${encodeURIComponent(incident.incidentId)}/close`, { method: 'POST', body: {} });
+      announce(t('incidentClosed'));
+    } catch (error) {
+      // 409: a colleague closed it first; the reload shows it closed either way.
+      if (!(error instanceof ApiError && error.status === 409)) update({ incidentApply: { ...state.incidentApply, error } });
+    }
+    await load();
+  };
+
   const goTo = (delta: number) => {
     const next = context.queue.neighbour(enquiryId, delta);
     if (next) context.navigate(`#/enquiry/${encodeURIComponent(next)}`);
@@ -217,6 +251,12 @@ export function enquiryDetailView(enquiryId: string, context: DetailContext): Vi
       focus('topic-search');
     },
     redraft: () => void redraft(),
+    confirmIncidentApply(confirming) {
+      update({ incidentApply: { confirming, running: false } });
+      focus(confirming ? 'incident-apply-yes' : 'incident-apply');
+    },
+    applyToIncident: () => void applyToIncident(),
+    closeIncident: () => void closeIncident(),
   };
 
   const view: View = {

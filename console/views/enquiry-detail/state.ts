@@ -3,7 +3,7 @@
  * whether the draft fits it, the topic search, and what a decision sends. The parts render from this state;
  * index.tsx changes it and renders again.
  */
-import type { EnquiryDetail, Taxonomy } from '../../api.ts';
+import type { EnquiryDetail, IncidentApplyResult, Taxonomy } from '../../api.ts';
 import type { Locale, MessageKey } from '../../i18n.ts';
 
 /** The topic, department and "also involves" departments the agent has chosen (what the decision confirms). */
@@ -47,10 +47,22 @@ export interface DetailState {
   notice?: { kind: 'redrafted' | 'conflict'; text: string };
   /** The agent's edit of the reply when a conflict reloaded the enquiry under it: shown so it is not lost. */
   unsentEdit?: string;
+  /** Applying this enquiry's reply to the other reports of its incident: asking to confirm, running, the answer. */
+  incidentApply: { confirming: boolean; running: boolean; result?: IncidentApplyResult; error?: unknown };
+}
+
+/**
+ * Whether this enquiry's reply can be applied to the other reports of its incident: it has an incident with
+ * other reports, an approved or edited reply of its own (not one applied from another report).
+ */
+export function canApplyToIncident(detail: EnquiryDetail | undefined): boolean {
+  if (!detail?.incident || detail.incident.reports < 2) return false;
+  const decision = detail.decision;
+  return Boolean(decision && decision.action !== 'reject' && !decision.appliedFrom);
 }
 
 export function initialState(): DetailState {
-  return { text: '', smsText: '', smsTouched: false, sendSms: false, rejecting: false, reason: '', submitting: false, search: { query: '', active: 0 }, redrafting: false };
+  return { text: '', smsText: '', smsTouched: false, sendSms: false, rejecting: false, reason: '', submitting: false, search: { query: '', active: 0 }, redrafting: false, incidentApply: { confirming: false, running: false } };
 }
 
 /** The fields that follow the enquiry as loaded (after a load, a redraft or a decision). */
@@ -229,4 +241,8 @@ export interface DetailActions {
   toggleAlsoInvolves(department: string, on: boolean): void;
   resetTopic(): void;
   redraft(): void;
+  /** Asks to confirm (true), cancels (false). */
+  confirmIncidentApply(confirming: boolean): void;
+  applyToIncident(): void;
+  closeIncident(): void;
 }

@@ -52,7 +52,7 @@ function AiAnswer({ detail }: { detail: EnquiryDetail }) {
         <dt>{t('colDistrict')}</dt>
         <dd id="enquiry-district">{districtLabel(detail.location)}</dd>
         <dt>{t('locationPlace')}</dt>
-        <dd id="enquiry-place">{placeName(detail.location)}</dd>
+        <dd id="enquiry-place">{placeName(detail.location?.place)}</dd>
         <dt>{t('topicConfidence')}</dt>
         <dd id="ai-confidence">
           <Meter value={ai.confidence} label={t('topicConfidence')} />

@@ -5,6 +5,11 @@
  *   gsi1: gsi1pk = STATUS#<status>, gsi1sk = <receivedAt>#<id>  agents' queues, oldest first
  *   callers: callerHash = HMAC of the caller's number (never the number), keys only  data access requests
  *   pk = PRIVACY#<callerHash>  sk = <at>#<requestId>   audit of a data access or erasure request
+ *   Incidents (shared/domain/incidents/incident.ts; every pk starts with INCIDENT, so IAM can grant them alone):
+ *   pk = INCIDENT#<id>            sk = META                           the incident (gsi1pk = INCIDENTS#open|closed, gsi1sk = <lastReportAt>#<id>)
+ *   pk = INCIDENT#<id>            sk = REPORT#<receivedAt>#<enquiry>  one member (ids only: the incident item stays small)
+ *   pk = INCIDENTKEY#<key>        sk = B#<bucket>                     the incident registered for a key in a time bucket
+ *   pk = INCIDENTOF#<enquiryId>   sk = INCIDENT                       which incident an enquiry joined (the idempotency key)
  * Items expire through DynamoDB TTL on `expiresAt` (shared/domain/retention.ts).
  */
 export const ENQUIRY_TABLE_KEYS = {
@@ -14,6 +19,13 @@ export const ENQUIRY_TABLE_KEYS = {
   /** Sparse (only enquiries with a caller number), keys-only: the index holds hashes and enquiry keys, nothing else. */
   callerIndex: { name: 'callers', partitionKey: 'callerHash' },
 } as const;
+
+/** Every incident item's partition key starts with this (IAM `dynamodb:LeadingKeys`). */
+export const INCIDENT_KEY_PREFIX = 'INCIDENT';
+export const incidentPk = (incidentId: string): string => `INCIDENT#${incidentId}`;
+export const incidentKeyPk = (keyId: string): string => `INCIDENTKEY#${keyId}`;
+export const incidentOfPk = (enquiryId: string): string => `INCIDENTOF#${enquiryId}`;
+export const incidentListPk = (status: 'open' | 'closed'): string => `INCIDENTS#${status}`;
 
 export const privacyAuditPk = (callerHash: string): string => `PRIVACY#${callerHash}`;
 

@@ -4,6 +4,7 @@ import { DISTRICTS } from '../../vocabulary/districts.ts';
 import { UNKNOWN_DISTRICT } from './counters.ts';
 import type { TopicReport, TopicRow } from './report.ts';
 import type { Spike } from './spikes.ts';
+import { openIncidentsByTopic, type OpenIncidentRow } from '../incidents/report.ts';
 
 /**
  * RFC 4180 CSV for supervisors' spreadsheets, written by csv-stringify: CRLF line endings, fields quoted when
@@ -68,6 +69,9 @@ export const REPORT_CSV_HEADER = [
   'ai_corrected',
   'correction_rate',
   'top_confusions',
+  'open_incidents',
+  'open_incident_reports',
+  'open_incident_places',
 ] as const;
 
 function fixed(value: number | null, digits: number): string {
@@ -87,6 +91,7 @@ export function reportToCsv(report: TopicReport, options: { topicNames?: TopicNa
     const seen = spikeByTopic.get(spike.topic);
     if (!seen || spike.log10PValue < seen.log10PValue) spikeByTopic.set(spike.topic, spike);
   }
+  const incidents = openIncidentsByTopic(report.openIncidents);
   const rows = report.byTopic.map((topic) => {
     const names = options.topicNames?.[topic.topic];
     const spike = spikeByTopic.get(topic.topic);
@@ -110,6 +115,7 @@ export function reportToCsv(report: TopicReport, options: { topicNames?: TopicNa
       topic.crossDepartmental,
       fixed(topic.crossDepartmentalShare, 4),
       ...correctionCells(topic.correction),
+      ...incidentCells(incidents.get(topic.topic)),
     ];
   });
   // AI topics agents moved everything out of have no row of their own: they still get their correction figures.
@@ -138,9 +144,29 @@ export function reportToCsv(report: TopicReport, options: { topicNames?: TopicNa
         0,
         '',
         ...correctionCells(row),
+        ...incidentCells(incidents.get(row.topic)),
       ];
     });
-  return toCsv([REPORT_CSV_HEADER, ...rows, ...aiOnly]);
+  // Topics with open incidents but nothing counted yet (reports still awaiting review) get a row for them.
+  const counted = new Set([...listed, ...aiOnly.map((row) => String(row[0]))]);
+  const incidentOnly = [...incidents.entries()]
+    .filter(([topic]) => !counted.has(topic))
+    .map(([topic, open]) => {
+      const names = options.topicNames?.[topic];
+      const blank = REPORT_CSV_HEADER.length - 3 - 3;
+      return [topic, spreadsheetSafeText(names?.en ?? ''), spreadsheetSafeText(names?.zhHant ?? ''), ...Array<CsvCell>(blank).fill(''), ...incidentCells(open)];
+    });
+  return toCsv([REPORT_CSV_HEADER, ...rows, ...aiOnly, ...incidentOnly]);
+}
+
+/** Open incidents of a topic: how many, their reports, and "place (district): reports" pairs separated by "; ". */
+function incidentCells(open: OpenIncidentRow[] | undefined): CsvCell[] {
+  if (!open) return [0, 0, ''];
+  return [
+    open.length,
+    open.reduce((sum, row) => sum + row.reports, 0),
+    spreadsheetSafeText(open.map((row) => `${row.place.en} (${DISTRICTS[row.district].en}): ${row.reports}`).join('; ')),
+  ];
 }
 
 /** decided, corrected, rate and "agent_topic:count" pairs separated by "; ". */

@@ -68,6 +68,14 @@ const LABELS = {
   changeChart: { en: 'Change vs previous period', zh: '與上一期間比較' },
   acceptanceChart: { en: 'Draft acceptance by topic', zh: '各主題草擬回覆採納率' },
   spikes: { en: 'Spikes', zh: '異常激增' },
+  openIncidents: { en: 'Open incidents', zh: '處理中事故' },
+  noOpenIncidents: { en: 'No open incidents', zh: '沒有處理中事故' },
+  district: { en: 'District', zh: '地區' },
+  place: { en: 'Place', zh: '地點' },
+  reports: { en: 'Reports', zh: '報告數目' },
+  firstReport: { en: 'First report', zh: '首宗報告' },
+  lastReport: { en: 'Latest report', zh: '最新報告' },
+  asOf: { en: 'as of', zh: '截至' },
   noSpikes: { en: 'No spikes detected', zh: '未發現異常激增' },
   noData: { en: 'No data', zh: '沒有資料' },
   topic: { en: 'Topic', zh: '主題' },
@@ -96,7 +104,6 @@ const LABELS = {
   topConfusions: { en: 'Top confusions', zh: '最常見誤判' },
   crossDepartmental: { en: 'Cross-departmental', zh: '跨部門' },
   districts: { en: 'Districts', zh: '地區' },
-  district: { en: 'District', zh: '地區' },
   districtMap: { en: 'Enquiries by district', zh: '各區查詢' },
   districtTopics: { en: 'District × topic', zh: '地區 × 主題' },
   districtSpikes: { en: 'District spikes', zh: '地區異常激增' },
@@ -468,6 +475,31 @@ function hourlySurgesTable(report: TopicReport, names?: TopicNames): string {
   return `<table class="hourly-surges"><caption>${bilingual(LABELS.hourlySurges)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
+/** Hong Kong local time of an instant, "2026-11-24 14:05". */
+function hongKongTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Incidents open when the report was generated: topic, district, public place name, report count. */
+function openIncidentsSection(report: TopicReport, names?: TopicNames): string {
+  const open = report.openIncidents;
+  if (!open) return '';
+  const asOf = `<p class="as-of">${bilingual(LABELS.asOf)} ${escapeHtml(hongKongTime(open.asOf))} HKT</p>`;
+  if (open.incidents.length === 0) return `${asOf}<p class="no-incidents">${bilingual(LABELS.noOpenIncidents)}</p>`;
+  const head = [th(LABELS.topic), th(LABELS.district), th(LABELS.place), th(LABELS.reports, true), th(LABELS.firstReport), th(LABELS.lastReport)];
+  const body = open.incidents.map(
+    (incident) =>
+      `<tr class="incident" data-topic="${escapeHtml(incident.topic)}" data-district="${escapeHtml(incident.district)}"><th scope="row">${escapeHtml(topicLabel(incident.topic, names))}</th>` +
+      td(`${DISTRICTS[incident.district].en} ${DISTRICTS[incident.district]['zh-Hant']}`) +
+      td(`${incident.place.en} ${incident.place.zh}`) +
+      td(formatCount(incident.reports), true) +
+      td(hongKongTime(incident.firstReportAt)) +
+      td(hongKongTime(incident.lastReportAt)) +
+      `</tr>`,
+  );
+  return `${asOf}<table class="open-incidents"><caption>${bilingual(LABELS.openIncidents)}</caption><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
 function spikesTable(report: TopicReport, names?: TopicNames): string {
   if (report.spikes.length === 0) return `<p class="no-spikes">${bilingual(LABELS.noSpikes)}</p>` + hourlySurgesTable(report, names);
   const head = [th(LABELS.topic), th(LABELS.department), th(LABELS.count, true), th(LABELS.expected, true), th(LABELS.baselineDailyMean, true), th(LABELS.ratio, true), th(LABELS.pValue, true), th(LABELS.conditionalPValue, true), th(LABELS.surgeHours)];
@@ -798,6 +830,7 @@ export function reportToHtml(report: TopicReport, options: HtmlReportOptions = {
     section('acceptance', LABELS.acceptanceChart, acceptanceChart(report, names, barTopics)),
     section('spikes', LABELS.spikes, spikesTable(report, names)),
     section('districts', LABELS.districts, districtsSection(report, names, options.districtGridTopics ?? 8)),
+    ...(report.openIncidents ? [section('incidents', LABELS.openIncidents, openIncidentsSection(report, names))] : []),
     section('corrections', LABELS.corrections, correctionsSection(report, names)),
     section('topics', LABELS.topics, topicsTable(report, names) + breakdownTables(report)),
     `</main>`,

@@ -7,6 +7,7 @@ import { reportToCsv, reportToDistrictCsv, type TopicNames } from './csv.ts';
 import { reportToHtml } from './html.ts';
 import { buildTopicReport, type TopicReport } from './report.ts';
 import { DEFAULT_SPIKE_OPTIONS } from './spikes.ts';
+import { openIncidentsAt, type OpenIncidentSource } from '../incidents/report.ts';
 
 /** Days of spike baseline a report reads before its period (the spike test's own default). */
 export const BASELINE_DAYS = DEFAULT_SPIKE_OPTIONS.baselineDays;
@@ -26,11 +27,13 @@ export function scheduledPeriod(schedule: 'daily' | 'weekly', now: Date): { from
 export async function buildReport(
   query: Pick<ReportQuery, 'from' | 'to' | 'granularity'>,
   counters: CounterSource,
+  incidents?: { source: OpenIncidentSource; now: Date },
 ): Promise<TopicReport> {
   const days = daysBetween(query.from, query.to) + 1;
   const earliest = addDays(query.from, -Math.max(days, BASELINE_DAYS));
-  const rows = await counters.rows(earliest, query.to);
-  return buildTopicReport({ counters: rows, from: query.from, to: query.to, granularity: query.granularity, baselineDays: BASELINE_DAYS });
+  const [rows, openIncidents] = await Promise.all([counters.rows(earliest, query.to), incidents ? openIncidentsAt(incidents.source, incidents.now) : undefined]);
+  const report = buildTopicReport({ counters: rows, from: query.from, to: query.to, granularity: query.granularity, baselineDays: BASELINE_DAYS });
+  return openIncidents ? { ...report, openIncidents } : report;
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
@@ -61,6 +64,8 @@ export interface PublishReportDeps {
   notifier: SpikeNotifier;
   clock: Clock;
   topicNames?: TopicNames;
+  /** Open incidents for the report (the Enquiry table's incident items). */
+  incidents?: OpenIncidentSource;
 }
 
 /** The scheduled (or on-demand) run: builds the report, stores JSON + CSV + HTML + district CSV, announces topic and district spikes. */
@@ -68,8 +73,9 @@ export async function publishTopicReport(
   query: Pick<ReportQuery, 'from' | 'to' | 'granularity'>,
   deps: PublishReportDeps,
 ): Promise<{ keys: string[]; spikes: number; districtSpikes: number; report: TopicReport }> {
-  const report = await buildReport(query, deps.counters);
-  const generatedAt = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const report = await buildReport(query, deps.counters, deps.incidents ? { source: deps.incidents, now } : undefined);
+  const generatedAt = now.toISOString();
   const prefix = `reports/${query.granularity}/${query.from}_${query.to}`;
   const keys: string[] = [];
   for (const format of REPORT_FORMATS) {
@@ -84,10 +90,10 @@ export async function publishTopicReport(
 }
 
 /** GET /reports/topics: validates the query, builds the report from counters, renders the asked format. */
-export function topicReportResponder(counters: CounterSource, options: { topicNames?: TopicNames; clock: Clock }) {
+export function topicReportResponder(counters: CounterSource, options: { topicNames?: TopicNames; clock: Clock; incidents?: OpenIncidentSource }) {
   return async (rawQuery: Record<string, string | undefined>) => {
     const query = parseOrThrow(ReportQuerySchema, rawQuery);
-    const report = await buildReport(query, counters);
+    const report = await buildReport(query, counters, options.incidents ? { source: options.incidents, now: options.clock.now() } : undefined);
     return renderReport(report, query.format, {
       ...(options.topicNames ? { topicNames: options.topicNames } : {}),
       generatedAt: options.clock.now().toISOString(),

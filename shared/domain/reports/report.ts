@@ -20,6 +20,7 @@ import { detectHourlySurges, detectSpikes, resolveSpikeOptions, type HourlySurge
 import { buildTrendContext, type TrendContext } from './trend-context.ts';
 
 export { aggregateCounters } from './counters.ts';
+import type { OpenIncidents } from '../incidents/report.ts';
 
 /**
  * A supervisor's topic trend report for a period, built from aggregate counter rows only: one pass over
@@ -211,6 +212,8 @@ export interface TopicReport {
   needsManualShare: number | null;
   /** Correction rate, confusions and cross-departmental share (from the agent-confirmed topics). */
   corrections: Corrections;
+  /** Incidents open when the report was generated, with their report counts (absent when built from counters alone). */
+  openIncidents?: OpenIncidents;
 }
 
 export const TOP_CONFUSIONS = 10;

@@ -46,7 +46,7 @@ const TASK_GONE_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidTo
  * the review timeout (States.Timeout), and NeedsManualHandling then moves the enquiry to the manual queue.
  */
 export async function decideEnquiry(
-  request: { enquiryId: string; agentId: string; body: DecisionRequest },
+  request: { enquiryId: string; agentId: string; body: DecisionRequest; appliedFrom?: AgentDecision['appliedFrom'] },
   deps: DecideDeps,
 ): Promise<DecideResult> {
   const [enquiry, contact] = await Promise.all([deps.store.get(request.enquiryId, { withTaskToken: true }), deps.store.getContact(request.enquiryId)]);
@@ -78,7 +78,8 @@ export async function decideEnquiry(
   const cited = (enquiry.draft?.citedArticleIds ?? []).flatMap((id) => deps.knowledgeArticle(id) ?? []);
   const refused = checkAgentEdit({ draft: enquiry.draft, language: enquiry.language ?? enquiry.languageHint ?? 'zh-HK', request: request.body }, cited);
   if (refused.length > 0) return { ok: false, kind: 'edit_refused', problems: refused };
-  const { decision } = check;
+  // A reply reviewed on another report of the same incident: this enquiry's own record says where it came from.
+  const decision: AgentDecision = request.appliedFrom ? { ...check.decision, appliedFrom: request.appliedFrom } : check.decision;
   let recorded: Enquiry;
   try {
     recorded = await deps.store.changeStatus({

@@ -12,6 +12,7 @@ import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
 import { IntakeMessageSchema } from '../../../events/intake-message.ts';
+import { ApplyIncidentReplyRequestSchema, ListIncidentsQuerySchema } from '../../../events/incidents.ts';
 import { ReportQuerySchema, ScheduledReportEventSchema } from '../../../events/reports.ts';
 import { RetrainEventSchema } from '../../../events/retrain.ts';
 import { DecisionRequestSchema, ListEnquiriesQuerySchema, TopicCorrectionRequestSchema } from '../../../events/review-api.ts';
@@ -84,6 +85,8 @@ const BOUNDARIES: Boundary[] = [
     accept: (body) => parseJsonOrThrow(DecisionRequestSchema, body as string),
   },
   { name: 'POST /enquiries/{id}/topic body', seeds: [{ topic: 'water_seepage', department: 'BD', alsoInvolves: ['FEHD'], draftId: 'D1' }], json: true, accept: (body) => parseJsonOrThrow(TopicCorrectionRequestSchema, body as string) },
+  { name: 'GET /incidents query', seeds: [{ status: 'open', limit: '20' }], json: false, accept: (query) => parseOrThrow(ListIncidentsQuerySchema, query) },
+  { name: 'POST /incidents/{id}/apply body', seeds: [{ sourceEnquiryId: enquiryId }], json: true, accept: (body) => parseJsonOrThrow(ApplyIncidentReplyRequestSchema, body as string) },
   { name: 'GET /enquiries query', seeds: [{ status: 'awaiting_review', topic: 'water_seepage', language: 'zh-HK', limit: '50', cursor: 'eyJwayI6IkVOUSJ9' }], json: false, accept: (query) => parseOrThrow(ListEnquiriesQuerySchema, query) },
   { name: 'enquiry id path parameter', seeds: [{ id: enquiryId }], json: false, accept: (path) => parseOrThrow(zm.pick(StepInputSchema, { enquiryId: true }), { enquiryId: (path as { id?: unknown } | null)?.id }) },
   { name: 'GET /reports/topics query', seeds: [{ from: '2026-11-01', to: '2026-11-24', granularity: 'week', format: 'csv' }], json: false, accept: (query) => parseOrThrow(ReportQuerySchema, query) },

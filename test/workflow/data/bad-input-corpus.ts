@@ -229,6 +229,7 @@ export const REJECTED_INBOUND_SMS: RejectCase[] = [
 export const REJECTED_STEP_PAYLOADS: { name: string; step: string; payload: unknown; field: string }[] = [
   { name: 'empty payload', step: 'RedactPersonalData', payload: {}, field: 'enquiryId' },
   { name: 'malformed enquiry id', step: 'ClassifyTopic', payload: { enquiryId: 'ENQ-1', correlationId: 'c-1' }, field: 'enquiryId' },
+  { name: 'enquiryId missing', step: 'GroupIncident', payload: { correlationId: 'c-1' }, field: 'enquiryId' },
   { name: 'correlationId missing', step: 'DraftReply', payload: { enquiryId: 'ENQ-20261124-AAAAAAAAAAAA' }, field: 'correlationId' },
   { name: 'correlationId over 128 characters', step: 'RedactPersonalData', payload: { enquiryId: 'ENQ-20261124-AAAAAAAAAAAA', correlationId: longText(129) }, field: 'correlationId' },
   { name: 'taskToken missing', step: 'AwaitAgentReview', payload: { enquiryId: 'ENQ-20261124-AAAAAAAAAAAA', correlationId: 'c-1' }, field: 'taskToken' },
