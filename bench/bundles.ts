@@ -23,6 +23,7 @@ export const CDK_LIKE: BuildOptions & { metafile: true } = {
   target: 'node24',
   minify: true,
   sourcemap: true,
+  sourcesContent: false, // as AssistFunction bundles: mappings without the sources' text
   external: ['@aws-sdk/*'],
   mainFields: ['module', 'main'],
   charset: 'utf8', // as AssistFunction bundles (cdk/lib/assist-function.ts)

@@ -13,7 +13,10 @@
  * Measured cold-init RSS, 2026-12-02 (bench/results/latest.json): plain steps 76-87 MB, draft 109,
  * review-api 116, topic-report 117, classify 238, retrain 167 before training. privacy-api (issue 18, measured
  * the same way on the merge with main): 80 MB, like the plain steps; it waits on DynamoDB and KMS, and an
- * export holds one caller's few enquiries, so 256.
+ * export holds one caller's few enquiries, so 256. classify after its lean cold start (2026-12-03: glossary
+ * searched in its file, weights kept int8, OpenCC tries in typed arrays): 131 MB; it stays at 1 024 because a
+ * stale layer model still trains at init (~420 MB), and its cold start is CPU-bound work that Lambda's CPU share
+ * at 512 MB would stretch ~2×.
  */
 export const FUNCTION_MEMORY_MB = {
   'await-review': 256,

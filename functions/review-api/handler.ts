@@ -19,7 +19,8 @@ import { topicReportResponder } from '#domain/reports/produce-report.ts';
 
 const config = loadConfig();
 const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
-const openApi = reviewApiOpenApi();
+// Built on the first GET /openapi.json (a tool's rare request), not at every cold start of the agents' API.
+let openApi: ReturnType<typeof reviewApiOpenApi> | undefined;
 const dynamo = new DynamoDBClient({});
 const counters = new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME'));
 const incidents = new DynamoIncidentStore(dynamo, required(config.ENQUIRY_TABLE_NAME, 'ENQUIRY_TABLE_NAME'));
@@ -34,7 +35,7 @@ const deps: ReviewApiDeps = {
   maxSmsSegments: config.SMS_MAX_SEGMENTS,
   smsPreview: analyseSms,
   describeArticle: describeArticleFrom(knowledgeBase),
-  openApiDocument: () => openApi,
+  openApiDocument: () => (openApi ??= reviewApiOpenApi()),
   topicReport: topicReportResponder(counters, { topicNames: topicNamesFrom(knowledgeBase), clock: systemClock, incidents }),
   taxonomy: knowledgeBase.taxonomy,
   // Redrafts after a topic correction use the knowledge-grounded template drafter (the draft step's

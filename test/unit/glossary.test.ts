@@ -34,7 +34,7 @@ describe('glossary features', () => {
 
   it('round-trips through the shipped TSV form and names a malformed line', () => {
     const glossary = new Map([['路燈', ['street', 'lamp']], ['水', ['water']]]);
-    expect(glossaryFromTsv(glossaryToTsv(glossary))).toEqual(new Map([['水', ['water']], ['路燈', ['street', 'lamp']]]));
+    expect(new Map(glossaryFromTsv(glossaryToTsv(glossary)))).toEqual(new Map([['水', ['water']], ['路燈', ['street', 'lamp']]]));
     expect(() => glossaryFromTsv('# ok\n水\twater\n燈 lamp\n', 'glossary/x.tsv')).toThrow(/glossary\/x\.tsv:3: expected/);
     expect(() => parseSupplement('水\tWater!\n', 'cantonese-hk.tsv')).toThrow(/cantonese-hk\.tsv:1/);
     expect(glossaryDigest(glossary)).toBe(glossaryDigest(new Map(glossary)));
@@ -61,6 +61,44 @@ describe('the shipped glossary', () => {
     expect(glossary.get(normaliseEnquiryText('瞓'))).toContain('sleep');
     expect(gFeatures('啲垃圾冇人收', glossary)).toEqual(expect.arrayContaining(['g:garbag', 'g:without', 'g:collect']));
     expect(gFeatures('樓上冷氣機滴水', glossary)).toEqual(gFeatures('楼上冷气机滴水', glossary));
+  });
+});
+
+describe('the shipped glossary as loaded at cold start (the file itself, searched in place)', () => {
+  it('answers every word, and every near miss, as a Map of its entries does', async () => {
+    const shipped = await loadGlossary(KNOWLEDGE_DIR);
+    const asMap = new Map(shipped);
+    expect(shipped).not.toBeInstanceOf(Map);
+    expect(asMap.size).toBe(shipped.size);
+    for (const [word, stems] of asMap) {
+      expect(shipped.get(word)).toEqual(stems);
+      for (const probe of [`${word}一`, word.slice(0, -1), `乂${word}`, `${word.slice(0, -1)}\uffff`]) expect(shipped.get(probe)).toEqual(asMap.get(probe));
+    }
+    expect(shipped.get('')).toBeUndefined();
+    expect(shipped.has('water')).toBe(false);
+  }, 60_000);
+
+  it('is a plain Map when the file is not canonical (unsorted, a word twice, comments after entries), with the same answers', () => {
+    const unsorted = glossaryFromTsv('街燈\tstreet light\n水費\twater bill\n');
+    const twice = glossaryFromTsv('水費\twater\n水費\twater bill\n');
+    const commented = glossaryFromTsv('水費\twater bill\n# note\n街燈\tstreet light\n');
+    const canonical = glossaryFromTsv('# header\n水費\twater bill\n街燈\tstreet light\n');
+    for (const glossary of [unsorted, twice, commented]) expect(glossary).toBeInstanceOf(Map);
+    expect(canonical).not.toBeInstanceOf(Map);
+    expect(twice.get('水費')).toEqual(['water', 'bill']);
+    expect(new Map(canonical)).toEqual(new Map(commented));
+    expect(canonical.get('街燈')).toEqual(['street', 'light']);
+    expect(canonical.get('街')).toBeUndefined();
+  });
+
+  it('has the same digest read from the file bytes as from its text (classify reads the bytes)', () => {
+    const file = readFileSync(join(KNOWLEDGE_DIR, GLOSSARY_FILE));
+    expect(glossaryDigest(glossaryFromTsv(file))).toBe(glossaryDigest(glossaryFromTsv(file.toString('utf8'))));
+    expect(glossaryDigest(glossaryFromTsv(Buffer.from('# h\n水費\twater bill\n')))).toBe(glossaryDigest(new Map([['水費', ['water', 'bill']]])));
+  });
+
+  it('still names a malformed line', () => {
+    expect(() => glossaryFromTsv('# ok\n水\twater\n燈\tLamp\n', 'glossary/x.tsv')).toThrow(/glossary\/x\.tsv:3: expected/);
   });
 });
 

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Converter } from 'opencc-js';
+import { ConverterBuilder } from 'opencc-js/core';
 import { describe, expect, it } from 'vitest';
 import { detectLanguage } from '../../shared/domain/classification/language-detection.ts';
 import { GENERATED_PHRASES_FILE } from '../../shared/domain/drafting/script-phrases.ts';
-import { profileScript, toSimplified, toTraditional } from '../../shared/domain/drafting/script.ts';
+import { HK_TO_SIMPLIFIED, profileScript, SIMPLIFIED_TO_HK, toSimplified, toTraditional } from '../../shared/domain/drafting/script.ts';
 import { currentPhrasesModule } from '../../local/gen-script-phrases.ts';
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../../local/paths.ts';
 
@@ -48,6 +49,16 @@ describe('Chinese script conversion with only the dictionaries the functions nee
     const simplified = texts.map((text) => toSimplified(text));
     const differing = simplified.filter((text) => toTraditional(text) !== fullToTraditional(text));
     expect(differing.length / simplified.length).toBeLessThan(0.03);
+  });
+
+  it('gives exactly what opencc-js/core gives with the same dictionaries (our tries hold no Map per node), in both directions', () => {
+    // opencc-js's preset form of the same two configurations (its LocalePreset type omits normalizationChain).
+    const preset = (config: typeof HK_TO_SIMPLIFIED) => ({ normalizationChain: [config.normalization], segmentation: config.segmentation, conversionChain: config.conversionChain });
+    const core = ConverterBuilder({ from: { hk: [], cn: [] }, to: { hk: [], cn: [] }, configs: { hk2s: preset(HK_TO_SIMPLIFIED), s2hk: preset(SIMPLIFIED_TO_HK) } } as never);
+    const [coreToSimplified, coreToTraditional] = [core({ from: 'hk', to: 'cn' }), core({ from: 'cn', to: 'hk' })];
+    const samples = [...texts, ...texts.map((text) => coreToSimplified(text)), '⿰氵可 ⿱艹⿰氵可 𠮷 a\u{2ff0}', ''];
+    expect(samples.filter((text) => toSimplified(text) !== coreToSimplified(text))).toEqual([]);
+    expect(samples.filter((text) => toTraditional(text) !== coreToTraditional(text))).toEqual([]);
   });
 
   it('keeps phrase-aware conversion where a character has two Traditional forms', () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { glossaryDigest, glossaryFromTsv, type Glossary } from '../../domain/classification/glossary.ts';
 import { LocalTopicModel, type LocalTopicModelJson, type TopicTrainingExample } from '../../domain/classification/local-topic-model.ts';
-import { decodeShippedModel, encodeShippedModel, type ShippedModel } from '../../domain/classification/model-binary.ts';
+import { decodeShippedModelArrays, encodeShippedModel, type ShippedModelArrays } from '../../domain/classification/model-binary.ts';
 import type { ClassifierOptions } from '../../domain/classification/classifier.ts';
 import { parseRoutingJsonl, type RoutingExample } from '../../domain/classification/evaluate.ts';
 import { normaliseEnquiryText } from '../../domain/classification/normalise.ts';
@@ -58,7 +58,7 @@ export interface ClassifierKnowledge {
 
 /** The Chinese → English glossary shipped in the layer (glossary/zh-en.tsv, built by `npm run assist -- build-glossary`). */
 export async function loadGlossary(dir: string): Promise<Glossary> {
-  return glossaryFromTsv(await readFile(join(dir, GLOSSARY_FILE), 'utf8'), GLOSSARY_FILE);
+  return glossaryFromTsv(await readFile(join(dir, GLOSSARY_FILE)), GLOSSARY_FILE);
 }
 
 export const GLOSSARY_FILE = 'glossary/zh-en.tsv';
@@ -132,9 +132,10 @@ export function trainingDigest({ taxonomy, examples, glossary, placeNames }: Cla
 export async function layerFilesDigest(dir: string): Promise<string> {
   const examples = (await readdir(join(dir, 'examples'))).filter((f) => f.endsWith('.jsonl')).sort();
   const hash = createHash('sha256').update(JSON.stringify(DEFAULT_TRAINING_OPTIONS));
-  for (const file of ['taxonomy.json', GLOSSARY_FILE, PLACES_FILE, ...examples.map((f) => `examples/${f}`)]) {
-    hash.update(`\0${file}\0`).update(await readFile(join(dir, file)));
-  }
+  const files = ['taxonomy.json', GLOSSARY_FILE, PLACES_FILE, ...examples.map((f) => `examples/${f}`)];
+  // Read together (150 small files one after another cost ~4 thread-pool round trips each), hashed in order.
+  const contents = await Promise.all(files.map((file) => readFile(join(dir, file))));
+  files.forEach((file, i) => hash.update(`\0${file}\0`).update(contents[i] as Buffer));
   return hash.digest('hex');
 }
 
@@ -178,7 +179,7 @@ function servingKnowledgeOf(dir: string): Promise<ServingKnowledge> {
 }
 
 /** The shipped model, and the layer's training digest (taken from the model when the layer's files are the ones it was trained on). */
-async function shippedAndLayerDigest(dir: string): Promise<{ shipped: ShippedModel | undefined; layerDigest: () => Promise<string> }> {
+async function shippedAndLayerDigest(dir: string): Promise<{ shipped: ShippedModelArrays | undefined; layerDigest: () => Promise<string> }> {
   let raw: Buffer;
   try {
     raw = await readFile(join(dir, TOPIC_MODEL_FILE));
@@ -186,7 +187,7 @@ async function shippedAndLayerDigest(dir: string): Promise<{ shipped: ShippedMod
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     return { shipped: undefined, layerDigest: async () => trainingDigest(await knowledgeOf(dir)) };
   }
-  const shipped = decodeShippedModel(raw);
+  const shipped = decodeShippedModelArrays(raw);
   const sameFiles = shipped.layerFiles !== undefined && shipped.layerFiles === (await layerFilesDigest(dir));
   return { shipped, layerDigest: async () => (sameFiles ? shipped.trainedOn : trainingDigest(await knowledgeOf(dir))) };
 }
@@ -215,7 +216,7 @@ async function loadOrTrain(dir: string): Promise<{ model: LocalTopicModel; origi
   if (!shipped) return { model: trainTopicModel(await knowledgeOf(dir)), origin: 'trained-missing' };
   if (shipped.trainedOn !== (await layerDigest())) return { model: trainTopicModel(await knowledgeOf(dir)), origin: 'trained-stale' };
   const knowledge = await servingKnowledgeOf(dir);
-  const model = LocalTopicModel.fromJSON(knowledge.taxonomy, shipped.model, { glossary: knowledge.glossary });
+  const model = LocalTopicModel.fromArrays(knowledge.taxonomy, shipped.parts, { glossary: knowledge.glossary });
   // Loads the script converters now (~150 ms): at cold start, not on the first caller's enquiry.
   normaliseEnquiryText('預熱');
   return { model, origin: 'shipped' };

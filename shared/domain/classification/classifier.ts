@@ -1,7 +1,7 @@
 import { normaliseEnquiryText } from './normalise.ts';
 import { DEFAULT_FEATURE_OPTIONS } from './features.ts';
 import type { Glossary } from './glossary.ts';
-import { TextClassifier, trainClassifierWithSummary, type CalibrationSummary, type SerialisedModel, type TrainingOptions } from './text-classifier.ts';
+import { TextClassifier, trainClassifierWithSummary, type CalibrationSummary, type ModelArrays, type SerialisedModel, type TrainingOptions } from './text-classifier.ts';
 
 /*
  * The classifier API the rest of the app uses (local topic model, bench, evaluation). The model itself
@@ -122,4 +122,9 @@ export function trainClassifier(data: LabelledText[], options: ClassifierOptions
 /** Restores a model saved with `toJSON`; a model trained with a glossary needs the same glossary. */
 export function loadClassifier(json: unknown, resources: { glossary?: Glossary } = {}): TrainedClassifier {
   return wrap(TextClassifier.fromJSON(json, resources));
+}
+
+/** Restores a model from its header and typed arrays (the binary model file); same checks as `loadClassifier`. */
+export function loadClassifierFromArrays(header: unknown, arrays: ModelArrays, resources: { glossary?: Glossary } = {}): TrainedClassifier {
+  return wrap(TextClassifier.fromArrays(header, arrays, resources));
 }

@@ -97,8 +97,150 @@ export function glossaryToTsv(glossary: Glossary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Parses the shipped TSV; `#` lines are comments. Throws naming the line on a malformed entry. */
-export function glossaryFromTsv(tsv: string, source = 'glossary'): Glossary {
+/**
+ * Parses the shipped TSV (text, or the file's bytes: then a canonical file's digest is taken from the bytes
+ * as they are, without encoding 2 MB of text again); `#` lines are comments. Throws naming the line on a
+ * malformed entry.
+ */
+export function glossaryFromTsv(file: string | Uint8Array, source = 'glossary'): Glossary {
+  const tsv = typeof file === 'string' ? file : Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('utf8');
+  return SortedTsvGlossary.of(tsv, typeof file === 'string' ? undefined : file) ?? glossaryMapFromTsv(tsv, source);
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+/** One well-formed entry line, matched in place (sticky) so checking 88k lines allocates no line strings. */
+const ENTRY_LINE = /\p{Script=Han}+\t[a-z]+(?: [a-z]+)*\n/uy;
+
+/**
+ * The shipped glossary as it stands in the file instead of as a Map: classify loads it at every cold start,
+ * and 88k Map entries with their stem arrays cost ~45 MB and most of the glossary's load time. The file is
+ * canonical (leading comments, then one entry per line, sorted by word, each word once: what
+ * `glossaryToTsv` writes), so a word is found by binary search within the lines that start with its first
+ * UTF-16 unit, comparing in place; stems are split only for words found. Same answers as the Map
+ * (test/unit/glossary.test.ts compares them entry by entry).
+ */
+class SortedTsvGlossary implements ReadonlyMap<string, readonly string[]> {
+  private constructor(
+    private readonly text: string,
+    /** Offset of each entry line in `text`, in word order. */
+    private readonly starts: Int32Array,
+    /** Entry lines whose word starts with UTF-16 unit u: [firstLine[u], firstLine[u] + lineCount[u]). */
+    private readonly firstLine: Int32Array,
+    private readonly lineCount: Int32Array,
+  ) {}
+
+  /** The glossary when `tsv` is canonical and every entry well formed; otherwise undefined (the Map parser then names the bad line). */
+  static of(tsv: string, bytes?: Uint8Array): SortedTsvGlossary | undefined {
+    let bodyStart = 0;
+    while (tsv.charCodeAt(bodyStart) === 35 /* # */) {
+      const end = tsv.indexOf('\n', bodyStart);
+      if (end < 0) return undefined;
+      bodyStart = end + 1;
+    }
+    const starts: number[] = [];
+    ENTRY_LINE.lastIndex = bodyStart;
+    let at = bodyStart;
+    while (at < tsv.length) {
+      if (!ENTRY_LINE.test(tsv)) return undefined;
+      starts.push(at);
+      at = ENTRY_LINE.lastIndex;
+    }
+    if (starts.length === 0) return undefined;
+    const firstLine = new Int32Array(65536);
+    const lineCount = new Int32Array(65536);
+    for (let i = 0; i < starts.length; i += 1) {
+      const start = starts[i] as number;
+      if (i > 0 && compareWords(tsv, starts[i - 1] as number, start) >= 0) return undefined; // not sorted, or a word twice
+      const unit = tsv.charCodeAt(start);
+      if (lineCount[unit] === 0) firstLine[unit] = i;
+      lineCount[unit] = (lineCount[unit] as number) + 1;
+    }
+    const glossary = new SortedTsvGlossary(tsv, Int32Array.from(starts), firstLine, lineCount);
+    // The body is Han characters and ASCII (ENTRY_LINE), so the bytes after the comments are its UTF-8 exactly.
+    const body = bytes ? bytes.subarray(Buffer.byteLength(tsv.slice(0, bodyStart), 'utf8')) : tsv.slice(bodyStart);
+    digests.set(glossary, createHash('sha256').update(body).digest('hex'));
+    return glossary;
+  }
+
+  get size(): number {
+    return this.starts.length;
+  }
+
+  get(word: string): readonly string[] | undefined {
+    const line = this.lineOf(word);
+    if (line < 0) return undefined;
+    const start = (this.starts[line] as number) + word.length + 1;
+    return this.text.slice(start, this.text.indexOf('\n', start)).split(' ');
+  }
+
+  has(word: string): boolean {
+    return this.lineOf(word) >= 0;
+  }
+
+  private lineOf(word: string): number {
+    if (word.length === 0) return -1;
+    const unit = word.charCodeAt(0);
+    let low = this.firstLine[unit] as number;
+    let high = low + (this.lineCount[unit] as number) - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const order = compareWordTo(word, this.text, this.starts[middle] as number);
+      if (order === 0) return middle;
+      if (order < 0) high = middle - 1;
+      else low = middle + 1;
+    }
+    return -1;
+  }
+
+  *entries(): MapIterator<[string, readonly string[]]> {
+    for (let i = 0; i < this.starts.length; i += 1) {
+      const start = this.starts[i] as number;
+      const tab = this.text.indexOf('\t', start);
+      yield [this.text.slice(start, tab), this.text.slice(tab + 1, this.text.indexOf('\n', tab)).split(' ')];
+    }
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [word] of this.entries()) yield word;
+  }
+
+  *values(): MapIterator<readonly string[]> {
+    for (const [, stems] of this.entries()) yield stems;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, readonly string[]]> {
+    return this.entries();
+  }
+
+  forEach(callback: (stems: readonly string[], word: string, map: ReadonlyMap<string, readonly string[]>) => void, thisArg?: unknown): void {
+    for (const [word, stems] of this.entries()) callback.call(thisArg, stems, word, this);
+  }
+}
+
+/** Orders `word` against the word of the entry line at `start` in `text`, as `<` orders strings (UTF-16 units). */
+function compareWordTo(word: string, text: string, start: number): number {
+  for (let j = 0; j < word.length; j += 1) {
+    const unit = text.charCodeAt(start + j);
+    if (unit === TAB) return 1; // the line's word is a prefix of `word`
+    const difference = word.charCodeAt(j) - unit;
+    if (difference !== 0) return difference;
+  }
+  return text.charCodeAt(start + word.length) === TAB ? 0 : -1;
+}
+
+/** Orders the words of two entry lines of `text`. */
+function compareWords(text: string, a: number, b: number): number {
+  for (let j = 0; ; j += 1) {
+    const x = text.charCodeAt(a + j);
+    const y = text.charCodeAt(b + j);
+    if (x === TAB || y === TAB || x === NEWLINE || y === NEWLINE) return (x === TAB ? 0 : 1) - (y === TAB ? 0 : 1);
+    if (x !== y) return x - y;
+  }
+}
+
+/** Any well-formed TSV (comments anywhere, words in any order, a later line overriding an earlier one) as a Map. */
+function glossaryMapFromTsv(tsv: string, source: string): Glossary {
   const glossary = new Map<string, string[]>();
   // Canonical when, after leading comments, every line is one new entry: then the entries' digest is the hash of
   // that text as it stands (see glossaryDigest), computed natively instead of rebuilding 88k lines at cold start.

@@ -1,6 +1,7 @@
 import type { Language } from '../../vocabulary/languages.ts';
 import { CASE_TYPES, TOPIC_DEPARTMENT, type CaseType, type DepartmentId, type TopicId } from '../../vocabulary/topics.ts';
-import { loadClassifier, trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier.ts';
+import { loadClassifier, loadClassifierFromArrays, trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier.ts';
+import type { ModelArrays } from './text-classifier.ts';
 import type { Glossary } from './glossary.ts';
 import { detectLanguage } from './language-detection.ts';
 import { wordTokens } from './features.ts';
@@ -48,6 +49,18 @@ export function shortTextCeiling(text: string): number {
   return words <= 3 ? 0.9 : words <= 6 ? 0.97 : 1;
 }
 
+/** One classifier of the binary model file: its header (the serialised form without the arrays) and its arrays. */
+export interface ModelPartArrays {
+  header: unknown;
+  arrays: ModelArrays;
+}
+
+/** Both classifiers as the binary model file holds them. */
+export interface ModelPartsArrays {
+  topics: ModelPartArrays;
+  caseTypes?: ModelPartArrays;
+}
+
 /** Serialised form of both models (topic, and case type when trained). */
 export interface LocalTopicModelJson {
   topics: ReturnType<TrainedClassifier['toJSON']>;
@@ -86,10 +99,18 @@ export class LocalTopicModel {
 
   /** A model trained earlier (`toJSON`), e.g. the one shipped in the knowledge layer. */
   static fromJSON(taxonomy: Taxonomy, json: LocalTopicModelJson, resources: { glossary?: Glossary } = {}): LocalTopicModel {
-    const model = loadClassifier(json.topics, resources);
+    return LocalTopicModel.checked(taxonomy, loadClassifier(json.topics, resources), json.caseTypes ? loadClassifier(json.caseTypes, resources) : undefined);
+  }
+
+  /** The model shipped in the knowledge layer, from its binary file's typed arrays (model-binary.ts). */
+  static fromArrays(taxonomy: Taxonomy, parts: ModelPartsArrays, resources: { glossary?: Glossary } = {}): LocalTopicModel {
+    const load = (part: ModelPartArrays) => loadClassifierFromArrays(part.header, part.arrays, resources);
+    return LocalTopicModel.checked(taxonomy, load(parts.topics), parts.caseTypes ? load(parts.caseTypes) : undefined);
+  }
+
+  private static checked(taxonomy: Taxonomy, model: TrainedClassifier, caseTypes: TrainedClassifier | undefined): LocalTopicModel {
     const unknown = model.labels.filter((label) => !taxonomy.topics.some((topic) => topic.id === label));
     if (unknown.length > 0) throw new Error(`topic model predicts labels the taxonomy does not have: ${unknown.join(', ')}`);
-    const caseTypes = json.caseTypes ? loadClassifier(json.caseTypes, resources) : undefined;
     const unknownCases = caseTypes?.labels.filter((label) => !(CASE_TYPES as readonly string[]).includes(label)) ?? [];
     if (unknownCases.length > 0) throw new Error(`case type model predicts unknown case types: ${unknownCases.join(', ')}`);
     return new LocalTopicModel(taxonomy, model, caseTypes);

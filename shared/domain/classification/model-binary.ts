@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../validation.ts';
-import type { LocalTopicModelJson } from './local-topic-model.ts';
+import type { LocalTopicModelJson, ModelPartArrays, ModelPartsArrays } from './local-topic-model.ts';
 import type { SerialisedModel } from './text-classifier.ts';
 
 /*
@@ -82,8 +82,15 @@ export function encodeShippedModel({ trainedOn, layerFiles, model }: ShippedMode
   return Buffer.concat([length, header, Buffer.alloc(start - 4 - header.length), ...chunks]);
 }
 
-/** Reads a model file; a truncated or foreign file is refused with a clear error. */
-export function decodeShippedModel(bytes: Uint8Array): ShippedModel {
+/** A shipped model as classify loads it: the classifiers' typed arrays straight from the file (no JSON form). */
+export interface ShippedModelArrays {
+  trainedOn: string;
+  layerFiles?: string;
+  parts: ModelPartsArrays;
+}
+
+/** Reads a model file into typed arrays; a truncated or foreign file is refused with a clear error. */
+export function decodeShippedModelArrays(bytes: Uint8Array): ShippedModelArrays {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length < 4) throw new Error('topic model file is truncated');
   const headerLength = buffer.readUInt32LE(0);
@@ -100,24 +107,43 @@ export function decodeShippedModel(bytes: Uint8Array): ShippedModel {
     if (start + offset + length > buffer.length) throw new Error('topic model file is truncated');
     return buffer.subarray(start + offset, start + offset + length);
   };
-  const part = ({ blobs, ...rest }: z.infer<typeof PartSchema>): SerialisedModel => {
+  // A view when the bytes sit on the element size in memory (they do in the file), else an aligned copy.
+  const typed = <T>(bytesOf: Buffer, size: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
+    if (bytesOf.length % size !== 0) throw new Error('serialised classifier has inconsistent array lengths');
+    const aligned = bytesOf.byteOffset % size === 0 ? bytesOf : Buffer.from(bytesOf);
+    return make(aligned.buffer, aligned.byteOffset, aligned.length / size);
+  };
+  const part = ({ blobs, ...rest }: z.infer<typeof PartSchema>): ModelPartArrays => {
     const features = slice(blobs.features).toString('utf8');
-    const idf = slice(blobs.idf);
     return {
-      ...(rest as Omit<SerialisedModel, Blob>),
-      features: features === '' ? [] : features.split('\n'),
-      // Copied into an aligned buffer: the slice may start anywhere in the file's memory.
-      idf: Array.from(new Float64Array(Uint8Array.prototype.slice.call(idf).buffer)),
-      weights: slice(blobs.weights).toString('base64'),
-      weightScales: slice(blobs.weightScales).toString('base64'),
+      header: rest,
+      arrays: {
+        features: features === '' ? [] : features.split('\n'),
+        idf: typed(slice(blobs.idf), 8, (b, o, n) => new Float64Array(b, o, n)),
+        levels: typed(slice(blobs.weights), 1, (b, o, n) => new Int8Array(b, o, n)),
+        scales: typed(slice(blobs.weightScales), 4, (b, o, n) => new Float32Array(b, o, n)),
+      },
     };
   };
   const { topics, caseTypes } = header.parts;
   return {
     trainedOn: header.trainedOn,
     ...(header.layerFiles ? { layerFiles: header.layerFiles } : {}),
-    model: { topics: part(topics), ...(caseTypes ? { caseTypes: part(caseTypes) } : {}) },
+    parts: { topics: part(topics), ...(caseTypes ? { caseTypes: part(caseTypes) } : {}) },
   };
+}
+
+/** Reads a model file back into the serialised (JSON) form it was written from: lossless, for tools and tests. */
+export function decodeShippedModel(bytes: Uint8Array): ShippedModel {
+  const { parts, ...rest } = decodeShippedModelArrays(bytes);
+  const part = ({ header, arrays }: ModelPartArrays): SerialisedModel => ({
+    ...(header as Omit<SerialisedModel, Blob>),
+    features: [...arrays.features],
+    idf: Array.from(arrays.idf),
+    weights: Buffer.from(arrays.levels.buffer, arrays.levels.byteOffset, arrays.levels.byteLength).toString('base64'),
+    weightScales: Buffer.from(arrays.scales.buffer, arrays.scales.byteOffset, arrays.scales.byteLength).toString('base64'),
+  });
+  return { ...rest, model: { topics: part(parts.topics), ...(parts.caseTypes ? { caseTypes: part(parts.caseTypes) } : {}) } };
 }
 
 /** Only the training digest, without decoding the arrays (what the bench and staleness checks need). */

@@ -114,16 +114,11 @@ export interface RejectOptions {
 
 const MODEL_FORMAT = '1823-assist/text-classifier';
 
-export const SerialisedModelSchema = z.object({
+/** Everything of a serialised model but its per-feature arrays (the binary model file keeps those as typed arrays). */
+export const ModelHeaderSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(3),
   labels: z.array(z.string()).check(z.minLength(1)),
-  features: z.array(z.string()),
-  idf: z.array(z.number()),
-  /** Feature-major int8, base64: weight of feature f for label k is weights[f * labels.length + k] × weightScales[f]. */
-  weights: z.string(),
-  /** One float32 (little-endian, base64) per feature. */
-  weightScales: z.string(),
   bias: z.array(z.number()),
   temperature: z.number().check(z.positive()),
   /** Evidence term: logits are scaled by n / (n + evidenceShrink), n = the text's distinct known features other than character n-grams. */
@@ -143,12 +138,34 @@ export const SerialisedModelSchema = z.object({
     glossaryDigest: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   }),
 });
+export type ModelHeader = z.infer<typeof ModelHeaderSchema>;
+
+export const SerialisedModelSchema = z.extend(ModelHeaderSchema, {
+  features: z.array(z.string()),
+  idf: z.array(z.number()),
+  /** Feature-major int8, base64: weight of feature f for label k is weights[f * labels.length + k] × weightScales[f]. */
+  weights: z.string(),
+  /** One float32 (little-endian, base64) per feature. */
+  weightScales: z.string(),
+});
 export type SerialisedModel = z.infer<typeof SerialisedModelSchema>;
+
+/** A model's per-feature arrays as the binary model file holds them (see model-binary.ts). */
+export interface ModelArrays {
+  /** Feature names, in weight order. */
+  features: readonly string[];
+  idf: Float64Array;
+  /** int8 levels, feature-major: weight of feature f for label k is levels[f * labels + k] × scales[f]. */
+  levels: Int8Array;
+  scales: Float32Array;
+}
 
 /*
  * Weights are stored as int8 with one float32 scale per feature (symmetric quantisation): a quarter of
  * float32's size for the model shipped in the layer. Training ends by quantising the in-memory weights
- * the same way, so a reloaded model scores exactly like the one that was trained.
+ * the same way, so a reloaded model scores exactly like the one that was trained. A TextClassifier keeps
+ * them quantised in memory too (4.7 MB for the hotline topic model instead of 38 MB as float64) and
+ * multiplies level × scale as it scores: the same double product dequantising would have stored.
  */
 interface QuantisedWeights {
   levels: Int8Array;
@@ -346,6 +363,20 @@ function softmaxInPlace(scores: Float64Array): void {
     sum += e;
   }
   for (let k = 0; k < scores.length; k += 1) scores[k] = (scores[k] as number) / sum;
+}
+
+/** `logitsInto` over quantised weights: each weight is levels[j] × scales[f], exactly as `dequantise` computes it. */
+function quantisedLogitsInto(out: Float64Array, x: SparseVector, { levels, scales }: QuantisedWeights, bias: Float64Array): void {
+  const labelCount = bias.length;
+  out.fill(0);
+  for (let n = 0; n < x.indices.length; n += 1) {
+    const f = x.indices[n] as number;
+    const base = f * labelCount;
+    const scale = scales[f] as number;
+    const value = x.values[n] as number;
+    for (let k = 0; k < labelCount; k += 1) out[k] = (out[k] as number) + value * ((levels[base + k] as number) * scale);
+  }
+  for (let k = 0; k < labelCount; k += 1) out[k] = (out[k] as number) + (bias[k] as number);
 }
 
 function logitsInto(out: Float64Array, x: SparseVector, weights: Float64Array, bias: Float64Array, weightScale = 1): void {
@@ -592,14 +623,16 @@ export class TextClassifier {
     readonly labels: readonly string[],
     private readonly featureNames: readonly string[],
     idf: Float64Array,
-    private readonly weights: Float64Array,
+    private readonly weights: QuantisedWeights,
     private readonly bias: Float64Array,
     readonly calibration: Calibration,
     /** Calibrated confidence at or above which an answer is accepted (chosen on out-of-fold predictions). */
     readonly acceptThreshold: number,
     readonly featureOptions: FeatureOptions,
   ) {
-    this.vocabulary = { index: new Map(featureNames.map((name, i) => [name, i])), idf };
+    const index = new Map<string, number>();
+    for (let i = 0; i < featureNames.length; i += 1) index.set(featureNames[i] as string, i);
+    this.vocabulary = { index, idf };
   }
 
   /** @internal used by training: assembles a model from fitted parts. */
@@ -614,7 +647,8 @@ export class TextClassifier {
   }): TextClassifier {
     const names: string[] = new Array<string>(parts.vocabulary.index.size);
     for (const [name, i] of parts.vocabulary.index) names[i] = name;
-    return new TextClassifier(parts.labels, names, parts.vocabulary.idf, parts.weights, parts.bias, parts.calibration, parts.acceptThreshold, parts.featureOptions);
+    const weights = quantise(parts.weights, parts.labels.length);
+    return new TextClassifier(parts.labels, names, parts.vocabulary.idf, weights, parts.bias, parts.calibration, parts.acceptThreshold, parts.featureOptions);
   }
 
   /**
@@ -623,9 +657,19 @@ export class TextClassifier {
    */
   static fromJSON(json: unknown, resources: { glossary?: Glossary } = {}): TextClassifier {
     const model = parseOrThrow(SerialisedModelSchema, json);
+    const { levels, scales } = quantisedFromBase64(model.weights, model.weightScales, model.labels.length);
+    return TextClassifier.fromArrays(model, { features: model.features, idf: Float64Array.from(model.idf), levels, scales }, resources);
+  }
+
+  /**
+   * Rebuilds a model from its header and typed arrays (the binary model file), without the JSON form's
+   * base64 strings and number arrays: the shipped model's cold start.
+   */
+  static fromArrays(header: unknown, arrays: ModelArrays, resources: { glossary?: Glossary } = {}): TextClassifier {
+    const model = parseOrThrow(ModelHeaderSchema, header);
     const labelCount = model.labels.length;
-    const weights = dequantise(quantisedFromBase64(model.weights, model.weightScales, labelCount), labelCount);
-    if (model.idf.length !== model.features.length || weights.length !== model.features.length * labelCount || model.bias.length !== labelCount) {
+    const featureCount = arrays.features.length;
+    if (arrays.idf.length !== featureCount || arrays.scales.length !== featureCount || arrays.levels.length !== featureCount * labelCount || model.bias.length !== labelCount) {
       throw new Error('serialised classifier has inconsistent array lengths');
     }
     const { glossaryDigest: expectedDigest, ...featureOptions } = model.featureOptions;
@@ -635,9 +679,9 @@ export class TextClassifier {
     }
     return new TextClassifier(
       model.labels,
-      model.features,
-      Float64Array.from(model.idf),
-      weights,
+      arrays.features,
+      arrays.idf,
+      { levels: arrays.levels, scales: arrays.scales },
       Float64Array.from(model.bias),
       { temperature: model.temperature, evidenceShrink: model.evidenceShrink },
       model.acceptThreshold,
@@ -653,7 +697,7 @@ export class TextClassifier {
       labels: [...this.labels],
       features: [...this.featureNames],
       idf: Array.from(this.vocabulary.idf),
-      ...quantisedToBase64(quantise(this.weights, this.labels.length)),
+      ...quantisedToBase64(this.weights),
       bias: Array.from(this.bias),
       temperature: this.calibration.temperature,
       evidenceShrink: this.calibration.evidenceShrink,
@@ -669,7 +713,7 @@ export class TextClassifier {
   /** Uncalibrated scores. */
   logits(text: string): Float64Array {
     const out = new Float64Array(this.labels.length);
-    logitsInto(out, this.vector(text), this.weights, this.bias);
+    quantisedLogitsInto(out, this.vector(text), this.weights, this.bias);
     return out;
   }
 
@@ -678,7 +722,8 @@ export class TextClassifier {
     const k = this.labels.indexOf(label);
     if (k < 0) return [];
     const x = this.vector(text);
-    const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * (this.weights[f * this.labels.length + k] as number) }));
+    const { levels, scales } = this.weights;
+    const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * ((levels[f * this.labels.length + k] as number) * (scales[f] as number)) }));
     return contributions
       // Whole words, word pairs and Chinese n-grams read well in a rationale; sub-word pieces do not.
       // (Placeholders such as <num> and <place>, and stop words, say nothing to a reader.)
@@ -693,7 +738,7 @@ export class TextClassifier {
   probabilities(text: string): Float64Array {
     const x = this.vector(text);
     const scores = new Float64Array(this.labels.length);
-    logitsInto(scores, x, this.weights, this.bias);
+    quantisedLogitsInto(scores, x, this.weights, this.bias);
     return calibratedInto(scores, { logits: scores, knownFeatures: x.evidence, target: 0 }, this.calibration);
   }
 

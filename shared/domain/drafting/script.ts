@@ -1,4 +1,3 @@
-import { ConverterBuilder, type ConverterFunction } from 'opencc-js/core';
 import CJKCompatibility from 'opencc-js/dict/CJK_Compatibility_Ideographs';
 import HKVariants from 'opencc-js/dict/HKVariants';
 import HKVariantsPhrases from 'opencc-js/dict/HKVariantsPhrases';
@@ -9,55 +8,50 @@ import STRegionalPhrases from 'opencc-js/dict/STPhrases_GeneratedFromRegionalPhr
 import TSCharacters from 'opencc-js/dict/TSCharacters';
 import TSPhrases from 'opencc-js/dict/TSPhrases';
 import type { Script } from '../../vocabulary/languages.ts';
+import { scriptConverter } from './script-converter.ts';
 import STPhrases from './st-phrases.generated.ts';
 
 /*
  * Chinese script handling. Knowledge articles are written in Traditional Chinese (Hong Kong forms);
  * Mandarin callers get Simplified text derived with OpenCC, so there is one source of truth per fact.
- * Only the two conversions used are bundled: OpenCC's own hk2s and s2hk configurations built from
- * `opencc-js/core` and their dictionaries, with STPhrases pruned to the rules that change a conversion
- * (script-phrases.ts): ~290 KB instead of opencc-js's 1.2 MB of every locale.
+ * Only the two conversions used are bundled: OpenCC's own hk2s and s2hk configurations with their
+ * dictionaries from opencc-js, STPhrases pruned to the rules that change a conversion (script-phrases.ts):
+ * ~290 KB instead of opencc-js's 1.2 MB of every locale. The tries are ours (script-converter.ts: typed
+ * arrays instead of opencc-js/core's Map per node, which made building them the slowest part of classify's
+ * cold start).
  * Converters are built lazily: loading the dictionaries costs time and English-only paths never need it.
  */
 
-// opencc-js's LocalePreset type omits `normalizationChain`, which its ConverterBuilder applies (as the full build does).
-const HONG_KONG = {
-  from: { hk: [], cn: [] },
-  to: { hk: [], cn: [] },
-  configs: {
-    hk2s: {
-      normalizationChain: [[CJKCompatibility]],
-      segmentation: [TSPhrases],
-      conversionChain: [
-        [HKVariantsRevPhrases, HKVariantsRev],
-        [TSPhrases, TSCharacters],
-      ],
-    },
-    s2hk: {
-      normalizationChain: [[CJKCompatibility]],
-      segmentation: [STPhrases, STRegionalPhrases],
-      conversionChain: [
-        [STPhrases, STRegionalPhrases, STCharacters],
-        [HKVariantsPhrases, HKVariants],
-      ],
-    },
-  },
-} as const;
+// OpenCC's own hk2s and s2hk configurations (the dictionaries and order of opencc-js's presets).
+export const HK_TO_SIMPLIFIED = {
+  normalization: [CJKCompatibility],
+  segmentation: [TSPhrases],
+  conversionChain: [
+    [HKVariantsRevPhrases, HKVariantsRev],
+    [TSPhrases, TSCharacters],
+  ],
+};
+export const SIMPLIFIED_TO_HK = {
+  normalization: [CJKCompatibility],
+  segmentation: [STPhrases, STRegionalPhrases],
+  conversionChain: [
+    [STPhrases, STRegionalPhrases, STCharacters],
+    [HKVariantsPhrases, HKVariants],
+  ],
+};
 
-const Converter = ConverterBuilder(HONG_KONG);
-
-let hongKongToSimplified: ConverterFunction | undefined;
-let simplifiedToHongKong: ConverterFunction | undefined;
+let hongKongToSimplified: ((text: string) => string) | undefined;
+let simplifiedToHongKong: ((text: string) => string) | undefined;
 
 /** Traditional (Hong Kong forms) to Simplified, phrase-aware. */
 export function toSimplified(text: string): string {
-  hongKongToSimplified ??= Converter({ from: 'hk', to: 'cn' });
+  hongKongToSimplified ??= scriptConverter(HK_TO_SIMPLIFIED);
   return hongKongToSimplified(text);
 }
 
 /** Simplified to Traditional (Hong Kong forms), phrase-aware. */
 export function toTraditional(text: string): string {
-  simplifiedToHongKong ??= Converter({ from: 'cn', to: 'hk' });
+  simplifiedToHongKong ??= scriptConverter(SIMPLIFIED_TO_HK);
   return simplifiedToHongKong(text);
 }
 

@@ -9,7 +9,8 @@ import { enquiryIdFromJobName, jobNameFor, languageOptionsFor, normaliseTranscri
 
 export interface StartTranscriptionDeps {
   store: EnquiryStore;
-  transcriber: Transcriber;
+  /** Only what this step uses: the start-transcription function loads no S3 client. */
+  transcriber: Pick<Transcriber, 'startJob'>;
   clock: Clock;
 }
 
@@ -37,7 +38,8 @@ export async function startTranscription(input: CallbackStepInput, deps: StartTr
 
 export interface CompleteTranscriptionDeps {
   store: EnquiryStore;
-  transcriber: Transcriber;
+  /** Only what this step uses: the transcription-complete function loads no Transcribe client. */
+  transcriber: Pick<Transcriber, 'readOutput'>;
   callbacks: WorkflowCallbacks;
   clock: Clock;
 }

@@ -1,8 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConflictException, StartTranscriptionJobCommand, type TranscribeClient } from '@aws-sdk/client-transcribe';
-import { TranscribeOutputSchema, type TranscribeOutput } from '../../../events/transcribe.ts';
 import type { Language } from '../../vocabulary/languages.ts';
-import { parseOrThrow } from '../../domain/validation.ts';
 import type { TranscriptionJobRequest, Transcriber } from '../../ports/transcriber.ts';
 
 export interface TranscribeSettings {
@@ -24,11 +21,13 @@ export function vocabulariesFromEnv(env: NodeJS.ProcessEnv): Partial<Record<Lang
 
 export const transcriptKeyFor = (jobName: string): string => `transcripts/${jobName}.json`;
 
-/** Amazon Transcribe batch jobs with language identification, output KMS-encrypted to our bucket. */
-export class TranscribeTranscriber implements Transcriber {
+/**
+ * Starts Amazon Transcribe batch jobs with language identification, output KMS-encrypted to our bucket.
+ * Its own module (no S3 client): the start-transcription function loads only the Transcribe client.
+ */
+export class TranscribeJobs implements Pick<Transcriber, 'startJob'> {
   constructor(
     private readonly transcribe: TranscribeClient,
-    private readonly s3: S3Client,
     private readonly settings: TranscribeSettings,
   ) {}
 
@@ -59,12 +58,5 @@ export class TranscribeTranscriber implements Transcriber {
       if (error instanceof ConflictException) return { alreadyStarted: true };
       throw error;
     }
-  }
-
-  async readOutput(jobName: string): Promise<TranscribeOutput> {
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.settings.outputBucket, Key: transcriptKeyFor(jobName) }));
-    const body = await object.Body?.transformToString('utf8');
-    if (!body) throw new Error(`transcript ${transcriptKeyFor(jobName)} is empty`);
-    return parseOrThrow(TranscribeOutputSchema, JSON.parse(body));
   }
 }
