@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { StepInputSchema } from '#events/workflow.ts';
-import { redactEnquiry, type RedactDeps } from '#domain/steps/analysis.ts';
+import { redactEnquiry, type RedactDeps } from '#domain/steps/redact-enquiry.ts';
 import { parseOrThrow } from '#domain/validation.ts';
 import { logger, metrics } from '#powertools';
 

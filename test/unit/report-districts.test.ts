@@ -16,6 +16,7 @@ import { publishTopicReport } from '../../shared/domain/reports/produce-report.t
 import { generateSyntheticHistory } from '../../local/synthetic-history.ts';
 import type { DepartmentId, TopicId } from '../../shared/vocabulary/topics.ts';
 import { DISTRICTS, DISTRICT_IDS, type DistrictId, type EnquiryLocation } from '../../shared/vocabulary/districts.ts';
+import { gazetteerFromTsv, gazetteerNames } from '../../shared/domain/location/gazetteer.ts';
 
 const REPORT_DAY = '2026-11-24';
 const names: TopicNames = {
@@ -221,11 +222,9 @@ describe('district report', () => {
 /** Gazetteer names (Chinese and English) that are not part of any district's own name. */
 function gazetteerPlaceNames(): string[] {
   const districtNames = DISTRICT_IDS.flatMap((id) => [DISTRICTS[id].en, DISTRICTS[id]['zh-Hant']]);
-  return readFileSync(join(import.meta.dirname, '../../layers/knowledge/glossary/places-hk.tsv'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() && !line.startsWith('#'))
-    .flatMap((line) => line.split('\t').map((name) => name.trim()))
-    .filter((name) => name.length >= 2 && !districtNames.some((district) => district.includes(name) || name.includes(district)));
+  const places = gazetteerFromTsv(readFileSync(join(import.meta.dirname, '../../layers/knowledge/glossary/places-hk.tsv'), 'utf8'));
+  // A district's own name (觀塘, Kwun Tong) is what the outputs are meant to show; every other place must not appear.
+  return gazetteerNames(places).filter((name) => name.length >= 2 && !districtNames.some((district) => district.includes(name) || name.includes(district)));
 }
 
 describe('district-level only', () => {

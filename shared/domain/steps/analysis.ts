@@ -1,12 +1,10 @@
 import type { StepInput } from '../../../events/workflow.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EnquiryStore } from '../../ports/enquiry-store.ts';
-import type { PersonalDataRedactor } from '../../ports/personal-data-redactor.ts';
 import type { ReplyDrafter } from '../../ports/reply-drafter.ts';
 import type { TopicClassifier } from '../../ports/topic-classifier.ts';
-import type { Enquiry } from '../enquiry.ts';
-import type { EnquiryStatus } from '../../vocabulary/enquiry-statuses.ts';
 import { ValidationError } from '../errors.ts';
+import { accepts, loadEnquiry as load } from './step-status.ts';
 import { FIRST_DRAFT_ID } from '../drafting/draft-ids.ts';
 import { isCaseType, type TopicId, type DepartmentId, type Urgency } from '../../vocabulary/topics.ts';
 import type { Language } from '../../vocabulary/languages.ts';
@@ -14,43 +12,6 @@ import type { GazetteerPlace } from '../location/gazetteer.ts';
 import { locatePlace } from '../location/locate.ts';
 import { EnquiryLocationSchema } from '../location/location-schema.ts';
 import { parseOrThrow } from '../validation.ts';
-
-async function load(store: EnquiryStore, enquiryId: string): Promise<Enquiry> {
-  const enquiry = await store.get(enquiryId);
-  if (!enquiry) throw new ValidationError([{ field: 'enquiryId', problem: `no enquiry ${enquiryId}` }]);
-  return enquiry;
-}
-
-/**
- * Each step accepts its own output status too, so a retried step (crash after the write) redoes its
- * work idempotently instead of failing on the status check.
- */
-const accepts = (from: EnquiryStatus[], to: EnquiryStatus): EnquiryStatus[] => [...from, to];
-
-export interface RedactDeps {
-  store: EnquiryStore;
-  redactor: PersonalDataRedactor;
-  clock: Clock;
-}
-
-/** Replaces personal data in the raw text; from here on only the redacted text is read by anything. */
-export async function redactEnquiry(input: StepInput, deps: RedactDeps): Promise<{ entityCount: number }> {
-  const contact = await deps.store.getContact(input.enquiryId);
-  if (!contact?.rawText) throw new ValidationError([{ field: 'rawText', problem: `enquiry ${input.enquiryId} has no text to redact` }]);
-  const { text, entities } = deps.redactor.redact(contact.rawText);
-  await deps.store.changeStatus({
-    enquiryId: input.enquiryId,
-    expectedStatus: accepts(['received', 'transcribed'], 'redacted'),
-    to: 'redacted',
-    actor: 'workflow',
-    at: deps.clock.now().toISOString(),
-    patch: {
-      redactedText: text,
-      redactedEntities: entities.map(({ type, start, end, verified }) => ({ type, start, end, ...(verified === undefined ? {} : { verified }) })),
-    },
-  });
-  return { entityCount: entities.length };
-}
 
 export interface ClassifyDeps {
   store: EnquiryStore;
