@@ -16,6 +16,7 @@ import { staffGroupsOf, type StaffGroup } from '#vocabulary/staff-groups.ts';
 import { summaryOf } from '#domain/review/enquiry-summary.ts';
 import { ApplyIncidentReplyRequestSchema, IncidentIdSchema, ListIncidentsQuerySchema } from '#events/incidents.ts';
 import { INCIDENT_WINDOW_MS, incidentStatusAt } from '#domain/incidents/incident.ts';
+import { isMultiReportIncident } from '#vocabulary/incidents.ts';
 import { applyIncidentReply, type ApplyIncidentDeps } from '#domain/review/apply-incident-reply.ts';
 
 export type Group = StaffGroup;
@@ -219,7 +220,7 @@ export async function handleReviewApi(event: APIGatewayProxyEventV2WithJWTAuthor
         if (denied) return denied;
         const query = parseOrThrow(ListIncidentsQuerySchema, event.queryStringParameters ?? {});
         const since = new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString();
-        const items = (await deps.incidents.listOpen(since, { limit: query.limit })).map((incident) => incidentStatusAt(incident, now)).filter((i) => i.status === 'open');
+        const items = (await deps.incidents.listOpen(since, { limit: query.limit })).map((incident) => incidentStatusAt(incident, now)).filter((i) => i.status === 'open' && isMultiReportIncident(i));
         return json(200, { items });
       }
       case 'POST /incidents/{id}/apply': {

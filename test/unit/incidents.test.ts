@@ -95,10 +95,12 @@ describe('open incidents in the topic report', () => {
       incident(),
       incident({ incidentId: 'INC-20261124-ZZZZZZZZZZ', topic: 'road_damage', reports: 3, lastReportAt: '2026-11-23T20:00:00.000Z' }),
       incident({ incidentId: 'INC-20261124-YYYYYYYYYY', topic: 'tree_risk', reports: 2, place: { en: 'Hoi Yuen Road', zh: '開源道', kind: 'street' } }),
+      // One report is one enquiry, not an incident yet: not listed.
+      incident({ incidentId: 'INC-20261124-XXXXXXXXXX', topic: 'street_light_fault', reports: 1, place: { en: 'How Ming Street', zh: '巧明街', kind: 'street' } }),
     ],
   };
 
-  it('lists the open ones (not those past the window), most reports first, without ids', async () => {
+  it('lists the open ones of two or more reports (not those past the window), most reports first, without ids', async () => {
     const open = await openIncidentsAt(source, now);
     expect(open.asOf).toBe(now.toISOString());
     expect(open.incidents.map((i) => [i.topic, i.reports])).toEqual([

@@ -6,11 +6,12 @@ import type { EnquiryDetail } from '../../api.ts';
 import { districtName, formatTime, placeName } from '../../format.ts';
 import { isMessageKey, t } from '../../i18n.ts';
 import { ProblemAlert } from '../components.tsx';
+import { isMultiReportIncident } from '../../../shared/vocabulary/incidents.ts';
 import { canApplyToIncident, type DetailActions, type DetailState } from './state.ts';
 
 /** The badge (N reports); `id` only where it is shown once on the page (the header). */
 export function IncidentBadge({ detail, id }: { detail: EnquiryDetail; id?: string }) {
-  return detail.incident ? (
+  return detail.incident && isMultiReportIncident(detail.incident) ? (
     <span class="badge incident" id={id} title={t('incidentWhere', { place: placeName(detail.incident.place), district: districtName(detail.incident.district) })}>
       {t('incidentBadge', { count: detail.incident.reports })}
     </span>
@@ -20,7 +21,7 @@ export function IncidentBadge({ detail, id }: { detail: EnquiryDetail; id?: stri
 export function IncidentPanel({ state, actions }: { state: DetailState; actions: DetailActions }) {
   const detail = state.detail;
   const incident = detail?.incident;
-  if (!detail || !incident) return null;
+  if (!detail || !incident || !isMultiReportIncident(incident)) return null;
   const others = incident.reports - 1;
   const apply = state.incidentApply;
   const appliedFrom = detail.decision?.appliedFrom;

@@ -1,5 +1,6 @@
 import { INCIDENT_WINDOW_MS, incidentStatusAt, type Incident } from './incident.ts';
 import type { DistrictId, PlaceKind } from '../../vocabulary/districts.ts';
+import { isMultiReportIncident } from '../../vocabulary/incidents.ts';
 
 /**
  * Open incidents as the topic report shows them: topic, district and the public place name (a street or an
@@ -33,7 +34,7 @@ export async function openIncidentsAt(source: OpenIncidentSource, now: Date): Pr
   const since = new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString();
   const incidents = (await source.listOpen(since, { limit: REPORT_INCIDENT_LIMIT }))
     .map((incident) => incidentStatusAt(incident, now))
-    .filter((incident) => incident.status === 'open')
+    .filter((incident) => incident.status === 'open' && isMultiReportIncident(incident))
     .map(({ topic, district, place, reports, firstReportAt, lastReportAt }) => ({ topic, district, place, reports, firstReportAt, lastReportAt }))
     .sort((a, b) => b.reports - a.reports || b.lastReportAt.localeCompare(a.lastReportAt));
   return { asOf: now.toISOString(), incidents };
