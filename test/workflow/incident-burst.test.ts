@@ -270,4 +270,46 @@ describe('incidents: one burst main, twelve callers', () => {
     expect((await api('POST /incidents/{id}/apply', { id: 'INC-1', body: { sourceEnquiryId: a!.enquiryId } })).body['problems']).toEqual([expect.objectContaining({ field: 'id' })]);
     expect((await api('POST /incidents/{id}/apply', { id: incidentId, body: { sourceEnquiryId: 'nope' } })).body['problems']).toEqual([expect.objectContaining({ field: 'sourceEnquiryId' })]);
   });
+
+  it('twelve callers in one language: one reviewed reply is applied to all eleven others, each with its own decision and at most one SMS', { timeout: 120_000 }, async () => {
+    await start();
+    // Six Cantonese reports and six more in other callers' words, all Traditional Chinese, within 2 hours.
+    const more = [
+      '觀塘道有水喉爆咗，水柱射到好高，車都唔敢過。',
+      '觀塘道地下水管爆咗，行人路全部係水。',
+      '觀塘道水管爆裂，啲水一直湧出嚟，有冇人嚟處理？',
+      '喺觀塘道見到水管爆咗，成條馬路浸水。',
+      '觀塘道爆大水喉呀，水流到去巴士站。',
+      '觀塘道有食水管爆咗，水好急，麻煩盡快維修。',
+    ];
+    const texts = [...REPORTS.filter((r) => /\p{Script=Han}/u.test(r.text)), ...more.map((text, i) => ({ text, consent: i % 3 !== 0 }))];
+    expect(texts).toHaveLength(12);
+    texts.forEach((r, i) => stack!.intakeQueue.send(JSON.stringify(message(60 + i, r.text, r.consent, receivedAt(i)))));
+    await stack!.processIntake();
+    const awaiting = (await awaitingAll(12)).sort((x, y) => x.receivedAt.localeCompare(y.receivedAt));
+    expect(new Set(awaiting.map((e) => e.language))).toEqual(new Set(['zh-HK']));
+    const incidentIds = new Set(await Promise.all(awaiting.map((e) => stack!.incidents.incidentOf(e.enquiryId))));
+    expect(incidentIds.size).toBe(1);
+    const incidentId = [...incidentIds][0]!;
+    expect((await stack!.incidents.get(incidentId))?.reports).toBe(12);
+
+    const source = awaiting[0]!;
+    expect((await api('POST /enquiries/{id}/decision', { id: source.enquiryId, body: { action: 'approve', sendSms: true } })).status).toBe(200);
+    const applied = await api('POST /incidents/{id}/apply', { id: incidentId, body: { sourceEnquiryId: source.enquiryId } });
+    expect(applied.status).toBe(200);
+    expect((applied.body['applied'] as unknown[]).length).toBe(11);
+    expect(applied.body['skipped']).toEqual([]);
+
+    await waitFor(() => stack!.smsOutbox.depth, (depth) => depth >= texts.filter((r) => r.consent).length, 30_000);
+    await stack!.processSmsOutbox();
+    for (const enquiry of awaiting) await settled(enquiry.enquiryId);
+    await stack!.processSmsOutbox(); // nothing left to send twice
+    const finals = await Promise.all(awaiting.map((e) => stack!.store.get(e.enquiryId)));
+    expect(new Set(finals.map((e) => e!.decision!.decisionId)).size).toBe(12);
+    const sent = stack!.smsSent();
+    for (const [i, enquiry] of finals.entries()) {
+      expect(enquiry!.decision!.sendSms).toBe(texts[i]!.consent);
+      expect(sent.filter((s) => s.to === phoneOf(60 + i))).toHaveLength(texts[i]!.consent ? 1 : 0);
+    }
+  });
 });
