@@ -300,7 +300,7 @@ describe('incidents: one burst main, twelve callers', () => {
     expect((applied.body['applied'] as unknown[]).length).toBe(11);
     expect(applied.body['skipped']).toEqual([]);
 
-    await waitFor(() => stack!.smsOutbox.depth, (depth) => depth >= texts.filter((r) => r.consent).length, 30_000);
+    await waitFor(async () => stack!.smsOutbox.depth, (depth) => depth >= texts.filter((r) => r.consent).length, 30_000);
     await stack!.processSmsOutbox();
     for (const enquiry of awaiting) await settled(enquiry.enquiryId);
     await stack!.processSmsOutbox(); // nothing left to send twice
