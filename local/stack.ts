@@ -273,6 +273,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sweepExpired: () => sweepExpired(dynamo.client, [dynamo.tableName, dynamo.restrictedTableName, smsTable, countersTable], clock),
     close: async () => {
       await Promise.allSettled([...pendingEvents]);
+      await runtime.idle();
       await dynamo.close();
       if (!options.smsOutboxFile) await rm(smsOutboxFile, { force: true });
     },

@@ -137,6 +137,17 @@ export class LocalWorkflowRuntime implements WorkflowStarter, WorkflowCallbacks 
     }
   }
 
+  /**
+   * Resolves once no execution is working (each has ended or waits for a task token, one token per waiting
+   * execution in this workflow), or after timeoutMs. Closing the stack waits for it, so a step still running
+   * (RecordOutcome after a decision) never writes to a closed database.
+   */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const working = () => this.allExecutions().filter((e) => e.status === 'RUNNING').length > this.waiters.size;
+    while (working() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   private take(taskToken: string): Waiter {
     const waiter = this.waiters.get(taskToken);
     if (!waiter) throw new TaskTokenError('task token is unknown, already used or timed out');

@@ -6,6 +6,7 @@ import { RETENTION } from '../../shared/domain/retention.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import { DynamoPrivacyRecords } from '../../shared/adapters/aws/dynamo-privacy-records.ts';
 import { apiEvent, intakeUntil, startHarness, waitFor } from './harness.ts';
+import { quiescent } from './fault-helpers.ts';
 
 const DAY_MS = 86_400_000;
 /** 14:00 Hong Kong time (outside SMS quiet hours); the tests move it forward to cross retention periods. */
@@ -194,6 +195,8 @@ describe('erasure on request', () => {
     await decide(b!.enquiryId, { action: 'approve' });
     await settle(a!.enquiryId, ['closed']);
     await settle(b!.enquiryId, ['closed']);
+    // RecordOutcome closes an enquiry before it counts it: wait for the executions to end before reading.
+    await quiescent(stack);
     const day = new Date(START).toISOString().slice(0, 10);
     const countersBefore = await stack.counters.rows(day, day);
     expect(countersBefore.length).toBeGreaterThan(0);
