@@ -104,3 +104,21 @@ export function parseJsonOrThrow<S extends Schema>(schema: S, body: string): Par
   }
   return parseOrThrow(schema, value);
 }
+
+/** Parses JSONL against a schema (blank lines skipped); errors name the line and the field (`source:12.label`). */
+export function parseJsonlOrThrow<S extends Schema>(schema: S, jsonl: string, source: string): Parsed<S>[] {
+  const rows: Parsed<S>[] = [];
+  jsonl.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
+    }
+    const parsed = check(schema, value);
+    if (!parsed.success) throw new ValidationError(parsed.problems.map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
+    rows.push(parsed.data);
+  });
+  return rows;
+}

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { ValidationError } from '../errors.ts';
-import { check, type Schema } from '../validation.ts';
+import { parseJsonlOrThrow } from '../validation.ts';
 import { LANGUAGES, type Language } from '../../vocabulary/languages.ts';
 import { trainClassifier, type ClassifierOptions, type LabelledText, type TrainedClassifier } from './classifier.ts';
 import type { TopicResult } from './topic-result.ts';
@@ -13,27 +12,9 @@ import type { TopicResult } from './topic-result.ts';
 
 const LabelledLineSchema = z.object({ text: z.string().check(z.minLength(1)), label: z.string().check(z.minLength(1)) });
 
-/** Parses JSONL against a schema (blank lines skipped); errors name the line and the field. */
-function parseJsonlWith<T>(jsonl: string, source: string, schema: Schema & z.core.$ZodType<T>): T[] {
-  const rows: T[] = [];
-  jsonl.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
-    }
-    const parsed = check(schema, value);
-    if (!parsed.success) throw new ValidationError(parsed.problems.map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
-    rows.push(parsed.data);
-  });
-  return rows;
-}
-
 /** Parses `{"text": ..., "label": ...}` lines (extra fields ignored, blank lines skipped); errors name the line. */
 export function parseLabelledJsonl(jsonl: string, source = 'input'): LabelledText[] {
-  return parseJsonlWith(jsonl, source, LabelledLineSchema).map(({ text, label }) => ({ text, label }));
+  return parseJsonlOrThrow(LabelledLineSchema, jsonl, source).map(({ text, label }) => ({ text, label }));
 }
 
 const RoutingLineSchema = z.object({
@@ -46,7 +27,7 @@ const RoutingLineSchema = z.object({
 
 /** Parses labelled enquiry lines (`department`, `language`, `caseType` optional); errors name the line. */
 export function parseRoutingJsonl(jsonl: string, source = 'input'): RoutingExample[] {
-  return parseJsonlWith(jsonl, source, RoutingLineSchema).map(({ department, language, caseType, ...rest }) => ({
+  return parseJsonlOrThrow(RoutingLineSchema, jsonl, source).map(({ department, language, caseType, ...rest }) => ({
     ...rest,
     ...(department ? { department } : {}),
     ...(language ? { language } : {}),

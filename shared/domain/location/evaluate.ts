@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import { DISTRICT_IDS, type DistrictId, type EnquiryLocation } from '#vocabulary/districts.ts';
-import { ValidationError } from '../errors.ts';
 import { LANGUAGES } from '../../vocabulary/languages.ts';
-import { check } from '../validation.ts';
+import { parseJsonlOrThrow } from '../validation.ts';
 
 /*
  * Quality of place → district on a labelled set of caller sentences (test/eval/data/place-mentions.jsonl,
@@ -28,20 +27,7 @@ const PlaceMentionSchema = z.discriminatedUnion('status', [
 export type PlaceMention = z.infer<typeof PlaceMentionSchema>;
 
 export function parsePlaceMentions(jsonl: string, source = 'place-mentions'): PlaceMention[] {
-  const rows: PlaceMention[] = [];
-  jsonl.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new ValidationError([{ field: `${source}:${i + 1}`, problem: 'is not valid JSON' }]);
-    }
-    const parsed = check(PlaceMentionSchema, value);
-    if (!parsed.success) throw new ValidationError(parsed.problems.map((p) => ({ field: `${source}:${i + 1}.${p.field}`, problem: p.problem })));
-    rows.push(parsed.data);
-  });
-  return rows;
+  return parseJsonlOrThrow(PlaceMentionSchema, jsonl, source);
 }
 
 export interface StatusFigures {
