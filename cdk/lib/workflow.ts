@@ -19,6 +19,7 @@ import {
   Timeout,
   type IChainable,
   type INextable,
+  type RetryProps,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -42,6 +43,15 @@ export const STATE_NAMES = {
 
 /** Errors our functions throw for faults worth retrying (see shared/domain/errors.ts). */
 const TRANSIENT_ERRORS = ['TransientError', 'StatusConflictError'];
+/** Bounded, jittered retries for transient faults: every Lambda step uses the same policy. */
+const TRANSIENT_RETRY: RetryProps = {
+  errors: TRANSIENT_ERRORS,
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 4,
+  maxDelay: Duration.seconds(30),
+  jitterStrategy: JitterType.FULL,
+};
 
 export interface WorkflowSteps {
   startTranscription: IFunction;
@@ -145,14 +155,7 @@ export class EnquiryWorkflow extends Construct {
       payloadResponseOnly: true,
       resultPath: JsonPath.DISCARD,
     });
-    groupIncident.addRetry({
-      errors: TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 4,
-      maxDelay: Duration.seconds(30),
-      jitterStrategy: JitterType.FULL,
-    });
+    groupIncident.addRetry(TRANSIENT_RETRY);
     groupIncident.addCatch(draft, { errors: ['States.ALL'], resultPath: '$.groupingFailure' });
 
     const redact = step(STATE_NAMES.redact, steps.redact);
@@ -185,14 +188,7 @@ export class EnquiryWorkflow extends Construct {
 
   /** Bounded, jittered retries for transient faults, then hand-off to agents with the error as the reason. */
   private guarded<T extends LambdaInvoke>(task: T, needsManual: LambdaInvoke): T & INextable {
-    task.addRetry({
-      errors: TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 4,
-      maxDelay: Duration.seconds(30),
-      jitterStrategy: JitterType.FULL,
-    });
+    task.addRetry(TRANSIENT_RETRY);
     task.addCatch(needsManual, { errors: ['States.ALL'], resultPath: '$.failure' });
     return task;
   }
