@@ -34,6 +34,23 @@ export const CDK_LIKE: BuildOptions & { metafile: true } = {
 
 const EMPTY = '(empty handler)';
 const EMPTY_HANDLER = 'export const handler = async () => ({ statusCode: 200 });';
+const SDK_FLOOR = '(SDK floor) ';
+
+/**
+ * An ESM handler that only imports the given @aws-sdk/* packages (as the runtime provides them) and builds no
+ * client: the part of a function's cold start set by the SDK it uses, whatever the function's own code does.
+ */
+export function sdkFloorSource(packages: readonly string[]): string {
+  const names = packages.map((_, i) => `sdk${i}`);
+  return [...packages.map((pkg, i) => `import * as ${names[i]} from ${JSON.stringify(pkg)};`), `export const handler = async () => [${names.join(', ')}].length;`].join('\n');
+}
+
+/** The @aws-sdk/* packages a bundle leaves to the runtime (external imports in its metafile). */
+export function sdkImports(metafile: Metafile): string[] {
+  const packages = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) for (const imported of output.imports) if (imported.external && imported.path.startsWith('@aws-sdk/')) packages.add(imported.path);
+  return [...packages].sort();
+}
 
 /** Everything any handler reads at import (shared/config.ts), set to harmless dummy values. */
 const DUMMY_ENV: Record<string, string> = {
@@ -84,6 +101,12 @@ export interface BundleMeasurement {
   processMs: number;
   /** Process wall time (node start + import) vs the empty handler's. */
   processRatio: number;
+  /** The @aws-sdk/* packages the bundle imports from the runtime. */
+  sdkPackages: string[];
+  /** Process wall time of the SDK floor (an empty handler importing only those packages) vs the empty handler's. */
+  sdkFloorRatio: number | null;
+  /** Process ms over the SDK floor's: what the function's own modules, clients and knowledge add at init. */
+  ownInitMs: number | null;
   /** Import alone vs the empty handler's import. */
   importRatio: number;
   /** Import without --enable-source-maps (full scale only): what source-map support costs at init. */
@@ -158,12 +181,22 @@ interface Built {
   utf8Kb: number;
   mapKb: number;
   heaviest: InputWeight[];
+  sdkPackages: string[];
 }
 
-async function bundle(fn: string, outdir: string): Promise<Built> {
-  const outfile = join(outdir, fn, 'index.mjs');
-  const entry: BuildOptions =
-    fn === EMPTY ? { stdin: { contents: EMPTY_HANDLER, loader: 'ts', resolveDir: REPO_ROOT } } : { entryPoints: [join(REPO_ROOT, 'functions', fn, 'handler.ts')] };
+/** The SDK floor's name for a set of packages (functions importing the same set share one). */
+const floorName = (packages: readonly string[]): string => `${SDK_FLOOR}${packages.join(' + ')}`;
+
+function entryOf(fn: string): BuildOptions {
+  const stdin = (contents: string): BuildOptions => ({ stdin: { contents, loader: 'ts', resolveDir: REPO_ROOT } });
+  if (fn === EMPTY) return stdin(EMPTY_HANDLER);
+  if (fn.startsWith(SDK_FLOOR)) return stdin(sdkFloorSource(fn.slice(SDK_FLOOR.length).split(' + ')));
+  return { entryPoints: [join(REPO_ROOT, 'functions', fn, 'handler.ts')] };
+}
+
+async function bundle(fn: string, outdir: string, index: number): Promise<Built> {
+  const outfile = join(outdir, fn.startsWith(SDK_FLOOR) ? `sdk-floor-${index}` : fn, 'index.mjs');
+  const entry = entryOf(fn);
   const result = await build({ ...CDK_LIKE, ...entry, absWorkingDir: REPO_ROOT, outfile });
   if (!result.metafile) throw new Error('esbuild returned no metafile');
   const utf8 = await build({ ...CDK_LIKE, ...entry, absWorkingDir: REPO_ROOT, outfile, charset: 'utf8', sourcemap: false, write: false });
@@ -174,6 +207,7 @@ async function bundle(fn: string, outdir: string): Promise<Built> {
     utf8Kb: round((utf8.outputFiles.find((f) => f.path.endsWith('.mjs'))?.contents.byteLength ?? 0) / 1024, 1),
     mapKb: round(statSync(`${outfile}.map`).size / 1024, 1),
     heaviest: heaviestInputs(result.metafile),
+    sdkPackages: sdkImports(result.metafile),
   };
 }
 
@@ -217,7 +251,7 @@ async function sampleImports(built: Built[], runs: number, withoutMaps: boolean)
       if (!entry || entry.error) continue;
       try {
         entry.withMaps.push(await importInFreshNode(b.file, true, FUNCTION_ENV[b.fn]));
-        if (withoutMaps) entry.withoutMaps.push(await importInFreshNode(b.file, false, FUNCTION_ENV[b.fn]));
+        if (withoutMaps && !b.fn.startsWith(SDK_FLOOR)) entry.withoutMaps.push(await importInFreshNode(b.file, false, FUNCTION_ENV[b.fn]));
       } catch (error) {
         entry.error = error instanceof Error ? error.message : String(error);
       }
@@ -243,7 +277,9 @@ export async function benchBundles(options: BenchOptions): Promise<{ tables: Tab
   const dir = scratchDir();
   try {
     const functions = FUNCTIONS_AT[options.scale](handlerFolders());
-    const built = await Promise.all([EMPTY, ...functions].map((fn) => bundle(fn, dir)));
+    const handlers = await Promise.all([EMPTY, ...functions].map((fn, i) => bundle(fn, dir, i)));
+    const floors = [...new Set(handlers.filter((b) => b.sdkPackages.length > 0).map((b) => floorName(b.sdkPackages)))];
+    const built = [...handlers, ...(await Promise.all(floors.map((fn, i) => bundle(fn, dir, i))))];
     const runs = RUNS[options.scale];
     const samples = await sampleImports(built, runs, options.scale === 'full');
     const localSteps = await localStepTimings(options.scale).catch((error: unknown) => ({ error: String(error) }));
@@ -260,11 +296,13 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
   const emptySamples = samples.get(EMPTY)?.withMaps ?? [];
   const empty = { importMs: round(medianOf(emptySamples, 'importMs'), 2), processMs: round(medianOf(emptySamples, 'processMs'), 1), kb: built[0]?.kb ?? 0 };
   const bundles = built
-    .filter((b) => b.fn !== EMPTY)
+    .filter((b) => b.fn !== EMPTY && !b.fn.startsWith(SDK_FLOOR))
     .map((b): BundleMeasurement => {
       const s = samples.get(b.fn) ?? { withMaps: [], withoutMaps: [] };
       const importMs = medianOf(s.withMaps, 'importMs');
       const processMs = medianOf(s.withMaps, 'processMs');
+      const floor = b.sdkPackages.length ? samples.get(floorName(b.sdkPackages)) : undefined;
+      const floorMs = floor && !floor.error && floor.withMaps.length ? medianOf(floor.withMaps, 'processMs') : null;
       return {
         fn: b.fn,
         kb: b.kb,
@@ -274,6 +312,9 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
         importMs: round(importMs, 1),
         processMs: round(processMs, 1),
         processRatio: round(processMs / empty.processMs, 2),
+        sdkPackages: b.sdkPackages,
+        sdkFloorRatio: floorMs === null ? null : round(floorMs / empty.processMs, 2),
+        ownInitMs: floorMs === null ? null : round(processMs - floorMs, 1),
         importRatio: round(importMs / Math.max(empty.importMs, 0.01), 0),
         importNoSourceMapsMs: s.withoutMaps.length ? round(medianOf(s.withoutMaps, 'importMs'), 1) : null,
         rssMb: round(medianOf(s.withMaps, 'rssMb'), 0),
@@ -331,6 +372,8 @@ function bundleTable(data: BundlesData): Table {
     b.error ? null : b.importNoSourceMapsMs,
     b.error ? null : b.processMs,
     b.error ? null : `${b.processRatio}×`,
+    b.sdkFloorRatio === null ? null : `${b.sdkFloorRatio}×`,
+    b.ownInitMs,
     b.error ? null : b.rssMb,
     localHandleCell(data.localSteps, b.fn),
     beforeCell(before, b.fn),
@@ -342,17 +385,28 @@ function bundleTable(data: BundlesData): Table {
       : `local handle = handle.ts with local adapters + dynalite, first call / warm median (${data.localSteps.classifierSource})`;
   return {
     title: 'Bundles and cold init',
-    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'RSS MB', 'local handle ms', 'before issue 22: KB · vs empty · RSS · warm handle', 'heaviest inputs (KB in bundle)'],
+    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'SDK floor vs empty', 'own init ms (process − SDK floor)', 'RSS MB', 'local handle ms', 'before issue 22: KB · vs empty · RSS · warm handle', 'heaviest inputs (KB in bundle)'],
     rows,
     notes: [
       `empty ESM handler: ${empty.kb} KB, import ${empty.importMs} ms, process ${empty.processMs} ms; medians of ${data.runs} fresh processes each, interleaved`,
       'import = init phase (module scope: config, clients, knowledge layer) in a fresh node with --enable-source-maps as Lambda sets it; @aws-sdk/* is external (the runtime provides it) and its load counts',
       '"vs empty" = process wall time (node start + import) over the empty handler\'s',
+      'SDK floor = an empty ESM handler that only imports the function\'s @aws-sdk/* packages (no client built), bundled and measured the same way, interleaved: the cold start the runtime\'s SDK sets whatever our code does; own init = process ms over it (our modules, client construction, knowledge layer)',
+      ...floorRangeNote(data.bundles),
       stepsNote,
       ...(before ? [`before issue 22 = ${BEFORE_FILE.slice(REPO_ROOT.length + 1)} (main 3e46d99, ${before.at.slice(0, 10)}; its empty handler ${before.emptyProcessMs} ms): its ratios are against its own empty handler, as this run's are`] : []),
       ...(data.classifyModel ? [classifyModelNote(data.classifyModel)] : []),
     ],
   };
+}
+
+/** Where the SDK floors of this run lie: a ratio goal below a function's floor cannot be met by its own code. */
+function floorRangeNote(bundles: BundleMeasurement[]): string[] {
+  const floors = bundles.filter((b) => b.sdkFloorRatio !== null).map((b) => ({ fn: b.fn, ratio: b.sdkFloorRatio as number }));
+  if (floors.length === 0) return [];
+  const sorted = [...floors].sort((a, b) => a.ratio - b.ratio);
+  const [low, high] = [sorted[0], sorted.at(-1)] as [(typeof floors)[number], (typeof floors)[number]];
+  return [`SDK floors in this run: ${low.ratio}× (${low.fn}) to ${high.ratio}× (${high.fn}) of the empty handler before any of our code runs`];
 }
 
 function classifyModelNote({ origin, modelMb }: ClassifyModel): string {

@@ -42,6 +42,10 @@ describe('benchmarks at tiny scale', () => {
     expect(bundle?.exportsHandler).toBe(true);
     expect(bundle?.heaviest.length).toBeGreaterThan(0);
     expect(bundle?.processRatio).toBeGreaterThan(0);
+    // Its SDK floor: an empty handler importing the same runtime packages, measured in the same run.
+    expect(bundle?.sdkPackages).toContain('@aws-sdk/client-dynamodb');
+    expect(bundle?.sdkFloorRatio).toBeGreaterThan(1);
+    expect(typeof bundle?.ownInitMs).toBe('number');
   }, 60_000);
 
   it('runs the pipeline through the local runtime and directly, or says what it waits for', async () => {
