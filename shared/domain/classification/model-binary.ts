@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../validation.ts';
+import { featureNamesFromLines } from './feature-names.ts';
 import type { LocalTopicModelJson, ModelPartArrays, ModelPartsArrays } from './local-topic-model.ts';
 import type { SerialisedModel } from './text-classifier.ts';
 
@@ -118,7 +119,7 @@ export function decodeShippedModelArrays(bytes: Uint8Array): ShippedModelArrays 
     return {
       header: rest,
       arrays: {
-        features: features === '' ? [] : features.split('\n'),
+        features: featureNamesFromLines(features),
         idf: typed(slice(blobs.idf), 8, (b, o, n) => new Float64Array(b, o, n)),
         levels: typed(slice(blobs.weights), 1, (b, o, n) => new Int8Array(b, o, n)),
         scales: typed(slice(blobs.weightScales), 4, (b, o, n) => new Float32Array(b, o, n)),
@@ -138,7 +139,7 @@ export function decodeShippedModel(bytes: Uint8Array): ShippedModel {
   const { parts, ...rest } = decodeShippedModelArrays(bytes);
   const part = ({ header, arrays }: ModelPartArrays): SerialisedModel => ({
     ...(header as Omit<SerialisedModel, Blob>),
-    features: [...arrays.features],
+    features: Array.from({ length: arrays.features.size }, (_, i) => arrays.features.nameAt(i)),
     idf: Array.from(arrays.idf),
     weights: Buffer.from(arrays.levels.buffer, arrays.levels.byteOffset, arrays.levels.byteLength).toString('base64'),
     weightScales: Buffer.from(arrays.scales.buffer, arrays.scales.byteOffset, arrays.scales.byteLength).toString('base64'),

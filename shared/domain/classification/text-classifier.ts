@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../validation.ts';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
+import { featureNamesFromList, type FeatureNames } from './feature-names.ts';
 import { glossaryDigest, isStopWord, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
 import { solveL2LossSvmDual, type SvmOptions } from './linear-svm.ts';
@@ -153,7 +154,7 @@ export type SerialisedModel = z.infer<typeof SerialisedModelSchema>;
 /** A model's per-feature arrays as the binary model file holds them (see model-binary.ts). */
 export interface ModelArrays {
   /** Feature names, in weight order. */
-  features: readonly string[];
+  features: FeatureNames;
   idf: Float64Array;
   /** int8 levels, feature-major: weight of feature f for label k is levels[f * labels + k] × scales[f]. */
   levels: Int8Array;
@@ -223,7 +224,7 @@ interface SparseVector {
 }
 
 interface Vocabulary {
-  index: Map<string, number>;
+  index: FeatureNames;
   idf: Float64Array;
 }
 
@@ -265,7 +266,7 @@ const boostOf = (kind: number, options: FeatureOptions): number => (kind === 1 ?
 function vectorise(counts: Map<string, number>, vocabulary: Vocabulary, options: FeatureOptions): SparseVector {
   const pairs: [number, number, number][] = [];
   for (const [feature, count] of counts) {
-    const i = vocabulary.index.get(feature);
+    const i = vocabulary.index.indexOf(feature);
     if (i === undefined) continue;
     const kind = featureKind(feature);
     pairs.push([i, (1 + Math.log(count)) * (vocabulary.idf[i] as number) * boostOf(kind, options), kind]);
@@ -621,7 +622,7 @@ export class TextClassifier {
 
   private constructor(
     readonly labels: readonly string[],
-    private readonly featureNames: readonly string[],
+    private readonly featureNames: FeatureNames,
     idf: Float64Array,
     private readonly weights: QuantisedWeights,
     private readonly bias: Float64Array,
@@ -630,9 +631,7 @@ export class TextClassifier {
     readonly acceptThreshold: number,
     readonly featureOptions: FeatureOptions,
   ) {
-    const index = new Map<string, number>();
-    for (let i = 0; i < featureNames.length; i += 1) index.set(featureNames[i] as string, i);
-    this.vocabulary = { index, idf };
+    this.vocabulary = { index: featureNames, idf };
   }
 
   /** @internal used by training: assembles a model from fitted parts. */
@@ -645,10 +644,8 @@ export class TextClassifier {
     acceptThreshold: number;
     featureOptions: FeatureOptions;
   }): TextClassifier {
-    const names: string[] = new Array<string>(parts.vocabulary.index.size);
-    for (const [name, i] of parts.vocabulary.index) names[i] = name;
     const weights = quantise(parts.weights, parts.labels.length);
-    return new TextClassifier(parts.labels, names, parts.vocabulary.idf, weights, parts.bias, parts.calibration, parts.acceptThreshold, parts.featureOptions);
+    return new TextClassifier(parts.labels, parts.vocabulary.index, parts.vocabulary.idf, weights, parts.bias, parts.calibration, parts.acceptThreshold, parts.featureOptions);
   }
 
   /**
@@ -658,7 +655,7 @@ export class TextClassifier {
   static fromJSON(json: unknown, resources: { glossary?: Glossary } = {}): TextClassifier {
     const model = parseOrThrow(SerialisedModelSchema, json);
     const { levels, scales } = quantisedFromBase64(model.weights, model.weightScales, model.labels.length);
-    return TextClassifier.fromArrays(model, { features: model.features, idf: Float64Array.from(model.idf), levels, scales }, resources);
+    return TextClassifier.fromArrays(model, { features: featureNamesFromList(model.features), idf: Float64Array.from(model.idf), levels, scales }, resources);
   }
 
   /**
@@ -668,7 +665,7 @@ export class TextClassifier {
   static fromArrays(header: unknown, arrays: ModelArrays, resources: { glossary?: Glossary } = {}): TextClassifier {
     const model = parseOrThrow(ModelHeaderSchema, header);
     const labelCount = model.labels.length;
-    const featureCount = arrays.features.length;
+    const featureCount = arrays.features.size;
     if (arrays.idf.length !== featureCount || arrays.scales.length !== featureCount || arrays.levels.length !== featureCount * labelCount || model.bias.length !== labelCount) {
       throw new Error('serialised classifier has inconsistent array lengths');
     }
@@ -695,7 +692,7 @@ export class TextClassifier {
       format: MODEL_FORMAT,
       version: 3,
       labels: [...this.labels],
-      features: [...this.featureNames],
+      features: Array.from({ length: this.featureNames.size }, (_, i) => this.featureNames.nameAt(i)),
       idf: Array.from(this.vocabulary.idf),
       ...quantisedToBase64(this.weights),
       bias: Array.from(this.bias),
@@ -723,7 +720,7 @@ export class TextClassifier {
     if (k < 0) return [];
     const x = this.vector(text);
     const { levels, scales } = this.weights;
-    const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames[f] as string, weight: (x.values[n] as number) * ((levels[f * this.labels.length + k] as number) * (scales[f] as number)) }));
+    const contributions = Array.from(x.indices, (f, n) => ({ name: this.featureNames.nameAt(f), weight: (x.values[n] as number) * ((levels[f * this.labels.length + k] as number) * (scales[f] as number)) }));
     return contributions
       // Whole words, word pairs and Chinese n-grams read well in a rationale; sub-word pieces do not.
       // (Placeholders such as <num> and <place>, and stop words, say nothing to a reader.)
@@ -799,11 +796,10 @@ function scoreDocument(parts: FittedParts, document: CountedDocument, table: Fea
 
 function fitOnPrepared(prepared: PreparedSet, options: TrainingOptions, calibration: Calibration, acceptThreshold: number): TextClassifier {
   const parts = fitParts(prepared, Array.from(prepared.documents.keys()), options);
-  const index = new Map<string, number>();
-  parts.vocabulary.globalOf.forEach((id, i) => index.set(prepared.table.names[id] as string, i));
+  const names = Array.from(parts.vocabulary.globalOf, (id) => prepared.table.names[id] as string);
   return TextClassifier.assemble({
     labels: prepared.labels,
-    vocabulary: { index, idf: parts.vocabulary.idf },
+    vocabulary: { index: featureNamesFromList(names), idf: parts.vocabulary.idf },
     weights: parts.weights,
     bias: parts.bias,
     calibration,

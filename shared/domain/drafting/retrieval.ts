@@ -21,7 +21,9 @@ const ENGLISH_STOP_WORDS = new Set(
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const LATIN_WORD = /[a-z0-9]+/g;
-const wordSegmenter = new Intl.Segmenter('zh-Hans', { granularity: 'word' });
+// Built on first use (~10 ms: ICU's word dictionary): functions that bundle retrieval without drafting
+// (review-api lists, classify) should not pay it at every cold start.
+let wordSegmenter: Intl.Segmenter | undefined;
 
 // Light English stemming so "potholes" matches "pothole" and "flies" matches "fly"; deliberately crude.
 function stem(word: string): string {
@@ -43,7 +45,7 @@ export function retrievalTokens(text: string): string[] {
     // Bigrams survive unknown words and colloquial Cantonese the segmenter's dictionary does not know.
     for (let i = 0; i + 1 < chars.length; i += 1) tokens.push(`${chars[i]}${chars[i + 1]}`);
     // Dictionary words of three or more characters add a stronger signal (垃圾收集站, 食物环境卫生署).
-    for (const { segment, isWordLike } of wordSegmenter.segment(run)) {
+    for (const { segment, isWordLike } of (wordSegmenter ??= new Intl.Segmenter('zh-Hans', { granularity: 'word' })).segment(run)) {
       if (isWordLike && Array.from(segment).length >= 3) tokens.push(segment);
     }
   }

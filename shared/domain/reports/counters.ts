@@ -126,14 +126,10 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const MS_PER_DAY = 86_400_000;
 const MS_PER_MINUTE = 60_000;
 
-// Built once: Intl formatters are expensive to construct and this runs for every outcome.
-const HONG_KONG_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Hong_Kong',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const HONG_KONG_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Hong_Kong', hour: '2-digit', hourCycle: 'h23' });
+// Built once, on first use: Intl formatters are expensive to construct (~5 ms with the time-zone data) and this
+// runs for every outcome, but functions that bundle this module without counting should not pay it at init.
+let hongKongDateFormat: Intl.DateTimeFormat | undefined;
+let hongKongHourFormat: Intl.DateTimeFormat | undefined;
 
 function parseInstant(iso: string, field: string): number {
   const ms = Date.parse(iso);
@@ -143,14 +139,14 @@ function parseInstant(iso: string, field: string): number {
 
 /** The Hong Kong calendar date (`YYYY-MM-DD`) of an ISO instant, e.g. 2025-03-01T17:30Z -> 2025-03-02. */
 export function hongKongDay(iso: string): HongKongDay {
-  const parts = HONG_KONG_DATE.formatToParts(parseInstant(iso, 'instant'));
+  const parts = (hongKongDateFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' })).formatToParts(parseInstant(iso, 'instant'));
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /** The Hong Kong hour (0–23) of an ISO instant, e.g. 2025-03-01T17:30Z -> 1. */
 export function hongKongHour(iso: string): number {
-  return Number(HONG_KONG_HOUR.format(parseInstant(iso, 'instant')));
+  return Number((hongKongHourFormat ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Hong_Kong', hour: '2-digit', hourCycle: 'h23' })).format(parseInstant(iso, 'instant')));
 }
 
 export function isDay(value: string): boolean {

@@ -134,10 +134,11 @@ function plain(label: Label): string {
   return `${label.en} ${label.zh}`;
 }
 
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+// Built on first use: only report rendering needs it, and several functions bundle this module.
+let grouped: Intl.NumberFormat | undefined;
 
 function formatCount(value: number): string {
-  return GROUPED.format(value);
+  return (grouped ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })).format(value);
 }
 
 function formatPercent(value: number | null, digits = 1): string {

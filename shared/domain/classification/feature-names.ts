@@ -1,0 +1,90 @@
+/**
+ * A classifier's feature names in weight order and the way back from a name to its index.
+ *
+ * Training and the JSON form hold the names as an array and index them with a Map. The shipped model holds
+ * them as one UTF-8 text, a name per line (model-binary.ts): classify loads two classifiers of ~61 000
+ * features at every cold start, and splitting that text into 122 000 strings and two Maps cost ~50 ms and
+ * ~10 MB. `featureNamesFromLines` keeps the text as it is and indexes the lines with an open-addressing
+ * hash table of typed arrays, comparing a looked-up name with the text in place: same answers as the Map
+ * (test/unit/feature-names.test.ts compares them on the shipped model's names).
+ */
+export interface FeatureNames {
+  readonly size: number;
+  /** The name of feature `i` (0 ≤ i < size). */
+  nameAt(i: number): string;
+  /** The index of a feature name; undefined for a name the model does not know. */
+  indexOf(name: string): number | undefined;
+}
+
+/** Names from an array: a Map from name to index (a name listed twice answers with its last index, as Map.set). */
+export function featureNamesFromList(names: readonly string[]): FeatureNames {
+  const index = new Map<string, number>();
+  for (let i = 0; i < names.length; i += 1) index.set(names[i] as string, i);
+  return { size: names.length, nameAt: (i) => names[i] as string, indexOf: (name) => index.get(name) };
+}
+
+/** FNV-1a over UTF-16 code units of text[start, end). */
+function hashOf(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** Whether `name` equals text[start, end). */
+function equalsAt(name: string, text: string, start: number, end: number): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i += 1) if (name.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/** Whether text[a, aEnd) equals text[b, bEnd). */
+function sameLine(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i += 1) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/** Names from `text`, one per line (`\n`-separated, no trailing newline; '' is no names). */
+export function featureNamesFromLines(text: string): FeatureNames {
+  const starts: number[] = text === '' ? [] : [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return featureNamesFromStarts(text, starts);
+}
+
+function featureNamesFromStarts(text: string, startList: readonly number[]): FeatureNames {
+  const size = startList.length;
+  // starts[size] is one past the end, so line i is text[starts[i], starts[i + 1] - 1).
+  const starts = new Int32Array(size + 1);
+  starts.set(startList);
+  starts[size] = text.length + 1;
+  const end = (i: number): number => (starts[i + 1] as number) - 1;
+  let capacity = 1;
+  while (capacity < size * 2) capacity *= 2;
+  const mask = capacity - 1;
+  // Slot holds feature index + 1; 0 = empty. Linear probing; a later equal name replaces an earlier one.
+  const slots = new Int32Array(capacity);
+  for (let i = 0; i < size; i += 1) {
+    const start = starts[i] as number;
+    let slot = hashOf(text, start, end(i)) & mask;
+    for (;;) {
+      const held = slots[slot] as number;
+      if (held === 0) break;
+      if (sameLine(text, starts[held - 1] as number, end(held - 1), start, end(i))) break;
+      slot = (slot + 1) & mask;
+    }
+    slots[slot] = i + 1;
+  }
+  return {
+    size,
+    nameAt: (i) => text.slice(starts[i] as number, end(i)),
+    indexOf(name) {
+      let slot = hashOf(name, 0, name.length) & mask;
+      for (;;) {
+        const held = slots[slot] as number;
+        if (held === 0) return undefined;
+        if (equalsAt(name, text, starts[held - 1] as number, end(held - 1))) return held - 1;
+        slot = (slot + 1) & mask;
+      }
+    },
+  };
+}
