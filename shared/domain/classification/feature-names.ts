@@ -23,10 +23,10 @@ export function featureNamesFromList(names: readonly string[]): FeatureNames {
   return { size: names.length, nameAt: (i) => names[i] as string, indexOf: (name) => index.get(name) };
 }
 
-/** FNV-1a over UTF-16 code units of text[start, end). */
-function hashOf(text: string, start: number, end: number): number {
+/** FNV-1a over the UTF-16 code units of a name (featureNamesFromLines computes the same while scanning). */
+function hashOf(name: string): number {
   let hash = 0x811c9dc5;
-  for (let i = start; i < end; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
   return hash >>> 0;
 }
 
@@ -46,43 +46,52 @@ function sameLine(text: string, a: number, aEnd: number, b: number, bEnd: number
 
 /** Names from `text`, one per line (`\n`-separated, no trailing newline; '' is no names). */
 export function featureNamesFromLines(text: string): FeatureNames {
-  const starts: number[] = text === '' ? [] : [0];
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-  return featureNamesFromStarts(text, starts);
-}
-
-function featureNamesFromStarts(text: string, startList: readonly number[]): FeatureNames {
+  // One pass over the text: line starts and each line's hash together (the text is ~450 000 characters).
+  const startList: number[] = [];
+  const hashList: number[] = [];
+  if (text !== '') {
+    let hash = 0x811c9dc5;
+    startList.push(0);
+    for (let i = 0; i < text.length; i += 1) {
+      const unit = text.charCodeAt(i);
+      if (unit === 10) {
+        hashList.push(hash >>> 0);
+        startList.push(i + 1);
+        hash = 0x811c9dc5;
+      } else {
+        hash = Math.imul(hash ^ unit, 0x01000193);
+      }
+    }
+    hashList.push(hash >>> 0);
+  }
   const size = startList.length;
   // starts[size] is one past the end, so line i is text[starts[i], starts[i + 1] - 1).
   const starts = new Int32Array(size + 1);
   starts.set(startList);
   starts[size] = text.length + 1;
-  const end = (i: number): number => (starts[i + 1] as number) - 1;
   let capacity = 1;
   while (capacity < size * 2) capacity *= 2;
   const mask = capacity - 1;
   // Slot holds feature index + 1; 0 = empty. Linear probing; a later equal name replaces an earlier one.
   const slots = new Int32Array(capacity);
   for (let i = 0; i < size; i += 1) {
-    const start = starts[i] as number;
-    let slot = hashOf(text, start, end(i)) & mask;
+    let slot = (hashList[i] as number) & mask;
     for (;;) {
       const held = slots[slot] as number;
-      if (held === 0) break;
-      if (sameLine(text, starts[held - 1] as number, end(held - 1), start, end(i))) break;
+      if (held === 0 || sameLine(text, starts[held - 1] as number, (starts[held] as number) - 1, starts[i] as number, (starts[i + 1] as number) - 1)) break;
       slot = (slot + 1) & mask;
     }
     slots[slot] = i + 1;
   }
   return {
     size,
-    nameAt: (i) => text.slice(starts[i] as number, end(i)),
+    nameAt: (i) => text.slice(starts[i] as number, (starts[i + 1] as number) - 1),
     indexOf(name) {
-      let slot = hashOf(name, 0, name.length) & mask;
+      let slot = hashOf(name) & mask;
       for (;;) {
         const held = slots[slot] as number;
         if (held === 0) return undefined;
-        if (equalsAt(name, text, starts[held - 1] as number, end(held - 1))) return held - 1;
+        if (equalsAt(name, text, starts[held - 1] as number, (starts[held] as number) - 1)) return held - 1;
         slot = (slot + 1) & mask;
       }
     },

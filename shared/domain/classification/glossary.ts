@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
+import { compareCodeUnits } from '../order.ts';
 
 /*
  * A Chinese → English glossary used as a cross-language bridge for the topic classifier: a Chinese word
@@ -93,7 +94,7 @@ export function glossFeatures(text: string, words: readonly string[], glossary: 
 
 /** The TSV form shipped in the layer: `word<TAB>stem stem ...`, sorted by word. */
 export function glossaryToTsv(glossary: Glossary): string {
-  const lines = [...glossary.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([word, stems]) => `${word}\t${stems.join(' ')}`);
+  const lines = [...glossary.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([word, stems]) => `${word}\t${stems.join(' ')}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,7 @@ import { glossaryDigest, isStopWord, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
 import { solveL2LossSvmDual, type SvmOptions } from './linear-svm.ts';
 import { seededRandom, shuffled, stratifiedFolds } from '../random.ts';
+import { compareCodeUnits } from '../order.ts';
 
 /*
  * A general text classifier: multinomial logistic regression (softmax) over sparse TF-IDF features
@@ -302,7 +303,7 @@ interface CountedDocument {
 function tabulate(countsPerDocument: readonly Map<string, number>[]): { table: FeatureTable; documents: CountedDocument[] } {
   const seen = new Set<string>();
   for (const counts of countsPerDocument) for (const feature of counts.keys()) seen.add(feature);
-  const names = [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = [...seen].sort(compareCodeUnits);
   const idOf = new Map(names.map((name, i) => [name, i]));
   const kinds = Uint8Array.from(names, featureKind);
   const documents = countsPerDocument.map((counts) => {

@@ -3,6 +3,7 @@ import type { TopicId } from '../../vocabulary/topics.ts';
 import { publicContactNumbers } from './hotlines.ts';
 import { assertUniqueArticleIds, type KnowledgeArticle } from './knowledge-article.ts';
 import { buildRetrievalIndex, searchIndex, type RetrievalIndex, type ScoredArticle, type SearchOptions } from './retrieval.ts';
+import { compareCodeUnits } from '../order.ts';
 
 /** A knowledge base over validated articles held in memory; adapters decide where the articles come from. */
 export class InMemoryKnowledgeBase implements KnowledgeBase {
@@ -16,7 +17,7 @@ export class InMemoryKnowledgeBase implements KnowledgeBase {
 
   constructor(articles: KnowledgeArticle[]) {
     assertUniqueArticleIds(articles);
-    const sorted = [...articles].sort((a, b) => a.id.localeCompare(b.id));
+    const sorted = [...articles].sort((a, b) => compareCodeUnits(a.id, b.id));
     this.byId = new Map(sorted.map((article) => [article.id, article]));
   }
 

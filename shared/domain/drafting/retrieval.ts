@@ -1,6 +1,7 @@
 import type { TopicId } from '../../vocabulary/topics.ts';
 import type { KnowledgeArticle } from './knowledge-article.ts';
 import { toSimplified } from './script.ts';
+import { compareCodeUnits } from '../order.ts';
 
 /*
  * BM25 over the knowledge base. Every article is one bilingual document (English + Traditional Chinese),
@@ -121,6 +122,6 @@ export function searchIndex(index: RetrievalIndex, query: string, options: Searc
       return { article: document.article, score: boosted };
     })
     .filter((scored) => scored.score > 0)
-    .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id))
+    .sort((a, b) => b.score - a.score || compareCodeUnits(a.article.id, b.article.id))
     .slice(0, Math.max(0, options.limit));
 }
