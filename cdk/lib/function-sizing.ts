@@ -16,14 +16,15 @@
  * export holds one caller's few enquiries, so 256. classify after its lean cold start (2026-12-03: glossary
  * searched in its file, weights kept int8, OpenCC tries in typed arrays): 131 MB; it stays at 1 024 because a
  * stale layer model still trains at init (~420 MB), and its cold start is CPU-bound work that Lambda's CPU share
- * at 512 MB would stretch ~2×.
+ * at 512 MB would stretch ~2×. Second stop of 2026-12-03 (feature names kept in the model file's text): classify
+ * 118 MB, group-incident 72 MB (its first measurement: like the plain steps, so 256 stays); sizes unchanged.
  */
 export const FUNCTION_MEMORY_MB = {
   'await-review': 256,
   'backlog-monitor': 256,
   classify: 1024,
   draft: 256,
-  // Like the plain steps: two keyed reads and one small transaction (no measurement of its own yet).
+  // Like the plain steps: two keyed reads and one small transaction (72 MB cold-init RSS, 2026-12-03).
   'group-incident': 256,
   intake: 256,
   'needs-manual': 256,
