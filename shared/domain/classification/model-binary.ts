@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../validation.ts';
-import { featureNamesFromLines } from './feature-names.ts';
+import { featureNameList, featureNamesFromLines } from './feature-names.ts';
 import type { LocalTopicModelJson, ModelPartArrays, ModelPartsArrays } from './local-topic-model.ts';
 import type { SerialisedModel } from './text-classifier.ts';
 
@@ -139,7 +139,7 @@ export function decodeShippedModel(bytes: Uint8Array): ShippedModel {
   const { parts, ...rest } = decodeShippedModelArrays(bytes);
   const part = ({ header, arrays }: ModelPartArrays): SerialisedModel => ({
     ...(header as Omit<SerialisedModel, Blob>),
-    features: Array.from({ length: arrays.features.size }, (_, i) => arrays.features.nameAt(i)),
+    features: featureNameList(arrays.features),
     idf: Array.from(arrays.idf),
     weights: Buffer.from(arrays.levels.buffer, arrays.levels.byteOffset, arrays.levels.byteLength).toString('base64'),
     weightScales: Buffer.from(arrays.scales.buffer, arrays.scales.byteOffset, arrays.scales.byteLength).toString('base64'),

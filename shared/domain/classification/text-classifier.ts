@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../validation.ts';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './features.ts';
-import { featureNamesFromList, type FeatureNames } from './feature-names.ts';
+import { featureNameList, featureNamesFromList, type FeatureNames } from './feature-names.ts';
 import { glossaryDigest, isStopWord, type Glossary } from './glossary.ts';
 import { normaliseEnquiryText } from './normalise.ts';
 import { solveL2LossSvmDual, type SvmOptions } from './linear-svm.ts';
@@ -693,7 +693,7 @@ export class TextClassifier {
       format: MODEL_FORMAT,
       version: 3,
       labels: [...this.labels],
-      features: Array.from({ length: this.featureNames.size }, (_, i) => this.featureNames.nameAt(i)),
+      features: featureNameList(this.featureNames),
       idf: Array.from(this.vocabulary.idf),
       ...quantisedToBase64(this.weights),
       bias: Array.from(this.bias),
