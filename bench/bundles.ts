@@ -34,15 +34,36 @@ export const CDK_LIKE: BuildOptions & { metafile: true } = {
 
 const EMPTY = '(empty handler)';
 const EMPTY_HANDLER = 'export const handler = async () => ({ statusCode: 200 });';
-const SDK_FLOOR = '(SDK floor) ';
 
 /**
- * An ESM handler that only imports the given @aws-sdk/* packages (as the runtime provides them) and builds no
- * client: the part of a function's cold start set by the SDK it uses, whatever the function's own code does.
+ * Baselines per set of @aws-sdk/* packages, measured like the functions in the same run:
+ * - sdk: an ESM handler that only imports those packages (as the runtime provides them) and builds no client:
+ *   the part of a function's cold start set by the SDK it uses, whatever the function's own code does;
+ * - stack: the same plus what every handler of this project does before its own work: the configuration
+ *   validated at cold start (shared/config.ts) and the one middleware stack (middy + Powertools logger and metrics).
  */
+const FLOORS = {
+  sdk: { prefix: '(SDK floor) ', source: (packages: readonly string[]) => sdkFloorSource(packages) },
+  stack: { prefix: '(stack floor) ', source: (packages: readonly string[]) => stackFloorSource(packages) },
+} as const;
+type FloorKind = keyof typeof FLOORS;
+const floorKindOf = (fn: string): FloorKind | undefined => (Object.keys(FLOORS) as FloorKind[]).find((kind) => fn.startsWith(FLOORS[kind].prefix));
+
+const sdkNames = (packages: readonly string[]): string[] => packages.map((_, i) => `sdk${i}`);
+const sdkImportLines = (packages: readonly string[]): string[] => packages.map((pkg, i) => `import * as sdk${i} from ${JSON.stringify(pkg)};`);
+
 export function sdkFloorSource(packages: readonly string[]): string {
-  const names = packages.map((_, i) => `sdk${i}`);
-  return [...packages.map((pkg, i) => `import * as ${names[i]} from ${JSON.stringify(pkg)};`), `export const handler = async () => [${names.join(', ')}].length;`].join('\n');
+  return [...sdkImportLines(packages), `export const handler = async () => [${sdkNames(packages).join(', ')}].length;`].join('\n');
+}
+
+export function stackFloorSource(packages: readonly string[]): string {
+  return [
+    ...sdkImportLines(packages),
+    "import { loadConfig } from '#config';",
+    "import { withMiddleware } from '#middleware/stack.ts';",
+    'const config = loadConfig();',
+    `export const handler = withMiddleware(async () => [${[...sdkNames(packages), 'config'].join(', ')}].length);`,
+  ].join('\n');
 }
 
 /** The @aws-sdk/* packages a bundle leaves to the runtime (external imports in its metafile). */
@@ -84,7 +105,7 @@ const DUMMY_ENV: Record<string, string> = {
  */
 const FUNCTION_ENV: Record<string, Record<string, string>> = { retrain: { MODELS_BUCKET: 'bench-models' } };
 
-const RUNS: Record<Scale, number> = { tiny: 1, quick: 1, full: 4 };
+const RUNS: Record<Scale, number> = { tiny: 1, quick: 1, full: 6 };
 
 export interface InputWeight {
   input: string;
@@ -107,6 +128,10 @@ export interface BundleMeasurement {
   sdkFloorRatio: number | null;
   /** Process ms over the SDK floor's: what the function's own modules, clients and knowledge add at init. */
   ownInitMs: number | null;
+  /** The stack floor (SDK packages + configuration + middleware stack) vs the empty handler. */
+  stackFloorRatio: number | null;
+  /** Process ms over the stack floor's: the function's own clients, modules and knowledge. */
+  overStackMs: number | null;
   /** Import alone vs the empty handler's import. */
   importRatio: number;
   /** Import without --enable-source-maps (full scale only): what source-map support costs at init. */
@@ -184,18 +209,20 @@ interface Built {
   sdkPackages: string[];
 }
 
-/** The SDK floor's name for a set of packages (functions importing the same set share one). */
-const floorName = (packages: readonly string[]): string => `${SDK_FLOOR}${packages.join(' + ')}`;
+/** A floor's name for a set of packages (functions importing the same set share one). */
+const floorName = (kind: FloorKind, packages: readonly string[]): string => `${FLOORS[kind].prefix}${packages.join(' + ')}`;
 
 function entryOf(fn: string): BuildOptions {
   const stdin = (contents: string): BuildOptions => ({ stdin: { contents, loader: 'ts', resolveDir: REPO_ROOT } });
   if (fn === EMPTY) return stdin(EMPTY_HANDLER);
-  if (fn.startsWith(SDK_FLOOR)) return stdin(sdkFloorSource(fn.slice(SDK_FLOOR.length).split(' + ')));
+  const kind = floorKindOf(fn);
+  if (kind) return stdin(FLOORS[kind].source(fn.slice(FLOORS[kind].prefix.length).split(' + ')));
   return { entryPoints: [join(REPO_ROOT, 'functions', fn, 'handler.ts')] };
 }
 
 async function bundle(fn: string, outdir: string, index: number): Promise<Built> {
-  const outfile = join(outdir, fn.startsWith(SDK_FLOOR) ? `sdk-floor-${index}` : fn, 'index.mjs');
+  const kind = floorKindOf(fn);
+  const outfile = join(outdir, kind ? `${kind}-floor-${index}` : fn, 'index.mjs');
   const entry = entryOf(fn);
   const result = await build({ ...CDK_LIKE, ...entry, absWorkingDir: REPO_ROOT, outfile });
   if (!result.metafile) throw new Error('esbuild returned no metafile');
@@ -251,7 +278,7 @@ async function sampleImports(built: Built[], runs: number, withoutMaps: boolean)
       if (!entry || entry.error) continue;
       try {
         entry.withMaps.push(await importInFreshNode(b.file, true, FUNCTION_ENV[b.fn]));
-        if (withoutMaps && !b.fn.startsWith(SDK_FLOOR)) entry.withoutMaps.push(await importInFreshNode(b.file, false, FUNCTION_ENV[b.fn]));
+        if (withoutMaps && !floorKindOf(b.fn)) entry.withoutMaps.push(await importInFreshNode(b.file, false, FUNCTION_ENV[b.fn]));
       } catch (error) {
         entry.error = error instanceof Error ? error.message : String(error);
       }
@@ -278,7 +305,8 @@ export async function benchBundles(options: BenchOptions): Promise<{ tables: Tab
   try {
     const functions = FUNCTIONS_AT[options.scale](handlerFolders());
     const handlers = await Promise.all([EMPTY, ...functions].map((fn, i) => bundle(fn, dir, i)));
-    const floors = [...new Set(handlers.filter((b) => b.sdkPackages.length > 0).map((b) => floorName(b.sdkPackages)))];
+    const sets = handlers.filter((b) => b.sdkPackages.length > 0).map((b) => b.sdkPackages);
+    const floors = [...new Set((Object.keys(FLOORS) as FloorKind[]).flatMap((kind) => sets.map((packages) => floorName(kind, packages))))];
     const built = [...handlers, ...(await Promise.all(floors.map((fn, i) => bundle(fn, dir, i))))];
     const runs = RUNS[options.scale];
     const samples = await sampleImports(built, runs, options.scale === 'full');
@@ -296,13 +324,16 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
   const emptySamples = samples.get(EMPTY)?.withMaps ?? [];
   const empty = { importMs: round(medianOf(emptySamples, 'importMs'), 2), processMs: round(medianOf(emptySamples, 'processMs'), 1), kb: built[0]?.kb ?? 0 };
   const bundles = built
-    .filter((b) => b.fn !== EMPTY && !b.fn.startsWith(SDK_FLOOR))
+    .filter((b) => b.fn !== EMPTY && !floorKindOf(b.fn))
     .map((b): BundleMeasurement => {
       const s = samples.get(b.fn) ?? { withMaps: [], withoutMaps: [] };
       const importMs = medianOf(s.withMaps, 'importMs');
       const processMs = medianOf(s.withMaps, 'processMs');
-      const floor = b.sdkPackages.length ? samples.get(floorName(b.sdkPackages)) : undefined;
-      const floorMs = floor && !floor.error && floor.withMaps.length ? medianOf(floor.withMaps, 'processMs') : null;
+      const floorMs = (kind: FloorKind): number | null => {
+        const floor = b.sdkPackages.length ? samples.get(floorName(kind, b.sdkPackages)) : undefined;
+        return floor && !floor.error && floor.withMaps.length ? medianOf(floor.withMaps, 'processMs') : null;
+      };
+      const [sdkMs, stackMs] = [floorMs('sdk'), floorMs('stack')];
       return {
         fn: b.fn,
         kb: b.kb,
@@ -313,8 +344,10 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
         processMs: round(processMs, 1),
         processRatio: round(processMs / empty.processMs, 2),
         sdkPackages: b.sdkPackages,
-        sdkFloorRatio: floorMs === null ? null : round(floorMs / empty.processMs, 2),
-        ownInitMs: floorMs === null ? null : round(processMs - floorMs, 1),
+        sdkFloorRatio: sdkMs === null ? null : round(sdkMs / empty.processMs, 2),
+        ownInitMs: sdkMs === null ? null : round(processMs - sdkMs, 1),
+        stackFloorRatio: stackMs === null ? null : round(stackMs / empty.processMs, 2),
+        overStackMs: stackMs === null ? null : round(processMs - stackMs, 1),
         importRatio: round(importMs / Math.max(empty.importMs, 0.01), 0),
         importNoSourceMapsMs: s.withoutMaps.length ? round(medianOf(s.withoutMaps, 'importMs'), 1) : null,
         rssMb: round(medianOf(s.withMaps, 'rssMb'), 0),
@@ -373,7 +406,9 @@ function bundleTable(data: BundlesData): Table {
     b.error ? null : b.processMs,
     b.error ? null : `${b.processRatio}×`,
     b.sdkFloorRatio === null ? null : `${b.sdkFloorRatio}×`,
+    b.stackFloorRatio === null ? null : `${b.stackFloorRatio}×`,
     b.ownInitMs,
+    b.overStackMs,
     b.error ? null : b.rssMb,
     localHandleCell(data.localSteps, b.fn),
     beforeCell(before, b.fn),
@@ -385,13 +420,13 @@ function bundleTable(data: BundlesData): Table {
       : `local handle = handle.ts with local adapters + dynalite, first call / warm median (${data.localSteps.classifierSource})`;
   return {
     title: 'Bundles and cold init',
-    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'SDK floor vs empty', 'own init ms (process − SDK floor)', 'RSS MB', 'local handle ms', 'before issue 22: KB · vs empty · RSS · warm handle', 'heaviest inputs (KB in bundle)'],
+    columns: ['function', 'bundle KB', 'KB if charset=utf8', 'import ms', 'import ms (no source maps)', 'process ms', 'vs empty', 'SDK floor vs empty', 'stack floor vs empty', 'own init ms (process − SDK floor)', 'over stack floor ms', 'RSS MB', 'local handle ms', 'before issue 22: KB · vs empty · RSS · warm handle', 'heaviest inputs (KB in bundle)'],
     rows,
     notes: [
       `empty ESM handler: ${empty.kb} KB, import ${empty.importMs} ms, process ${empty.processMs} ms; medians of ${data.runs} fresh processes each, interleaved`,
       'import = init phase (module scope: config, clients, knowledge layer) in a fresh node with --enable-source-maps as Lambda sets it; @aws-sdk/* is external (the runtime provides it) and its load counts',
       '"vs empty" = process wall time (node start + import) over the empty handler\'s',
-      'SDK floor = an empty ESM handler that only imports the function\'s @aws-sdk/* packages (no client built), bundled and measured the same way, interleaved: the cold start the runtime\'s SDK sets whatever our code does; own init = process ms over it (our modules, client construction, knowledge layer)',
+      'SDK floor = an empty ESM handler that only imports the function\'s @aws-sdk/* packages (no client built), bundled and measured the same way, interleaved: the cold start the runtime\'s SDK sets whatever our code does; own init = process ms over it (our modules, client construction, knowledge layer); stack floor = the same plus loadConfig() and the middleware stack (middy + Powertools logger and metrics) every handler has: "over stack floor" is the function\'s own clients, modules and knowledge',
       ...floorRangeNote(data.bundles),
       stepsNote,
       ...(before ? [`before issue 22 = ${BEFORE_FILE.slice(REPO_ROOT.length + 1)} (main 3e46d99, ${before.at.slice(0, 10)}; its empty handler ${before.emptyProcessMs} ms): its ratios are against its own empty handler, as this run's are`] : []),
@@ -400,13 +435,16 @@ function bundleTable(data: BundlesData): Table {
   };
 }
 
-/** Where the SDK floors of this run lie: a ratio goal below a function's floor cannot be met by its own code. */
+/** Where the floors of this run lie: a ratio goal below a function's floor cannot be met by its own code. */
 function floorRangeNote(bundles: BundleMeasurement[]): string[] {
-  const floors = bundles.filter((b) => b.sdkFloorRatio !== null).map((b) => ({ fn: b.fn, ratio: b.sdkFloorRatio as number }));
-  if (floors.length === 0) return [];
-  const sorted = [...floors].sort((a, b) => a.ratio - b.ratio);
-  const [low, high] = [sorted[0], sorted.at(-1)] as [(typeof floors)[number], (typeof floors)[number]];
-  return [`SDK floors in this run: ${low.ratio}× (${low.fn}) to ${high.ratio}× (${high.fn}) of the empty handler before any of our code runs`];
+  const range = (key: 'sdkFloorRatio' | 'stackFloorRatio'): string | undefined => {
+    const floors = bundles.filter((b) => b[key] !== null).map((b) => ({ fn: b.fn, ratio: b[key] as number }));
+    const sorted = [...floors].sort((a, b) => a.ratio - b.ratio);
+    const [low, high] = [sorted[0], sorted.at(-1)];
+    return low && high ? `${low.ratio}× (${low.fn}) to ${high.ratio}× (${high.fn})` : undefined;
+  };
+  const [sdk, stack] = [range('sdkFloorRatio'), range('stackFloorRatio')];
+  return sdk && stack ? [`floors in this run, of the empty handler: SDK ${sdk}; stack ${stack}`] : [];
 }
 
 function classifyModelNote({ origin, modelMb }: ClassifyModel): string {

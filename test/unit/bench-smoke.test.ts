@@ -46,6 +46,9 @@ describe('benchmarks at tiny scale', () => {
     expect(bundle?.sdkPackages).toContain('@aws-sdk/client-dynamodb');
     expect(bundle?.sdkFloorRatio).toBeGreaterThan(1);
     expect(typeof bundle?.ownInitMs).toBe('number');
+    // And its stack floor: the same packages plus the configuration and middleware every handler has.
+    expect(bundle?.stackFloorRatio).toBeGreaterThan(1);
+    expect(typeof bundle?.overStackMs).toBe('number');
   }, 60_000);
 
   it('runs the pipeline through the local runtime and directly, or says what it waits for', async () => {
