@@ -43,8 +43,8 @@ const EMPTY_HANDLER = 'export const handler = async () => ({ statusCode: 200 });
  *   validated at cold start (shared/config.ts) and the one middleware stack (middy + Powertools logger and metrics).
  */
 const FLOORS = {
-  sdk: { prefix: '(SDK floor) ', source: (packages: readonly string[]) => sdkFloorSource(packages) },
-  stack: { prefix: '(stack floor) ', source: (packages: readonly string[]) => stackFloorSource(packages) },
+  sdk: { prefix: '(SDK floor) ', source: sdkFloorSource },
+  stack: { prefix: '(stack floor) ', source: stackFloorSource },
 } as const;
 type FloorKind = keyof typeof FLOORS;
 const floorKindOf = (fn: string): FloorKind | undefined => (Object.keys(FLOORS) as FloorKind[]).find((kind) => fn.startsWith(FLOORS[kind].prefix));
