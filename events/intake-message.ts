@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
 import { LANGUAGES } from '../shared/vocabulary/languages.ts';
+import { E164PhoneSchema } from './phone-number.ts';
 
 /**
  * Messages on the intake queue. Two producers: the IVR/telephony system after it stores a voicemail,
  * and the written-enquiry channels (web form, email gateway, mobile app).
  */
 
-/** E.164: a plus, a country code that does not start with 0, 8 to 15 digits in all. */
-export const E164PhoneSchema = z.string().check(z.regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number such as +85291234567'));
 
 const IsoTimestampSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' });
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { E164PhoneSchema } from './intake-message.ts';
+import { E164PhoneSchema } from './phone-number.ts';
 
 /**
  * The privacy API (Cognito group `privacy`): a caller's data access request (PDPO DPP6) and erasure of

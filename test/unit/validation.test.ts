@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { E164PhoneSchema } from '../../events/intake-message.ts';
+import { E164PhoneSchema } from '../../events/phone-number.ts';
 import { check } from '../../shared/domain/validation.ts';
 
 const problemsOf = (schema: z.ZodMiniType, value: unknown) => {

@@ -3,7 +3,7 @@
  * from AWS End User Messaging SMS two-way messaging (delivered through SNS).
  */
 import * as z from 'zod/mini';
-import { E164PhoneSchema } from '../../../events/intake-message.ts';
+import { E164PhoneSchema } from '../../../events/phone-number.ts';
 import { EnquiryIdSchema } from '../../../events/workflow.ts';
 import { LANGUAGES } from '../../vocabulary/languages.ts';
 import { URGENCIES } from '../../vocabulary/topics.ts';

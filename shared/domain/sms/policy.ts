@@ -2,7 +2,7 @@
  * Who may be sent an SMS, and when: quiet hours, opt-out/opt-in keywords, and the "only the caller" rule.
  */
 import * as z from 'zod/mini';
-import { E164PhoneSchema } from '../../../events/intake-message.ts';
+import { E164PhoneSchema } from '../../../events/phone-number.ts';
 import { MAX_DEFERRAL_SECONDS } from '../../ports/message-deferral.ts';
 import type { Urgency } from '../../vocabulary/topics.ts';
 import { check } from '../validation.ts';
