@@ -132,6 +132,12 @@ export interface BundleMeasurement {
   stackFloorRatio: number | null;
   /** Process ms over the stack floor's: the function's own clients, modules and knowledge. */
   overStackMs: number | null;
+  /**
+   * Lowest and highest ratio of each floor over the runs, each process against the empty handler's of the same
+   * round (interleaved, so drift over the run cancels): whether a ratio goal below the floor is noise or out of reach.
+   */
+  sdkFloorRatioSpread: [number, number] | null;
+  stackFloorRatioSpread: [number, number] | null;
   /** Import alone vs the empty handler's import. */
   importRatio: number;
   /** Import without --enable-source-maps (full scale only): what source-map support costs at init. */
@@ -333,6 +339,10 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
         const floor = b.sdkPackages.length ? samples.get(floorName(kind, b.sdkPackages)) : undefined;
         return floor && !floor.error && floor.withMaps.length ? medianOf(floor.withMaps, 'processMs') : null;
       };
+      const floorSpread = (kind: FloorKind): [number, number] | null => {
+        const floor = b.sdkPackages.length ? samples.get(floorName(kind, b.sdkPackages)) : undefined;
+        return floor && !floor.error ? ratioSpread(floor.withMaps, emptySamples) : null;
+      };
       const [sdkMs, stackMs] = [floorMs('sdk'), floorMs('stack')];
       return {
         fn: b.fn,
@@ -348,6 +358,8 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
         ownInitMs: sdkMs === null ? null : round(processMs - sdkMs, 1),
         stackFloorRatio: stackMs === null ? null : round(stackMs / empty.processMs, 2),
         overStackMs: stackMs === null ? null : round(processMs - stackMs, 1),
+        sdkFloorRatioSpread: floorSpread('sdk'),
+        stackFloorRatioSpread: floorSpread('stack'),
         importRatio: round(importMs / Math.max(empty.importMs, 0.01), 0),
         importNoSourceMapsMs: s.withoutMaps.length ? round(medianOf(s.withoutMaps, 'importMs'), 1) : null,
         rssMb: round(medianOf(s.withMaps, 'rssMb'), 0),
@@ -356,6 +368,18 @@ function summarise(built: Built[], samples: Map<string, Samples>, runs: number, 
       };
     });
   return { runs, empty, bundles, localSteps, classifyModel };
+}
+
+/**
+ * Min and max over the rounds of a bundle's process time against the empty handler's in the same round (sample i of
+ * each list is round i: sampleImports goes round-robin); null without a complete pair.
+ */
+export function ratioSpread(samples: readonly Pick<ImportSample, 'processMs'>[], empty: readonly Pick<ImportSample, 'processMs'>[]): [number, number] | null {
+  const ratios = samples.flatMap((sample, round) => {
+    const baseline = empty[round]?.processMs;
+    return baseline ? [sample.processMs / baseline] : [];
+  });
+  return ratios.length ? [round(Math.min(...ratios), 2), round(Math.max(...ratios), 2)] : null;
 }
 
 /**
@@ -437,14 +461,20 @@ function bundleTable(data: BundlesData): Table {
 
 /** Where the floors of this run lie: a ratio goal below a function's floor cannot be met by its own code. */
 function floorRangeNote(bundles: BundleMeasurement[]): string[] {
-  const range = (key: 'sdkFloorRatio' | 'stackFloorRatio'): string | undefined => {
-    const floors = bundles.filter((b) => b[key] !== null).map((b) => ({ fn: b.fn, ratio: b[key] as number }));
-    const sorted = [...floors].sort((a, b) => a.ratio - b.ratio);
+  const ascending = (ratioOf: (b: BundleMeasurement) => number | null | undefined) =>
+    bundles.flatMap((b) => {
+      const ratio = ratioOf(b);
+      return ratio === null || ratio === undefined ? [] : [{ fn: b.fn, ratio }];
+    }).sort((a, b) => a.ratio - b.ratio);
+  const range = (sorted: { fn: string; ratio: number }[]): string | undefined => {
     const [low, high] = [sorted[0], sorted.at(-1)];
     return low && high ? `${low.ratio}× (${low.fn}) to ${high.ratio}× (${high.fn})` : undefined;
   };
-  const [sdk, stack] = [range('sdkFloorRatio'), range('stackFloorRatio')];
-  return sdk && stack ? [`floors in this run, of the empty handler: SDK ${sdk}; stack ${stack}`] : [];
+  const [sdk, stack] = [range(ascending((b) => b.sdkFloorRatio)), range(ascending((b) => b.stackFloorRatio))];
+  const [sdkLow] = ascending((b) => b.sdkFloorRatioSpread?.[0]);
+  const [stackLow] = ascending((b) => b.stackFloorRatioSpread?.[0]);
+  const single = sdkLow && stackLow ? `; lowest single process of any floor against the empty handler of its round: SDK ${sdkLow.ratio}× (${sdkLow.fn}'s), stack ${stackLow.ratio}× (${stackLow.fn}'s)` : '';
+  return sdk && stack ? [`floors in this run, of the empty handler (medians): SDK ${sdk}; stack ${stack}${single}`] : [];
 }
 
 function classifyModelNote({ origin, modelMb }: ClassifyModel): string {

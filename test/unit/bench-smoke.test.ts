@@ -1,6 +1,6 @@
 import '../../bench/env.ts';
 import { describe, expect, it } from 'vitest';
-import { benchBundles, ownerOf } from '../../bench/bundles.ts';
+import { benchBundles, ownerOf, ratioSpread } from '../../bench/bundles.ts';
 import { benchClassifier, macroF1, stratifiedSplit } from '../../bench/classifier.ts';
 import { benchCost, loadPrices } from '../../bench/cost.ts';
 import { benchGrouping } from '../../bench/grouping.ts';
@@ -49,6 +49,10 @@ describe('benchmarks at tiny scale', () => {
     // And its stack floor: the same packages plus the configuration and middleware every handler has.
     expect(bundle?.stackFloorRatio).toBeGreaterThan(1);
     expect(typeof bundle?.overStackMs).toBe('number');
+    // Each floor's spread over the rounds, every process against the empty handler of its round.
+    const [low, high] = bundle?.stackFloorRatioSpread ?? [0, 0];
+    expect(low).toBeGreaterThan(1);
+    expect(high).toBeGreaterThanOrEqual(low);
   }, 60_000);
 
   it('runs the pipeline through the local runtime and directly, or says what it waits for', async () => {
@@ -142,6 +146,16 @@ describe('benchmark helpers', () => {
     expect(ownerOf('node_modules/zod/v4/core/schemas.js')).toBe('zod');
     expect(ownerOf('node_modules/@aws-lambda-powertools/logger/lib/esm/index.js')).toBe('@aws-lambda-powertools/logger');
     expect(ownerOf('shared/domain/redaction/hkid.ts')).toBe('shared/domain/redaction');
+  });
+
+  it('pairs each floor process with the empty handler of its round', () => {
+    const ms = (...values: number[]) => values.map((processMs) => ({ processMs }));
+    // Round 2 is slow for both: per-round ratios stay 3, 3, 3 where pooled min/max would say 2.5–6.
+    expect(ratioSpread(ms(150, 180, 300), ms(50, 60, 100))).toEqual([3, 3]);
+    expect(ratioSpread(ms(150, 200), ms(50, 50))).toEqual([3, 4]);
+    // A floor that failed after its first round has fewer samples: only complete pairs count.
+    expect(ratioSpread(ms(160), ms(40, 50))).toEqual([4, 4]);
+    expect(ratioSpread([], ms(50))).toBeNull();
   });
 
   it('splits labelled data 80/20 per label and scores macro-F1', () => {

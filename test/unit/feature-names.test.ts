@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { featureNamesFromLines, featureNamesFromList } from '../../shared/domain/classification/feature-names.ts';
-import { decodeShippedModel } from '../../shared/domain/classification/model-binary.ts';
+import { featureNameIndex, featureNamesFromIndex, featureNamesFromLines, featureNamesFromList } from '../../shared/domain/classification/feature-names.ts';
+import { decodeShippedModel, encodeShippedModel } from '../../shared/domain/classification/model-binary.ts';
 import { KNOWLEDGE_DIR } from '../../local/paths.ts';
 import { TOPIC_MODEL_FILE } from '../../shared/adapters/in-process/local-topic-classifier.ts';
 
@@ -37,5 +37,46 @@ describe('feature names read in place from the model file', () => {
     expect(inPlace.size).toBe(5);
     for (const name of [...names, 'd', '水浸']) expect(inPlace.indexOf(name)).toBe(map.indexOf(name));
     expect(names.map((_, i) => inPlace.nameAt(i))).toEqual(names);
+  });
+
+  it('come with the index the current code builds: the shipped file is what writing its own content gives', () => {
+    // The index is written with the model; if hashing or probing changed without writing the model again, the
+    // stored index would miss names. Re-encoding the decoded file rebuilds every index with the current code.
+    const shipped = readFileSync(join(KNOWLEDGE_DIR, TOPIC_MODEL_FILE));
+    expect(encodeShippedModel(decodeShippedModel(shipped)).equals(shipped), 'stale index: run npm run assist -- train-model').toBe(true);
+  });
+
+  it('refuse an index that does not fit the names, naming what is wrong', () => {
+    const text = ['a', 'bb', '', 'c:水'].join('\n');
+    const { starts, slots } = featureNameIndex(text);
+    const damaged = (change: (copy: { starts: Int32Array; slots: Int32Array }) => void) => {
+      const copy = { starts: starts.slice(), slots: slots.slice() };
+      change(copy);
+      return () => featureNamesFromIndex(text, copy);
+    };
+    expect(damaged(() => undefined)).not.toThrow();
+    expect(damaged((c) => (c.starts[4] = 99))).toThrow('feature name index does not fit its names: line starts');
+    expect(damaged((c) => (c.starts[2] = 3))).toThrow('feature name index does not fit its names: line 2');
+    expect(damaged((c) => (c.slots[0] = 5))).toThrow('feature name index does not fit its names: slot 0');
+    expect(() => featureNamesFromIndex(text, { starts, slots: new Int32Array(4) })).toThrow('table capacity');
+    expect(() => featureNamesFromIndex(`${text}\nd`, { starts, slots })).toThrow('line starts');
+    expect(() => featureNamesFromIndex(text.replace('bb', 'b\nb').slice(0, text.length), { starts, slots })).toThrow('feature name index does not fit its names');
+  });
+
+  it('miss a name rather than answer another feature when the table is damaged', () => {
+    const names = Array.from({ length: 500 }, (_, i) => `w:${i}`);
+    const text = names.join('\n');
+    const { starts, slots } = featureNameIndex(text);
+    const scrambled = slots.slice().reverse();
+    const names2 = featureNamesFromIndex(text, { starts, slots: scrambled });
+    let found = 0;
+    names.forEach((name, i) => {
+      const answer = names2.indexOf(name);
+      if (answer !== undefined) {
+        expect(answer).toBe(i);
+        found += 1;
+      }
+    });
+    expect(found).toBeLessThan(names.length);
   });
 });

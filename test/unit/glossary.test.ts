@@ -102,6 +102,39 @@ describe('the shipped glossary as loaded at cold start (the file itself, searche
   });
 });
 
+describe('the shipped glossary loaded with the digest its model recorded (classify’s cold start)', () => {
+  it('is the same glossary, its lines not checked again because the digest vouches for them', async () => {
+    const checked = await loadGlossary(KNOWLEDGE_DIR);
+    const vouched = await loadGlossary(KNOWLEDGE_DIR, glossaryDigest(checked));
+    expect(vouched).not.toBeInstanceOf(Map);
+    expect(glossaryDigest(vouched)).toBe(glossaryDigest(checked));
+    expect(new Map(vouched)).toEqual(new Map(checked));
+    for (const word of ['爆水喉', '水費', '街燈', '渠', '乂']) expect(vouched.get(word)).toEqual(checked.get(word));
+  }, 60_000);
+
+  it('still checks the order: a model trained on an unsorted glossary vouches for its lines, not for sorting', () => {
+    // The digest of a Map is over its entries in its own order, so an unsorted file can carry the recorded digest.
+    const trainedWith = new Map([
+      ['街燈', ['street', 'light']],
+      ['水費', ['water', 'bill']],
+    ]);
+    const loaded = glossaryFromTsv(Buffer.from('街燈\tstreet light\n水費\twater bill\n'), 'g', glossaryDigest(trainedWith));
+    expect(loaded).toBeInstanceOf(Map);
+    expect(new Map(loaded)).toEqual(trainedWith);
+    expect(loaded.get('水費')).toEqual(['water', 'bill']);
+  });
+
+  it('checks every line when the body is not the one the digest names', () => {
+    const recorded = glossaryDigest(new Map([['水', ['water']]]));
+    expect(() => glossaryFromTsv(Buffer.from('水\twater\n燈\tLamp\n'), 'glossary/x.tsv', recorded)).toThrow(/glossary\/x\.tsv:2: expected/);
+    expect(glossaryFromTsv(Buffer.from('# h\n水\twater\n'), 'g', recorded).get('水')).toEqual(['water']);
+    // When the digest names the body, its lines are taken as the model was trained on them, without the pattern.
+    const trainedInCode = new Map([['水', ['Water']]]);
+    expect(() => glossaryFromTsv(Buffer.from('水\tWater\n'), 'g')).toThrow(/g:1: expected/);
+    expect(glossaryFromTsv(Buffer.from('水\tWater\n'), 'g', glossaryDigest(trainedInCode)).get('水')).toEqual(['Water']);
+  });
+});
+
 describe('glossary digest', () => {
   it('is the same whether taken from the shipped file as it stands or rebuilt from its entries', async () => {
     const shipped = await loadGlossary(KNOWLEDGE_DIR);

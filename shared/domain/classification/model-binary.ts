@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../validation.ts';
-import { featureNameList, featureNamesFromLines } from './feature-names.ts';
+import { FEATURE_INDEX_SCHEME, featureNameIndex, featureNameList, featureNamesFromIndex } from './feature-names.ts';
 import type { LocalTopicModelJson, ModelPartArrays, ModelPartsArrays } from './local-topic-model.ts';
 import type { SerialisedModel } from './text-classifier.ts';
 
@@ -11,18 +11,20 @@ import type { SerialisedModel } from './text-classifier.ts';
  *
  *   u32 header length | header JSON (UTF-8) | padding to 8 | blobs, each starting on an 8-byte boundary
  *
- * per classifier: feature names (UTF-8, one per line), idf (float64), weights (int8, feature-major), weight
- * scales (float32). Everything else of the serialised classifier (labels, bias, calibration, feature options)
+ * per classifier: feature names (UTF-8, one per line), their index (line starts and the hash table from name to
+ * feature, int32: feature-names.ts, built here so a cold start does not hash 900 000 characters), idf (float64),
+ * weights (int8, feature-major), weight scales (float32). Everything else of the serialised classifier (labels, bias, calibration, feature options)
  * sits in the header as it does in the JSON. The encoding is lossless: decoding gives back exactly the
  * `SerialisedModel` objects `TextClassifier.toJSON` wrote, and `TextClassifier.fromJSON` validates and loads
  * them as before. Only the form on disk changed; training is untouched.
  */
 
 const FORMAT = '1823-assist/topic-model.bin';
-const VERSION = 1;
+// 2: the feature name index is in the file (version 1 files are refused: `npm run assist -- train-model`).
+const VERSION = 2;
 const ALIGN = 8;
 
-const BLOBS = ['features', 'idf', 'weights', 'weightScales'] as const;
+const BLOBS = ['features', 'featureStarts', 'featureSlots', 'idf', 'weights', 'weightScales'] as const;
 type Blob = (typeof BLOBS)[number];
 
 /** A shipped model: what it was trained on (the layer's training digest) and the model. */
@@ -34,10 +36,11 @@ export interface ShippedModel {
 }
 
 const Span = z.tuple([z.int().check(z.nonnegative()), z.int().check(z.nonnegative())]);
-const PartSchema = z.looseObject({ blobs: z.object({ features: Span, idf: Span, weights: Span, weightScales: Span }) });
+const PartSchema = z.looseObject({ blobs: z.object({ features: Span, featureStarts: Span, featureSlots: Span, idf: Span, weights: Span, weightScales: Span }) });
 const HeaderSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(VERSION),
+  featureIndex: z.literal(FEATURE_INDEX_SCHEME),
   trainedOn: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   layerFiles: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
   parts: z.object({ topics: PartSchema, caseTypes: z.optional(PartSchema) }),
@@ -45,12 +48,21 @@ const HeaderSchema = z.object({
 
 const padded = (length: number): number => Math.ceil(length / ALIGN) * ALIGN;
 
-function blobBytes(model: SerialisedModel, blob: Blob): Buffer {
+function featureText(model: SerialisedModel): string {
+  if (model.features.some((name) => name.includes('\n'))) throw new Error('a feature name contains a line break: it cannot be stored one per line');
+  return model.features.join('\n');
+}
+
+const int32Bytes = (array: Int32Array): Buffer => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+function blobBytes(model: SerialisedModel, blob: Blob, index: () => ReturnType<typeof featureNameIndex>): Buffer {
   switch (blob) {
-    case 'features': {
-      if (model.features.some((name) => name.includes('\n'))) throw new Error('a feature name contains a line break: it cannot be stored one per line');
-      return Buffer.from(model.features.join('\n'), 'utf8');
-    }
+    case 'features':
+      return Buffer.from(featureText(model), 'utf8');
+    case 'featureStarts':
+      return int32Bytes(index().starts);
+    case 'featureSlots':
+      return int32Bytes(index().slots);
     case 'idf':
       return Buffer.from(Float64Array.from(model.idf).buffer);
     case 'weights':
@@ -67,8 +79,9 @@ export function encodeShippedModel({ trainedOn, layerFiles, model }: ShippedMode
   const part = (serialised: SerialisedModel) => {
     const { features: _f, idf: _i, weights: _w, weightScales: _s, ...rest } = serialised;
     const blobs = {} as Record<Blob, [number, number]>;
+    let index: ReturnType<typeof featureNameIndex> | undefined;
     for (const blob of BLOBS) {
-      const bytes = blobBytes(serialised, blob);
+      const bytes = blobBytes(serialised, blob, () => (index ??= featureNameIndex(featureText(serialised))));
       blobs[blob] = [offset, bytes.length];
       chunks.push(bytes, Buffer.alloc(padded(bytes.length) - bytes.length));
       offset += padded(bytes.length);
@@ -76,7 +89,7 @@ export function encodeShippedModel({ trainedOn, layerFiles, model }: ShippedMode
     return { ...rest, blobs };
   };
   const parts = { topics: part(model.topics), ...(model.caseTypes ? { caseTypes: part(model.caseTypes) } : {}) };
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, version: VERSION, trainedOn, ...(layerFiles ? { layerFiles } : {}), parts }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, version: VERSION, featureIndex: FEATURE_INDEX_SCHEME, trainedOn, ...(layerFiles ? { layerFiles } : {}), parts }), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   const start = padded(4 + header.length);
@@ -116,10 +129,11 @@ export function decodeShippedModelArrays(bytes: Uint8Array): ShippedModelArrays 
   };
   const part = ({ blobs, ...rest }: z.infer<typeof PartSchema>): ModelPartArrays => {
     const features = slice(blobs.features).toString('utf8');
+    const index = { starts: typed(slice(blobs.featureStarts), 4, (b, o, n) => new Int32Array(b, o, n)), slots: typed(slice(blobs.featureSlots), 4, (b, o, n) => new Int32Array(b, o, n)) };
     return {
       header: rest,
       arrays: {
-        features: featureNamesFromLines(features),
+        features: featureNamesFromIndex(features, index),
         idf: typed(slice(blobs.idf), 8, (b, o, n) => new Float64Array(b, o, n)),
         levels: typed(slice(blobs.weights), 1, (b, o, n) => new Int8Array(b, o, n)),
         scales: typed(slice(blobs.weightScales), 4, (b, o, n) => new Float32Array(b, o, n)),
