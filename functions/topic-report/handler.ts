@@ -4,16 +4,15 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoOutcomeCounters } from '#adapters/aws/dynamo-outcome-counters.ts';
 import { DynamoIncidentStore } from '#adapters/aws/dynamo-incident-store.ts';
 import { S3ReportStore, SnsSpikeNotifier } from '#adapters/aws/report-outputs.ts';
-import { FileKnowledgeBase } from '#adapters/in-process/file-knowledge-base.ts';
-import { topicNamesFrom } from '#adapters/in-process/knowledge-views.ts';
+import { readTopicNames } from '#adapters/in-process/topic-names.ts';
 import { loadConfig, required } from '#config';
 import { withMiddleware } from '#middleware/stack.ts';
 import { systemClock } from '#ports/clock.ts';
 import { handleTopicReport } from './handle.ts';
 
 const config = loadConfig();
-const knowledgeBase = await FileKnowledgeBase.load(config.KNOWLEDGE_DIR);
-const topicNames = topicNamesFrom(knowledgeBase);
+// Only the topics' names for labels and alerts, not the validated knowledge base (topic-names.ts says why).
+const topicNames = await readTopicNames(config.KNOWLEDGE_DIR);
 const dynamo = new DynamoDBClient({});
 const deps = {
   counters: new DynamoOutcomeCounters(dynamo, required(config.REPORT_COUNTERS_TABLE_NAME, 'REPORT_COUNTERS_TABLE_NAME')),

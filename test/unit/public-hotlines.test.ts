@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultKnowledgeDir, FileKnowledgeBase } from '../../shared/adapters/in-process/file-knowledge-base.ts';
 import { readPublicContactNumbers } from '../../shared/adapters/in-process/public-hotlines.ts';
+import { readTopicNames } from '../../shared/adapters/in-process/topic-names.ts';
+import { topicNamesFrom } from '../../shared/adapters/in-process/knowledge-views.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
@@ -62,21 +64,62 @@ describe('public hotline numbers for the redactor', () => {
   });
 
   it('keep the redact Lambda free of the full knowledge base and OpenCC', async () => {
-    const result = await build({
-      entryPoints: [join(REPO_ROOT, 'functions/redact/handler.ts')],
-      absWorkingDir: REPO_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      external: ['@aws-sdk/*'],
-      mainFields: ['module', 'main'],
-      metafile: true,
-      write: false,
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+    const inputs = await bundleInputs('redact');
     expect(inputs).toContain('shared/adapters/in-process/public-hotlines.ts');
     expect(inputs.filter((input) => /opencc-js|file-knowledge-base|knowledge-article|templates\.ts/.test(input))).toEqual([]);
   });
 });
+
+// Topic names for the topic-report Lambda are read the same way: only the fields it needs.
+describe('topic names for reports', () => {
+  it('are exactly the names the full knowledge base gives', async () => {
+    const names = await readTopicNames();
+    expect(names).toEqual(topicNamesFrom(await FileKnowledgeBase.load()));
+    expect(names['water_bill']).toEqual({ en: 'water bill', zhHant: '水費單' });
+  });
+
+  it('need only id, topic and topicName, and take each topic’s first article by id', async () => {
+    const name = (en: string) => ({ en, 'zh-Hant': `${en}（中）` });
+    const dir = knowledgeDirWith({
+      'a.json': [
+        { id: 'KB-WATER-BILL-02', topic: 'water_bill', topicName: name('second') },
+        { id: 'KB-WATER-BILL-01', topic: 'water_bill', topicName: name('first'), body: 'anything' },
+      ],
+    });
+    expect(await readTopicNames(dir)).toEqual({ water_bill: { en: 'first', zhHant: 'first（中）' } });
+  });
+
+  it('name the file and field of a malformed name, every bad file at once', async () => {
+    const dir = knowledgeDirWith({
+      'a.json': [{ id: 'KB-WATER-BILL-01', topic: 'water_bill', topicName: { en: ' ', 'zh-Hant': '水費單' } }],
+      'b.json': [{ id: 'KB-ROAD-DAMAGE-01', topic: 'no_such_topic', topicName: { en: 'road', 'zh-Hant': '路' } }],
+    });
+    const problems = await problemsOf(readTopicNames(dir));
+    expect(problems.map((p) => p.field)).toEqual(['articles/a.json:0.topicName.en', 'articles/b.json:0.topic']);
+    expect(problems[0]?.problem).toBe('English text is required');
+  });
+
+  it('keep the topic-report Lambda free of the validated knowledge base', async () => {
+    const inputs = await bundleInputs('topic-report');
+    expect(inputs).toContain('shared/adapters/in-process/topic-names.ts');
+    expect(inputs.filter((input) => /file-knowledge-base|knowledge-index|retrieval/.test(input))).toEqual([]);
+  });
+});
+
+/** The repo files and packages a function's bundle is built from (as CDK bundles it, minus minification). */
+async function bundleInputs(fn: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, 'functions', fn, 'handler.ts')],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    external: ['@aws-sdk/*'],
+    mainFields: ['module', 'main'],
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
+}

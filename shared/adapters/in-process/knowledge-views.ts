@@ -1,4 +1,6 @@
 import { TOPIC_IDS, type DepartmentId, type TopicId } from '../../vocabulary/topics.ts';
+import type { TopicNames } from '../../domain/reports/csv.ts';
+import { topicNamesOf } from './topic-names.ts';
 import { replyScriptFor, type Language } from '../../vocabulary/languages.ts';
 import { renderSmsText } from '../../domain/drafting/templates.ts';
 import { toSimplified } from '../../domain/drafting/script.ts';
@@ -13,14 +15,9 @@ export function describeArticleFrom(knowledgeBase: KnowledgeBase) {
   };
 }
 
-/** Topic names in English and Traditional Chinese for report labels, from the knowledge articles. */
-export function topicNamesFrom(knowledgeBase: KnowledgeBase): Record<string, { en: string; zhHant: string }> {
-  return Object.fromEntries(
-    TOPIC_IDS.flatMap((topic) => {
-      const article = knowledgeBase.articlesFor(topic)[0];
-      return article ? [[topic, { en: article.topicName.en, zhHant: article.topicName['zh-Hant'] }]] : [];
-    }),
-  );
+/** Topic names in English and Traditional Chinese for report labels, from the knowledge articles (topic-names.ts). */
+export function topicNamesFrom(knowledgeBase: KnowledgeBase): TopicNames {
+  return topicNamesOf(TOPIC_IDS.flatMap((topic) => knowledgeBase.articlesFor(topic)));
 }
 
 /** The follow-up SMS of an enquiry: the knowledge base's SMS template in the caller's script. */
