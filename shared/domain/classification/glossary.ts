@@ -150,18 +150,38 @@ class SortedTsvGlossary implements ReadonlyMap<string, readonly string[]> {
     // The comments are a prefix of the text, so the bytes after theirs are the body's UTF-8.
     const body = bytes ? bytes.subarray(Buffer.byteLength(tsv.slice(0, bodyStart), 'utf8')) : tsv.slice(bodyStart);
     const digest = createHash('sha256').update(body).digest('hex');
-    const starts = digest === recordedDigest ? lineStarts(tsv, bodyStart) : entryLineStarts(tsv, bodyStart);
-    if (!starts || starts.length === 0) return undefined;
+    // One pass over the lines (two passes into an array cost ~2× at a cold start): each entry checked unless the
+    // digest vouches for it, its word after the previous one, its first unit counted.
+    const checkEntries = digest !== recordedDigest;
+    let starts = new Int32Array(1024);
+    let count = 0;
     const firstLine = new Int32Array(65536);
     const lineCount = new Int32Array(65536);
-    for (let i = 0; i < starts.length; i += 1) {
-      const start = starts[i] as number;
-      if (i > 0 && compareWords(tsv, starts[i - 1] as number, start) >= 0) return undefined; // not sorted, or a word twice
-      const unit = tsv.charCodeAt(start);
-      if (lineCount[unit] === 0) firstLine[unit] = i;
+    ENTRY_LINE.lastIndex = bodyStart;
+    for (let at = bodyStart; at < tsv.length; ) {
+      let next: number;
+      if (checkEntries) {
+        if (!ENTRY_LINE.test(tsv)) return undefined;
+        next = ENTRY_LINE.lastIndex;
+      } else {
+        next = tsv.indexOf('\n', at) + 1;
+        if (next === 0) return undefined;
+      }
+      if (count > 0 && compareWords(tsv, starts[count - 1] as number, at) >= 0) return undefined; // not sorted, or a word twice
+      if (count === starts.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[count] = at;
+      const unit = tsv.charCodeAt(at);
+      if (lineCount[unit] === 0) firstLine[unit] = count;
       lineCount[unit] = (lineCount[unit] as number) + 1;
+      count += 1;
+      at = next;
     }
-    const glossary = new SortedTsvGlossary(tsv, Int32Array.from(starts), firstLine, lineCount);
+    if (count === 0) return undefined;
+    const glossary = new SortedTsvGlossary(tsv, starts.subarray(0, count), firstLine, lineCount);
     digests.set(glossary, digest);
     return glossary;
   }
@@ -219,29 +239,6 @@ class SortedTsvGlossary implements ReadonlyMap<string, readonly string[]> {
   forEach(callback: (stems: readonly string[], word: string, map: ReadonlyMap<string, readonly string[]>) => void, thisArg?: unknown): void {
     for (const [word, stems] of this.entries()) callback.call(thisArg, stems, word, this);
   }
-}
-
-/** Where each line after `bodyStart` begins, every entry checked against ENTRY_LINE; undefined at the first that is not one. */
-function entryLineStarts(tsv: string, bodyStart: number): number[] | undefined {
-  const starts: number[] = [];
-  ENTRY_LINE.lastIndex = bodyStart;
-  for (let at = bodyStart; at < tsv.length; at = ENTRY_LINE.lastIndex) {
-    if (!ENTRY_LINE.test(tsv)) return undefined;
-    starts.push(at);
-  }
-  return starts;
-}
-
-/** Where each line after `bodyStart` begins, unchecked (a body the recorded digest vouches for); undefined without a final line break. */
-function lineStarts(tsv: string, bodyStart: number): number[] | undefined {
-  const starts: number[] = [];
-  for (let at = bodyStart; at < tsv.length; ) {
-    const end = tsv.indexOf('\n', at);
-    if (end < 0) return undefined;
-    starts.push(at);
-    at = end + 1;
-  }
-  return starts;
 }
 
 /** Orders `word` against the word of the entry line at `start` in `text`, as `<` orders strings (UTF-16 units). */
