@@ -134,7 +134,7 @@ export interface BundleMeasurement {
   overStackMs: number | null;
   /**
    * Lowest and highest ratio of each floor over the runs, each process against the empty handler's of the same
-   * round (interleaved, so drift over the run cancels): whether a ratio goal below the floor is noise or out of reach.
+   * round (interleaved, so drift over the run cancels): how far a single process strays from the median.
    */
   sdkFloorRatioSpread: [number, number] | null;
   stackFloorRatioSpread: [number, number] | null;
@@ -461,19 +461,23 @@ function bundleTable(data: BundlesData): Table {
 
 /** Where the floors of this run lie: a ratio goal below a function's floor cannot be met by its own code. */
 function floorRangeNote(bundles: BundleMeasurement[]): string[] {
-  const ascending = (ratioOf: (b: BundleMeasurement) => number | null | undefined) =>
+  const ascending = (ratioOf: (b: BundleMeasurement) => number | null) =>
     bundles.flatMap((b) => {
       const ratio = ratioOf(b);
-      return ratio === null || ratio === undefined ? [] : [{ fn: b.fn, ratio }];
+      return ratio === null ? [] : [{ fn: b.fn, ratio }];
     }).sort((a, b) => a.ratio - b.ratio);
   const range = (sorted: { fn: string; ratio: number }[]): string | undefined => {
     const [low, high] = [sorted[0], sorted.at(-1)];
     return low && high ? `${low.ratio}× (${low.fn}) to ${high.ratio}× (${high.fn})` : undefined;
   };
   const [sdk, stack] = [range(ascending((b) => b.sdkFloorRatio)), range(ascending((b) => b.stackFloorRatio))];
-  const [sdkLow] = ascending((b) => b.sdkFloorRatioSpread?.[0]);
-  const [stackLow] = ascending((b) => b.stackFloorRatioSpread?.[0]);
-  const single = sdkLow && stackLow ? `; lowest single process of any floor against the empty handler of its round: SDK ${sdkLow.ratio}× (${sdkLow.fn}'s), stack ${stackLow.ratio}× (${stackLow.fn}'s)` : '';
+  // How far single processes stray: each floor process against the empty handler of its round, lowest and highest.
+  const spread = (key: 'sdkFloorRatioSpread' | 'stackFloorRatioSpread'): string | undefined => {
+    const spreads = bundles.flatMap((b) => (b[key] ? [b[key]] : []));
+    return spreads.length ? `${Math.min(...spreads.map(([low]) => low))}–${Math.max(...spreads.map(([, high]) => high))}×` : undefined;
+  };
+  const [sdkSpread, stackSpread] = [spread('sdkFloorRatioSpread'), spread('stackFloorRatioSpread')];
+  const single = sdkSpread && stackSpread ? `; single rounds (each process against the empty handler of its round) ranged SDK ${sdkSpread}, stack ${stackSpread}: goals are on the medians` : '';
   return sdk && stack ? [`floors in this run, of the empty handler (medians): SDK ${sdk}; stack ${stack}${single}`] : [];
 }
 
