@@ -18,6 +18,8 @@
  * stale layer model still trains at init (~420 MB), and its cold start is CPU-bound work that Lambda's CPU share
  * at 512 MB would stretch ~2×. Second stop of 2026-12-03 (feature names kept in the model file's text): classify
  * 118 MB, group-incident 72 MB (its first measurement: like the plain steps, so 256 stays); sizes unchanged.
+ * Third stop (feature-name index in the model file, layer files read synchronously, topic-report reading only the
+ * topics' names): classify 112 MB, topic-report 82 MB, the rest as before; sizes unchanged for the same reasons.
  */
 export const FUNCTION_MEMORY_MB = {
   'await-review': 256,
