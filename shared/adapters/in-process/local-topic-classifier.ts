@@ -153,17 +153,22 @@ export async function shippedModelFile(knowledge: ClassifierKnowledge, model: Lo
  */
 export type ModelOrigin = 'promoted' | 'shipped' | 'trained-missing' | 'trained-stale';
 
+/** One load per process and folder, shared by every caller; a failed load is forgotten so that the next call retries. */
+function oncePerDir<T>(cache: Map<string, Promise<T>>, dir: string, load: () => Promise<T>): Promise<T> {
+  let loading = cache.get(dir);
+  if (!loading) {
+    loading = load();
+    cache.set(dir, loading);
+    loading.catch(() => cache.delete(dir));
+  }
+  return loading;
+}
+
 const knowledgeByDir = new Map<string, Promise<ClassifierKnowledge>>();
 
 /** The layer's knowledge, read once per process and folder. */
 function knowledgeOf(dir: string): Promise<ClassifierKnowledge> {
-  let knowledge = knowledgeByDir.get(dir);
-  if (!knowledge) {
-    knowledge = loadTaxonomyAndExamples(dir);
-    knowledgeByDir.set(dir, knowledge);
-    knowledge.catch(() => knowledgeByDir.delete(dir));
-  }
-  return knowledge;
+  return oncePerDir(knowledgeByDir, dir, () => loadTaxonomyAndExamples(dir));
 }
 
 /** What serving a trained model needs from the layer: the taxonomy and the glossary (not the examples). */
@@ -173,13 +178,11 @@ const servingByDir = new Map<string, Promise<ServingKnowledge>>();
 
 /** Taxonomy and glossary, read once per process and folder; `glossaryDigest` as loadGlossary takes it. */
 function servingKnowledgeOf(dir: string, glossaryDigest?: string): Promise<ServingKnowledge> {
-  let serving = servingByDir.get(dir) ?? knowledgeByDir.get(dir);
-  if (!serving) {
-    serving = (async () => ({ taxonomy: parseTaxonomy(JSON.parse(readFileSync(join(dir, 'taxonomy.json'), 'utf8'))), glossary: await loadGlossary(dir, glossaryDigest) }))();
-    servingByDir.set(dir, serving);
-    serving.catch(() => servingByDir.delete(dir));
-  }
-  return serving;
+  return (
+    servingByDir.get(dir) ??
+    knowledgeByDir.get(dir) ??
+    oncePerDir(servingByDir, dir, async () => ({ taxonomy: parseTaxonomy(JSON.parse(readFileSync(join(dir, 'taxonomy.json'), 'utf8'))), glossary: await loadGlossary(dir, glossaryDigest) }))
+  );
 }
 
 /**
@@ -204,13 +207,7 @@ const shippedByDir = new Map<string, Promise<ShippedAndLayerDigest>>();
  * version and again when it falls back to the shipped model (9 MB decoded and 150 files hashed twice before).
  */
 function shippedOf(dir: string): Promise<ShippedAndLayerDigest> {
-  let shipped = shippedByDir.get(dir);
-  if (!shipped) {
-    shipped = shippedAndLayerDigest(dir);
-    shippedByDir.set(dir, shipped);
-    shipped.catch(() => shippedByDir.delete(dir));
-  }
-  return shipped;
+  return oncePerDir(shippedByDir, dir, () => shippedAndLayerDigest(dir));
 }
 
 /** The shipped model, and the layer's training digest (taken from the model when the layer's files are the ones it was trained on). */
@@ -312,14 +309,7 @@ export class LocalTopicClassifier implements TopicClassifier {
   }
 
   private static async loadShipped(dir: string, acceptAtOrAbove: number | undefined): Promise<LocalTopicClassifier> {
-    const key = dir;
-    let model = shippedModels.get(key);
-    if (!model) {
-      model = loadOrTrain(dir);
-      shippedModels.set(key, model);
-      model.catch(() => shippedModels.delete(key));
-    }
-    const loaded = await model;
+    const loaded = await oncePerDir(shippedModels, dir, () => loadOrTrain(dir));
     return new LocalTopicClassifier(loaded.model, loaded.origin, acceptAtOrAbove);
   }
 
