@@ -206,7 +206,8 @@ describe('review console in headless Chromium', () => {
     const message = page.locator('#dashboard-forbidden');
     await message.waitFor();
     expect(await message.textContent()).toContain('for supervisors only');
-    expect(await message.textContent()).toContain('403');
+    // The role check renders the message at once; the server's refusal joins it when the report request answers.
+    await expect.poll(() => message.textContent(), { timeout: 10_000 }).toContain('403');
     expect((await page.request.get('/api/reports/topics?format=json')).status()).toBe(403);
     await screenshot(page, 'agent-forbidden-dashboard');
 
